@@ -1,0 +1,4 @@
+/** jbcc's pure-Java eBPF library: no dependency beyond the JDK. */
+module dev.jbcc {
+    exports dev.jbcc;
+}
