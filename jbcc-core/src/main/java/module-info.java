@@ -1,4 +1,5 @@
 /** jbcc's pure-Java eBPF library: no dependency beyond the JDK. */
 module dev.jbcc {
     exports dev.jbcc;
+    exports dev.jbcc.spec;
 }

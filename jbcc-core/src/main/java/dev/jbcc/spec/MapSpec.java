@@ -1,0 +1,66 @@
+package dev.jbcc.spec;
+
+import dev.jbcc.MapType;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What a map should look like, as an ELF object or the caller describes it; kernel-independent.
+ * Create instances with {@link #of} and the {@code withX} copiers, so that new properties do not
+ * break callers.
+ *
+ * @param name       the map's name (the kernel keeps the first 15 bytes)
+ * @param type       the kernel map type
+ * @param keySize    key size in bytes (0 for queue, stack, ringbuf)
+ * @param valueSize  value size in bytes (for per-CPU maps: one CPU's value)
+ * @param maxEntries capacity (for ringbuf: the size in bytes, a power-of-two multiple of the page size)
+ * @param flags      BPF_F_* map flags
+ * @param mapExtra   map_extra (bloom filter hash count)
+ * @param pinning    whether a loader pins the map by name under a bpffs path
+ * @param innerMap   for array/hash of maps: the inner map's shape, else null
+ * @param contents   initial entries written after creation (global data, prog arrays from the ELF)
+ */
+public record MapSpec(String name, MapType type, int keySize, int valueSize, int maxEntries, int flags,
+                      long mapExtra, Pinning pinning, MapSpec innerMap, List<Entry> contents) {
+
+    public enum Pinning { NONE, BY_NAME }
+
+    /** An initial key/value pair; for fd-holding maps the value may name another object. */
+    public record Entry(Object key, Object value) {}
+
+    public MapSpec {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(pinning, "pinning");
+        contents = List.copyOf(contents);
+    }
+
+    public static MapSpec of(String name, MapType type, int keySize, int valueSize, int maxEntries) {
+        return new MapSpec(name, type, keySize, valueSize, maxEntries, 0, 0, Pinning.NONE, null, List.of());
+    }
+
+    public MapSpec withFlags(int flags) {
+        return new MapSpec(name, type, keySize, valueSize, maxEntries, flags, mapExtra, pinning, innerMap, contents);
+    }
+
+    public MapSpec withMapExtra(long mapExtra) {
+        return new MapSpec(name, type, keySize, valueSize, maxEntries, flags, mapExtra, pinning, innerMap, contents);
+    }
+
+    public MapSpec withPinning(Pinning pinning) {
+        return new MapSpec(name, type, keySize, valueSize, maxEntries, flags, mapExtra, pinning, innerMap, contents);
+    }
+
+    public MapSpec withInnerMap(MapSpec innerMap) {
+        return new MapSpec(name, type, keySize, valueSize, maxEntries, flags, mapExtra, pinning, innerMap, contents);
+    }
+
+    public MapSpec withContents(List<Entry> contents) {
+        return new MapSpec(name, type, keySize, valueSize, maxEntries, flags, mapExtra, pinning, innerMap, contents);
+    }
+
+    public MapSpec withMaxEntries(int maxEntries) {
+        return new MapSpec(name, type, keySize, valueSize, maxEntries, flags, mapExtra, pinning, innerMap, contents);
+    }
+}
