@@ -5,8 +5,10 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * Per-thread native memory for one key and one value, so element operations on heap data and
- * typed views make no allocation per call. Measured against a confined arena per call, this
- * halves the cost of a typed lookup (see MapBenchmarkTest). Safe because nothing else runs on
+ * typed views make no allocation per call. Measured (MapBenchmark, 2M lookups on a 1024-entry
+ * hash): a typed lookup through this buffer costs the same as a raw lookup on caller-owned
+ * native memory (~1.1 us, nearly all syscall), while opening a confined arena per call adds
+ * ~0.4-0.5 us (~40%). Safe because nothing else runs on
  * the thread between filling the buffer and reading it back, as long as codecs do not use maps.
  */
 final class MapScratch {
