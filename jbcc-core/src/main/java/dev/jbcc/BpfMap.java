@@ -641,6 +641,7 @@ public final class BpfMap implements AutoCloseable {
      * Maps {@code length} bytes of the map at {@code offset} (ring buffers: consumer page at 0,
      * writable; producer page and data after it, read-only). Unmapped when the map is closed.
      */
+    @SuppressWarnings("restricted") // the mapping's length is what we asked mmap for
     public synchronized MemorySegment mmap(long offset, long length, boolean writable) {
         if (closed.get()) throw new IllegalStateException("map '" + name + "' is closed");
         long pageSize = Libc.pageSize();

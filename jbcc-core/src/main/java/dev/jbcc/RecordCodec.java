@@ -23,7 +23,7 @@ final class RecordCodec<R extends Record> implements Codec<R> {
     private final int size;
     private final int alignment;
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     private RecordCodec(Class<R> type, MethodHandles.Lookup lookup) {
         this.type = type;
         RecordComponent[] components = type.getRecordComponents();

@@ -12,6 +12,8 @@ import java.lang.foreign.MemorySegment;
  * Run: java --enable-native-access=ALL-UNNAMED -cp target/classes:target/test-classes dev.jbcc.MapBenchmark
  */
 public final class MapBenchmark {
+    private MapBenchmark() {}
+
     public static void main(String[] args) {
         int n = 2_000_000;
         try (BpfMap map = BpfMap.create(MapSpec.of("bench", MapType.HASH, 4, 8, 1024))) {

@@ -83,6 +83,7 @@ public final class Libc {
     /** MAP_FAILED, i.e. (void *) -1. */
     private static final long MAP_FAILED = -1L;
 
+    @SuppressWarnings("restricted") // this class is jbcc's one place of native calls
     private static MethodHandle downcall(String name, FunctionDescriptor fd, Linker.Option... options) {
         MemorySegment symbol = LINKER.defaultLookup().find(name)
                 .orElseThrow(() -> new UnsatisfiedLinkError("libc has no symbol " + name));
