@@ -3,4 +3,5 @@ module dev.jbcc {
     exports dev.jbcc;
     exports dev.jbcc.btf;
     exports dev.jbcc.spec;
+    exports dev.jbcc.features;
 }
