@@ -2,4 +2,6 @@
 module dev.jbcc {
     exports dev.jbcc;
     exports dev.jbcc.spec;
+    exports dev.jbcc.elf;
+    exports dev.jbcc.asm;
 }
