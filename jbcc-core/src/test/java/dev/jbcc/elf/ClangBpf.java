@@ -18,17 +18,32 @@ public final class ClangBpf {
         return compileFor("bpf", source, extraArgs);
     }
 
+    /** Compiles without {@code -g}: no BTF. */
+    public static byte[] compileNoDebug(String source) {
+        return run(List.of(CLANG, "-target", "bpf", "-O2", "-I/usr/include/" + multiarch()), source);
+    }
+
+    /** Compiles for the host (an x86-64 or arm64 object, not BPF). */
+    public static byte[] compileNative(String source) {
+        return run(List.of(CLANG, "-O2"), source);
+    }
+
     /** Compiles for {@code target}: "bpf" (host order), "bpfel" or "bpfeb". */
     public static byte[] compileFor(String target, String source, String... extraArgs) {
+        List<String> cmd = new ArrayList<>(List.of(CLANG, "-target", target, "-O2", "-g", "-I/usr/include/" + multiarch()));
+        cmd.addAll(List.of(extraArgs));
+        return run(cmd, source);
+    }
+
+    private static byte[] run(List<String> compiler, String source) {
         try {
             Path dir = Files.createTempDirectory("jbcc-clang");
             try {
                 Path src = dir.resolve("prog.c");
                 Path obj = dir.resolve("prog.o");
                 Files.writeString(src, source);
-                List<String> cmd = new ArrayList<>(List.of(CLANG, "-target", target, "-O2", "-g",
-                        "-I/usr/include/" + multiarch(), "-c", src.toString(), "-o", obj.toString()));
-                cmd.addAll(List.of(extraArgs));
+                List<String> cmd = new ArrayList<>(compiler);
+                cmd.addAll(List.of("-c", src.toString(), "-o", obj.toString()));
                 Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
                 String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 if (!p.waitFor(120, TimeUnit.SECONDS)) {
