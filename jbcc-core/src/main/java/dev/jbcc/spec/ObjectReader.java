@@ -230,8 +230,7 @@ public final class ObjectReader {
                         ext = new ExternSpec(ext.name(), ExternSpec.Kind.KFUNC, ext.weak(), ext.btfType());
                         externs.put(ext.name(), ext);
                     }
-                    // Mark it as a kfunc call; the loader fills in the BTF id.
-                    f.targets[index] = null;
+                    // link() marks it BPF_PSEUDO_KFUNC_CALL; the loader fills in the BTF id.
                     return new Reference.KsymReference(sym.name(), true);
                 }
                 requireLoadImm64(insn, where);
@@ -665,20 +664,31 @@ public final class ObjectReader {
          */
         private void fixDataSecs() {
             if (btf == null) return;
-            for (Section s : elf.sections()) {
-                if (s.index() == 0 || btf.lookup(s.name(), BtfType.DataSec.class).length == 0) continue;
-                Map<String, Integer> offsets = new HashMap<>();
+            // One rebuild for all DataSecs: re-encoding the BTF per section would dominate reading.
+            List<BtfType> types = null;
+            for (int id = btf.firstTypeId(); id < btf.typeCount(); id++) {
+                if (!(btf.type(id) instanceof BtfType.DataSec ds)) continue;
+                Section s = elf.section(ds.name()).orElse(null);
+                if (s == null) continue; // .kconfig and .ksyms: the loader lays those out
+                Map<String, Symbol> byName = new HashMap<>();
                 for (Symbol sym : symbols) {
                     if (sym.sectionIndex() == s.index() && sym.type() == Symbol.Type.OBJECT && !sym.name().isEmpty()) {
-                        offsets.put(sym.name(), (int) sym.value());
+                        byName.put(sym.name(), sym);
                     }
                 }
-                try {
-                    btf = btf.withDataSec(s.name(), (int) s.size(), offsets);
-                } catch (IllegalArgumentException e) {
-                    throw elf.fail("BTF DataSec " + s.name() + " does not match the section's symbols: " + e.getMessage(), e);
+                List<BtfType.VarSecInfo> vars = new ArrayList<>(ds.vars().size());
+                for (BtfType.VarSecInfo v : ds.vars()) {
+                    String name = btf.name(v.type());
+                    Symbol sym = byName.get(name);
+                    if (sym == null) {
+                        throw elf.fail("BTF DataSec " + ds.name() + " lists variable " + name + ", which has no symbol in " + s);
+                    }
+                    vars.add(new BtfType.VarSecInfo(v.type(), (int) sym.value(), v.size()));
                 }
+                if (types == null) types = new ArrayList<>(btf.ownTypes());
+                types.set(id - btf.firstTypeId(), new BtfType.DataSec(ds.name(), (int) s.size(), vars));
             }
+            if (types != null) btf = btf.withTypes(types);
         }
 
         private static String cString(MemorySegment bytes) {
