@@ -6,8 +6,4 @@ package dev.jbcc.spec;
  * @param instructionOffset the function's first slot, counted from the start of its program
  * @param typeId            id of the function's {@code BTF_KIND_FUNC} in the object's BTF
  */
-public record FuncInfo(int instructionOffset, int typeId) {
-    FuncInfo shifted(int slots) {
-        return new FuncInfo(instructionOffset + slots, typeId);
-    }
-}
+public record FuncInfo(int instructionOffset, int typeId) {}

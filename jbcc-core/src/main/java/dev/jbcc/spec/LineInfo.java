@@ -2,22 +2,18 @@ package dev.jbcc.spec;
 
 /**
  * A {@code bpf_line_info} record from {@code .BTF.ext}: the source line an instruction came from.
- * The string offsets index the object BTF's string table, as the kernel expects them.
+ *
+ * <p>The strings are kept as text, not as offsets into a string table: {@link CollectionSpec#btf()}
+ * is re-encoded (DataSec sizes filled in), so a loader takes the offsets from the BTF blob it
+ * actually loads.
  *
  * @param instructionOffset the instruction's slot, counted from the start of its program
- * @param fileNameOffset    BTF string offset of the source file name
- * @param lineOffset        BTF string offset of the source line's text
- * @param line              line number
- * @param column            column number
- * @param fileName          the file name, resolved
- * @param source            the line's text, resolved
+ * @param fileName          the source file name
+ * @param source            the line's text
+ * @param line              line number (the kernel keeps 22 bits)
+ * @param column            column number (10 bits, 0 if unknown)
  */
-public record LineInfo(int instructionOffset, int fileNameOffset, int lineOffset, int line, int column,
-                       String fileName, String source) {
-    LineInfo shifted(int slots) {
-        return new LineInfo(instructionOffset + slots, fileNameOffset, lineOffset, line, column, fileName, source);
-    }
-
+public record LineInfo(int instructionOffset, String fileName, String source, int line, int column) {
     /** The kernel's packed {@code line_col}: line in the upper 22 bits, column in the lower 10. */
     public int lineColumn() {
         return (line << 10) | (column & 0x3ff);

@@ -8,6 +8,7 @@ import dev.jbcc.asm.Instructions;
 import dev.jbcc.asm.Opcode;
 import dev.jbcc.asm.Reference;
 import dev.jbcc.btf.Btf;
+import dev.jbcc.btf.BtfExt;
 import dev.jbcc.btf.BtfType;
 import dev.jbcc.elf.ElfFile;
 import dev.jbcc.elf.ElfHeader;
@@ -94,7 +95,6 @@ public final class ObjectReader {
 
     private static final class Reader {
         private final ElfFile elf;
-        private final String origin;
         private final List<Symbol> symbols;
         private Btf btf;
         private Section mapsSection;
@@ -107,7 +107,6 @@ public final class ObjectReader {
 
         Reader(ElfFile elf) {
             this.elf = elf;
-            this.origin = elf.toString();
             ElfHeader h = elf.header();
             if (h.machine() != ElfHeader.EM_BPF) {
                 throw elf.fail("e_machine is " + h.machine() + ", not BPF (247): compile with clang -target bpf");
@@ -144,8 +143,14 @@ public final class ObjectReader {
             }
             resolveUnrelocatedCalls();
 
-            Map<String, BtfExtReader.SectionInfo> extInfo = btfExt == null || btf == null ? Map.of()
-                    : BtfExtReader.read(elf.contents(btfExt), btf, elf.byteOrder(), origin);
+            BtfExt extInfo = null;
+            if (btfExt != null && btf != null) {
+                try {
+                    extInfo = BtfExt.parse(elf.contents(btfExt).toArray(ValueLayout.JAVA_BYTE), btf);
+                } catch (FormatException e) {
+                    throw elf.fail(e.getMessage(), e);
+                }
+            }
 
             Map<String, MapSpec> maps = new LinkedHashMap<>();
             if (mapsSection != null) readBtfMaps(maps);
@@ -314,8 +319,7 @@ public final class ObjectReader {
 
         // ---- linking ----
 
-        private ProgramSpec link(Function main, String license, int version,
-                                 Map<String, BtfExtReader.SectionInfo> extInfo) {
+        private ProgramSpec link(Function main, String license, int version, BtfExt extInfo) {
             // Breadth-first: the program, then each function it reaches, each once.
             List<Function> order = new ArrayList<>();
             Map<Function, Integer> startSlot = new HashMap<>();
@@ -350,11 +354,23 @@ public final class ObjectReader {
                     }
                     code.add(insn, ref);
                 }
-                BtfExtReader.SectionInfo info = extInfo.get(f.section.name());
-                if (info != null) {
-                    for (var at : info.funcs()) if (covers(f, at.byteOffset())) funcInfos.add(at.record().shifted(slot(f, base, at.byteOffset())));
-                    for (var at : info.lines()) if (covers(f, at.byteOffset())) lineInfos.add(at.record().shifted(slot(f, base, at.byteOffset())));
-                    for (var at : info.relocations()) if (covers(f, at.byteOffset())) relocations.add(at.record().shifted(slot(f, base, at.byteOffset())));
+                if (extInfo != null) {
+                    String sec = f.section.name();
+                    for (BtfExt.FuncInfo fi : extInfo.funcInfos().getOrDefault(sec, List.of())) {
+                        if (covers(f, fi.insnOff())) funcInfos.add(new FuncInfo(slot(f, base, fi.insnOff()), fi.typeId()));
+                    }
+                    for (BtfExt.LineInfo li : extInfo.lineInfos().getOrDefault(sec, List.of())) {
+                        if (covers(f, li.insnOff())) {
+                            lineInfos.add(new LineInfo(slot(f, base, li.insnOff()), li.fileName(), li.line(),
+                                    li.lineNumber(), li.column()));
+                        }
+                    }
+                    for (BtfExt.CoreRelo cr : extInfo.coreRelos().getOrDefault(sec, List.of())) {
+                        if (covers(f, cr.insnOff())) {
+                            relocations.add(new CoreRelocation(slot(f, base, cr.insnOff()), cr.typeId(),
+                                    cr.accessString(), cr.kind()));
+                        }
+                    }
                 }
             }
             ProgramSection section = ProgramSection.parse(main.section.name()).orElse(null);
@@ -364,12 +380,13 @@ public final class ObjectReader {
                     license, version, code.build(), funcInfos, lineInfos, relocations);
         }
 
-        private static boolean covers(Function f, long byteOffset) {
-            return byteOffset >= f.start && byteOffset < f.end();
+        private static boolean covers(Function f, int byteOffset) {
+            long offset = Integer.toUnsignedLong(byteOffset);
+            return offset >= f.start && offset < f.end();
         }
 
-        private int slot(Function f, int base, long byteOffset) {
-            long rel = byteOffset - f.start;
+        private int slot(Function f, int base, int byteOffset) {
+            long rel = Integer.toUnsignedLong(byteOffset) - f.start;
             if (rel % Instruction.SLOT_SIZE != 0) {
                 throw elf.fail(".BTF.ext record at byte " + byteOffset + " of " + f.section + " is not on an instruction");
             }

@@ -330,9 +330,9 @@ class ObjectReaderTest {
             assertEquals("task_struct___local", btf.name(r.typeId()));
             assertTrue(p.instructions().indexOfSlot(r.instructionOffset()) >= 0);
         }
-        CoreRelocation offset = relos.stream().filter(r -> r.kind() == CoreRelocation.Kind.FIELD_BYTE_OFFSET).findFirst().orElseThrow();
+        CoreRelocation offset = relos.stream().filter(r -> r.kind() == dev.jbcc.btf.CoreReloKind.FIELD_BYTE_OFFSET).findFirst().orElseThrow();
         assertEquals("0:2", offset.accessString(), "pid is member 2");
-        CoreRelocation exists = relos.stream().filter(r -> r.kind() == CoreRelocation.Kind.FIELD_EXISTS).findFirst().orElseThrow();
+        CoreRelocation exists = relos.stream().filter(r -> r.kind() == dev.jbcc.btf.CoreReloKind.FIELD_EXISTS).findFirst().orElseThrow();
         assertEquals("0:0", exists.accessString());
     }
 
