@@ -494,6 +494,26 @@ class ObjectReaderTest {
                 notBpf.getMessage());
     }
 
+    @Test
+    void corruptRelocationIsNamed() throws java.io.IOException {
+        byte[] object = ClangBpf.compile(FEATURES);
+        dev.jbcc.elf.ElfFile elf = dev.jbcc.elf.ElfFile.of(object.clone());
+        dev.jbcc.elf.Section rel = elf.section(".relxdp").orElseThrow();
+        // r_info of the first entry: symbol index in the upper 32 bits (little endian: bytes 12..15).
+        java.lang.foreign.MemorySegment.ofArray(object).set(
+                java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), rel.offset() + 12, 99999);
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("jbcc", ".o");
+        try {
+            java.nio.file.Files.write(file, object);
+            FormatException e = assertThrows(FormatException.class, () -> ObjectReader.read(file));
+            assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
+            assertTrue(e.getMessage().contains("of section " + rel.info() + " (xdp) names symbol 99999, which does not exist"),
+                    e.getMessage());
+        } finally {
+            java.nio.file.Files.delete(file);
+        }
+    }
+
     private static void check(ProgramSpec p, ProgramType type, AttachType attach, String target, int flags) {
         assertEquals(type, p.type(), p.name());
         assertEquals(attach, p.attachType(), p.name());
