@@ -178,6 +178,20 @@ class InstructionTest {
         assertNull(Helper.byId(100_000));
     }
 
+    /** The generated table agrees with the running kernel's {@code enum bpf_func_id} (read from its BTF). */
+    @Test
+    void helperTableMatchesRunningKernel() {
+        dev.jbcc.btf.Btf kernel = dev.jbcc.btf.Btf.kernel();
+        dev.jbcc.btf.BtfType.Enum funcIds = kernel.find("bpf_func_id", dev.jbcc.btf.BtfType.Enum.class).orElseThrow();
+        java.util.Map<Long, String> byId = new java.util.HashMap<>();
+        for (var v : funcIds.values()) {
+            if (v.name().startsWith("BPF_FUNC_")) byId.put(v.value(), v.name().substring("BPF_FUNC_".length()));
+        }
+        for (Helper h : Helper.values()) {
+            assertEquals(h.name().toLowerCase(java.util.Locale.ROOT), byId.get((long) h.id()), "helper id " + h.id());
+        }
+    }
+
     @Test
     void malformedCode() {
         FormatException odd = assertThrows(FormatException.class,
