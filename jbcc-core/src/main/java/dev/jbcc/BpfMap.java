@@ -95,13 +95,34 @@ public final class BpfMap implements AutoCloseable {
      * @throws SyscallException naming the spec fields the kernel rejected, or the missing privilege
      */
     public static BpfMap create(MapSpec spec) {
+        return create(spec, null);
+    }
+
+    /**
+     * Creates the map with its key and value types from {@code btf} (a loaded object BTF, or null),
+     * so that bpftool and the verifier see typed maps (needed for spin locks and timers). A
+     * kernel that refuses the BTF for this map type gets the map without it, as libbpf does.
+     */
+    static BpfMap create(MapSpec spec, Fd btf) {
+        if (btf != null && spec.btfValueType() != 0) {
+            try {
+                return create(spec, btf, true);
+            } catch (SyscallException e) {
+                if (e.errno() != Errno.EINVAL && e.errno() != Errno.ENOTSUPP && e.errno() != Errno.EOPNOTSUPP) throw e;
+            }
+        }
+        return create(spec, null, false);
+    }
+
+    private static BpfMap create(MapSpec spec, Fd btf, boolean withBtf) {
         int maxEntries = spec.maxEntries();
         if (spec.type() == MapType.PERF_EVENT_ARRAY && maxEntries == 0) maxEntries = Cpus.possible();
         Fd fd;
         try (Arena arena = Arena.ofConfined()) {
             var attr = new MapCreateAttr(arena).mapType(spec.type().value()).keySize(spec.keySize())
                     .valueSize(spec.valueSize()).maxEntries(maxEntries).mapFlags(spec.flags())
-                    .mapExtra(spec.mapExtra()).mapName(kernelName(spec.name()));
+                    .mapExtra(spec.mapExtra()).mapName(kernelName(spec.name())).numaNode(spec.numaNode());
+            if (withBtf) attr.btf(btf, spec.btfKeyType(), spec.btfValueType());
             if (spec.type() == MapType.ARRAY_OF_MAPS || spec.type() == MapType.HASH_OF_MAPS) {
                 if (spec.innerMap() == null)
                     throw new IllegalArgumentException("map '" + spec.name() + "' is a " + spec.type()

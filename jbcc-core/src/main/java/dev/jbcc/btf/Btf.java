@@ -661,6 +661,19 @@ public final class Btf {
         return BtfEncoder.encode(base, ownTypes(), order);
     }
 
+    /**
+     * A blob for {@code BPF_BTF_LOAD} together with the offsets, in its string section, of strings
+     * that no type uses (the file names and source lines that line_info records point at).
+     */
+    public record Marshalled(byte[] blob, Map<String, Integer> stringOffsets) {}
+
+    /** Like {@link #marshal()}, with {@code extraStrings} added to the string section. */
+    public Marshalled marshal(java.util.Collection<String> extraStrings) {
+        var offsets = new java.util.HashMap<String, Integer>();
+        byte[] blob = BtfEncoder.encode(base, ownTypes(), order, extraStrings, offsets);
+        return new Marshalled(blob, Map.copyOf(offsets));
+    }
+
     /** Like {@link #marshal()} in the given byte order. */
     public byte[] marshal(ByteOrder byteOrder) {
         return BtfEncoder.encode(base, ownTypes(), byteOrder);

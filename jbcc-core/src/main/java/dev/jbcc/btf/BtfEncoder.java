@@ -25,13 +25,25 @@ final class BtfEncoder {
 
     /** Encodes {@code types} (id 1, or the base's type count, onwards) over {@code base} (null if none). */
     static byte[] encode(Btf base, List<? extends BtfType> types, ByteOrder order) {
+        return encode(base, types, order, List.of(), new HashMap<>());
+    }
+
+    /**
+     * Like {@link #encode(Btf, List, ByteOrder)}, with {@code extraStrings} (line_info file names
+     * and source lines, which no type names) added to the string section; their offsets are put
+     * into {@code offsetsOut}.
+     */
+    static byte[] encode(Btf base, List<? extends BtfType> types, ByteOrder order,
+                         java.util.Collection<String> extraStrings, Map<String, Integer> offsetsOut) {
         Strings strings = new Strings(base == null ? 0 : base.stringsLength(), base == null);
+        extraStrings.forEach(strings::add);
         long typeLen = 0;
         int id = base == null ? 1 : base.typeCount();
         for (BtfType t : types) {
             typeLen += encodedSize(t, id++);
         }
         byte[] stringBytes = collectStrings(types, strings);
+        for (String x : extraStrings) offsetsOut.put(x, strings.offset(x));
         long total = Btf.HEADER_SIZE + typeLen + stringBytes.length;
         if (total > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("BTF of " + total + " bytes is too large to encode");

@@ -44,7 +44,7 @@ public final class ProgLoadAttr {
      */
     public ProgLoadAttr log(MemorySegment buffer, int level) {
         segment.set(U64, LOG_BUF, Mem.address(buffer, "log buffer"));
-        segment.set(U32, LOG_SIZE, buffer == null ? 0 : Math.toIntExact(Math.min(buffer.byteSize(), Integer.MAX_VALUE >>> 8)));
+        segment.set(U32, LOG_SIZE, buffer == null ? 0 : Math.toIntExact(Math.min(buffer.byteSize(), (1 << 30) - 1)));
         segment.set(U32, LOG_LEVEL, level);
         return this;
     }
