@@ -2,4 +2,5 @@
 module dev.jbcc {
     exports dev.jbcc;
     exports dev.jbcc.spec;
+    exports dev.jbcc.compile;
 }
