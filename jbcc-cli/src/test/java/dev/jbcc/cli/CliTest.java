@@ -2,6 +2,9 @@ package dev.jbcc.cli;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.jbcc.compile.ClangCompiler;
+import dev.jbcc.compile.KernelHeaders;
+import dev.jbcc.compile.Source;
 import picocli.CommandLine;
 
 import java.io.IOException;
@@ -11,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -105,6 +109,60 @@ class CliTest {
         Run r = jbcc("compile", src.toString(), "--no-vmlinux", "--cache-dir", temp.resolve("cache").toString());
         assertEquals(Main.EXIT_ERROR, r.status());
         assertEquals("jbcc: cannot read " + src + ": no such file\n", r.err());
+    }
+
+    @Test
+    void btfDumpPrintsAVmlinuxHeaderThatCompilesWithCoReCode() throws IOException {
+        Run r = jbcc("btf", "dump");
+        assertEquals(0, r.status(), r.err());
+        assertEquals("", r.err());
+        assertTrue(r.out().contains("struct task_struct {"), "defines task_struct");
+        Path dir = Files.createDirectories(temp.resolve("headers"));
+        Files.writeString(dir.resolve("vmlinux.h"), r.out());
+
+        var compiler = ClangCompiler.create(ClangCompiler.Options.defaults()
+                .withCacheDirectory(temp.resolve("cache"))
+                .withUseCache(false)
+                .withKernelHeaders(KernelHeaders.directory(dir)));
+        byte[] elf = compiler.compile(Source.of("task.c", """
+                #include "vmlinux.h"
+                #include <bpf/bpf_helpers.h>
+                #include <bpf/bpf_core_read.h>
+
+                SEC("tp/sched/sched_process_exec")
+                int on_exec(void *ctx)
+                {
+                    struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+                    bpf_printk("exec by %d", BPF_CORE_READ(task, real_parent, tgid));
+                    return 0;
+                }
+
+                char LICENSE[] SEC("license") = "GPL";
+                """), List.of()).elf();
+        assertEquals(247, ByteBuffer.wrap(elf).order(ByteOrder.LITTLE_ENDIAN).getShort(18), "EM_BPF");
+    }
+
+    @Test
+    void btfDumpOfARawFileMatchesTheRunningKernel() throws IOException {
+        Path copy = temp.resolve("vmlinux.btf");
+        Files.write(copy, Files.readAllBytes(Path.of("/sys/kernel/btf/vmlinux")));
+        Run fromFile = jbcc("btf", "dump", "--file", copy.toString());
+        assertEquals(0, fromFile.status(), fromFile.err());
+        assertEquals(jbcc("btf", "dump").out(), fromFile.out());
+    }
+
+    @Test
+    void btfDumpOfAMissingOrBrokenFileFails() throws IOException {
+        Run missing = jbcc("btf", "dump", "--file", temp.resolve("absent.btf").toString());
+        assertEquals(Main.EXIT_ERROR, missing.status());
+        assertEquals("jbcc: BTF file " + temp.resolve("absent.btf") + " does not exist\n", missing.err());
+        assertEquals("", missing.out());
+
+        Path junk = Files.writeString(temp.resolve("junk.btf"), "this is not BTF");
+        Run broken = jbcc("btf", "dump", "--file", junk.toString());
+        assertEquals(Main.EXIT_ERROR, broken.status());
+        assertTrue(broken.err().startsWith("jbcc: "), broken.err());
+        assertEquals("", broken.out());
     }
 
     @Test

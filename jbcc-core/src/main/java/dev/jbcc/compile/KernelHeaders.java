@@ -2,10 +2,14 @@ package dev.jbcc.compile;
 
 import dev.jbcc.CompileException;
 import dev.jbcc.UnsupportedFeatureException;
+import dev.jbcc.btf.Btf;
+import dev.jbcc.btf.BtfHeaderWriter;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -173,18 +177,47 @@ public final class KernelHeaders {
         String identity();
     }
 
+    /** dev.jbcc.btf's writer: the running kernel's BTF parsed once per process, or a file's. */
     private static final HeaderWriter DEFAULT_WRITER = new HeaderWriter() {
         @Override
-        public void write(Path btfFile, OutputStream out) {
-            throw new UnsupportedFeatureException("generating vmlinux.h from BTF", null,
-                    "not built into this jbcc yet; use KernelHeaders.directory(dir) with a vmlinux.h");
+        public void write(Path btfFile, OutputStream out) throws IOException {
+            Btf btf = btfFile.equals(KERNEL_BTF) ? Btf.kernel() : Btf.parse(readBtf(btfFile));
+            var writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+            new BtfHeaderWriter(btf).write(writer);
+            writer.flush();
         }
 
+        /**
+         * The writer's bytecode: a jbcc build whose writer changed must not reuse headers an older
+         * one wrote (versions alone do not tell snapshot builds apart).
+         */
         @Override
         public String identity() {
-            return "unavailable";
+            String id = writerIdentity;
+            if (id == null) {
+                try (InputStream in = BtfHeaderWriter.class.getResourceAsStream("BtfHeaderWriter.class")) {
+                    if (in == null) throw new IllegalStateException("BtfHeaderWriter.class is not readable as a resource");
+                    id = "BtfHeaderWriter:" + CompileCache.sha256Hex(in).substring(0, 16);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                writerIdentity = id;
+            }
+            return id;
         }
     };
+
+    private static volatile String writerIdentity;
+
+    private static byte[] readBtf(Path btfFile) {
+        try {
+            return Files.readAllBytes(btfFile);
+        } catch (NoSuchFileException e) {
+            throw new CompileException("BTF file " + btfFile + " does not exist", "");
+        } catch (IOException e) {
+            throw new CompileException("cannot read " + btfFile + ": " + e, "");
+        }
+    }
 
     @Override
     public String toString() {

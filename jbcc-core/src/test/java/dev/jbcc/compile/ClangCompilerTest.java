@@ -345,6 +345,49 @@ class ClangCompilerTest {
         assertEquals(2, writes.get());
     }
 
+    static final String TASK_PROGRAM = """
+            #include "vmlinux.h"
+            #include <bpf/bpf_helpers.h>
+            #include <bpf/bpf_core_read.h>
+
+            SEC("tp/syscalls/sys_enter_getpid")
+            int on_getpid(void *ctx)
+            {
+                struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+                return BPF_CORE_READ(task, real_parent, tgid) > 0;
+            }
+
+            char LICENSE[] SEC("license") = "GPL";
+            """;
+
+    @Test
+    void runningKernelHeadersAreGeneratedOnceAndCompileCoReCode() throws IOException {
+        Path cache = temp.resolve("cache");
+        var options = ClangCompiler.Options.defaults().withCacheDirectory(cache);
+        ClangCompiler cc = ClangCompiler.create(options);
+        CompiledObject obj = cc.compile(Source.of("task.c", TASK_PROGRAM), List.of());
+        assertEquals(EM_BPF, elfMachine(obj.elf()));
+        String strings = new String(obj.elf(), StandardCharsets.ISO_8859_1);
+        assertTrue(strings.contains("task_struct") && strings.contains(".BTF.ext"), "CO-RE relocation against task_struct");
+
+        Path header;
+        try (var dirs = Files.list(cache.resolve("kernel"))) {
+            List<Path> all = dirs.toList();
+            assertEquals(1, all.size(), all.toString());
+            header = all.getFirst().resolve("vmlinux.h");
+        }
+        FileTime generated = Files.getLastModifiedTime(header);
+        assertTrue(Files.readString(header).contains("struct task_struct {"));
+
+        // A new compiler (as in a new process) reuses both the header and the object.
+        ClangCompiler again = ClangCompiler.create(options);
+        assertTrue(again.compile(Source.of("task.c", TASK_PROGRAM), List.of()).cached());
+        assertEquals(0, again.clangRuns());
+        // A different program compiles against the same header without rewriting it.
+        assertFalse(again.compile(Source.of("task2.c", TASK_PROGRAM + "\n"), List.of()).cached());
+        assertEquals(generated, Files.getLastModifiedTime(header));
+    }
+
     @Test
     void runningKernelIdentityComesFromTheBuildId() throws IOException {
         String buildId = KernelHeaders.kernelBuildId();
