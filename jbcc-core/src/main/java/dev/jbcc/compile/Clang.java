@@ -76,31 +76,44 @@ public record Clang(Path executable, String version) {
      * @param memoDir  where version lines are remembered across runs, or null
      */
     static Clang discover(List<Path> path, Path memoDir) {
-        var candidates = new LinkedHashSet<Path>();
-        // Versioned names need no `--version` run to be ranked, only to be identified.
+        var tried = new LinkedHashSet<Path>();
+        // The usual case, clang-19 on the PATH, needs no directory listing.
+        for (Path dir : path) {
+            Clang found = tryCandidate(dir.resolve("clang-" + PREFERRED_MAJOR), memoDir, tried);
+            if (found != null) return found;
+        }
+        // Versioned names are ranked by name; `--version` then only identifies the winner.
         var versioned = new ArrayList<Path>();
         for (Path dir : path) {
-            Path preferred = dir.resolve("clang-" + PREFERRED_MAJOR);
-            if (Files.isExecutable(preferred)) candidates.add(preferred);
             try (Stream<Path> entries = Files.list(dir)) {
-                entries.filter(p -> nameMajor(p) >= MINIMUM_MAJOR && Files.isExecutable(p)).forEach(versioned::add);
+                entries.filter(p -> nameMajor(p) >= MINIMUM_MAJOR).forEach(versioned::add);
             } catch (IOException e) {
                 continue; // an unreadable or missing PATH entry is skipped, as a shell would
             }
         }
         versioned.sort(Comparator.comparingInt(Clang::nameMajor).reversed());
-        candidates.addAll(versioned);
-        for (Path dir : path) {
-            Path plain = dir.resolve("clang");
-            if (Files.isExecutable(plain)) candidates.add(plain);
+        for (Path candidate : versioned) {
+            Clang found = tryCandidate(candidate, memoDir, tried);
+            if (found != null) return found;
         }
-        for (Path candidate : candidates) {
-            Clang clang = new Clang(candidate, versionOf(candidate, memoDir));
-            if (clang.major() >= MINIMUM_MAJOR) return clang;
+        for (Path dir : path) {
+            Clang found = tryCandidate(dir.resolve("clang"), memoDir, tried);
+            if (found != null) return found;
         }
         throw new CompileException("no clang " + MINIMUM_MAJOR + " or later found on the PATH ("
-                + (candidates.isEmpty() ? "no clang at all" : "found only " + candidates)
+                + (tried.isEmpty() ? "no clang at all" : "found only " + tried)
                 + "); install one: apt-get install clang-" + PREFERRED_MAJOR, "");
+    }
+
+    /** The clang at {@code candidate} if it is executable and new enough, else null. */
+    private static Clang tryCandidate(Path candidate, Path memoDir, LinkedHashSet<Path> tried) {
+        if (!Files.isExecutable(candidate) || !tried.add(candidate)) return null;
+        try {
+            Clang clang = new Clang(candidate, versionOf(candidate, memoDir));
+            return clang.major() >= MINIMUM_MAJOR ? clang : null;
+        } catch (CompileException e) {
+            return null; // a broken binary (its --version fails) is passed over like an old one
+        }
     }
 
     static List<Path> searchPath() {

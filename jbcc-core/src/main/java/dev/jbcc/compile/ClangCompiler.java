@@ -103,6 +103,7 @@ public final class ClangCompiler {
                 options.cacheDirectory() != null ? options.cacheDirectory() : CompileCache.defaultDirectory());
         Clang clang = options.clang() != null ? options.clang()
                 : Clang.discover(Clang.searchPath(), cache.subdirectory("clang"));
+        cache.pruneTemporaries(Duration.ofHours(1));
         return new ClangCompiler(options, clang, cache);
     }
 

@@ -104,6 +104,26 @@ final class CompileCache {
         return dir;
     }
 
+    /**
+     * Removes temporary directories that compiles killed mid-way left behind. Only old ones: a
+     * young one may belong to a compile running in another process.
+     */
+    void pruneTemporaries(java.time.Duration olderThan) {
+        Path tmp = root.resolve("tmp");
+        if (!Files.isDirectory(tmp)) return;
+        var cutoff = java.time.Instant.now().minus(olderThan);
+        try (Stream<Path> entries = Files.list(tmp)) {
+            for (Path p : entries.toList()) {
+                if (Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(cutoff)) {
+                    deleteQuietly(p);
+                }
+            }
+        } catch (IOException e) {
+            // Pruning is housekeeping: a failure costs disk space, never a compile.
+            System.getLogger(CompileCache.class.getName()).log(System.Logger.Level.DEBUG, "cannot prune " + tmp, e);
+        }
+    }
+
     // ---- compiled objects ------------------------------------------------------------------
 
     /**

@@ -400,6 +400,30 @@ class ClangCompilerTest {
     }
 
     @Test
+    void brokenCompilerIsPassedOver() throws IOException {
+        Path bin = Files.createDirectory(temp.resolve("bin"));
+        Path broken = bin.resolve("clang-20");
+        Files.writeString(broken, "#!/bin/sh\nexit 3\n");
+        Files.setPosixFilePermissions(broken, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path good = fakeClang(bin.resolve("clang-17"), "clang version 17.0.6", 0);
+        assertEquals(good, Clang.discover(List.of(bin), null).executable());
+    }
+
+    @Test
+    void leftoverTemporariesArePrunedWhenOld() throws IOException {
+        Path cache = temp.resolve("cache");
+        compiler(cache);
+        Path tmp = cache.resolve("tmp");
+        Path old = Files.createDirectories(tmp.resolve("cc-old"));
+        Files.writeString(old.resolve("input.c"), "int x;");
+        Files.setLastModifiedTime(old, FileTime.fromMillis(System.currentTimeMillis() - 2 * 3600_000));
+        Path young = Files.createDirectories(tmp.resolve("cc-young"));
+        compiler(cache);
+        assertFalse(Files.exists(old), "a compile killed two hours ago left it");
+        assertTrue(Files.exists(young), "may belong to a running compile");
+    }
+
+    @Test
     void dependencyFileParsing() {
         String depFile = "jbcc-object: /usr/include/bpf/bpf_helpers.h \\\n  /tmp/my\\ dir/a.h b$$.h \\\n c\\#d.h\n";
         assertEquals(List.of("/usr/include/bpf/bpf_helpers.h", "/tmp/my dir/a.h", "b$.h", "c#d.h"),
