@@ -104,6 +104,18 @@ class CliTest {
     }
 
     @Test
+    void compileWarningsGoToStandardError() throws IOException {
+        Path src = temp.resolve("warn.c");
+        Files.writeString(src, "int f(void)\n{\n    int unused;\n    return 0;\n}\n");
+        Run r = jbcc("compile", src.toString(), "-o", temp.resolve("warn.o").toString(), "--cflag", "-Wall",
+                "--no-vmlinux", "--cache-dir", temp.resolve("cache").toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.err().startsWith(src + ":3:9: warning: unused variable 'unused'"), r.err());
+        assertEquals("", r.out());
+        assertTrue(Files.size(temp.resolve("warn.o")) > 0);
+    }
+
+    @Test
     void compileOfAMissingFileSaysSo() {
         Path src = temp.resolve("nowhere.c");
         Run r = jbcc("compile", src.toString(), "--no-vmlinux", "--cache-dir", temp.resolve("cache").toString());

@@ -47,7 +47,8 @@ final class Diagnostics {
             sb.append("\n").append(bpf.group(1))
               .append(" is part of libbpf's BPF-side headers: install them with `apt-get install libbpf-dev`");
         } else if (MISSING_VMLINUX.matcher(output).find()) {
-            sb.append("\nvmlinux.h comes from the kernel's BTF: compile with KernelHeaders.runningKernel()");
+            sb.append("\nvmlinux.h is generated from the kernel's BTF when compiling with "
+                    + "KernelHeaders.runningKernel(), the default (in the CLI: without --no-vmlinux)");
         }
         return sb.toString();
     }

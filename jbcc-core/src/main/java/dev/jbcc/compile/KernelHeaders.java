@@ -80,8 +80,12 @@ public final class KernelHeaders {
                 String id = identity();
                 Path dir = cache.subdirectory("kernel", CompileCache.sha256Hex(id).substring(0, 32));
                 Path header = dir.resolve(HEADER);
-                if (!Files.isRegularFile(header)) {
-                    CompileCache.writeAtomically(header, out -> writer.write(path, out));
+                // One generation per instance at a time; across processes the rename makes a
+                // race harmless (both write the same text).
+                synchronized (this) {
+                    if (!Files.isRegularFile(header)) {
+                        CompileCache.writeAtomically(header, out -> writer.write(path, out));
+                    }
                 }
                 yield new Resolved(dir, id, true);
             }

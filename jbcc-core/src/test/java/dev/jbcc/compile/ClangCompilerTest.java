@@ -154,6 +154,24 @@ class ClangCompilerTest {
     }
 
     @Test
+    void missingVmlinuxHeaderSaysWhereItComesFrom() {
+        var e = assertThrows(CompileException.class, () -> compiler().compile("#include \"vmlinux.h\"\n"));
+        assertTrue(e.getMessage().startsWith("<source>:1:10: fatal error: 'vmlinux.h' file not found"), e.getMessage());
+        assertTrue(e.getMessage().contains("KernelHeaders.runningKernel()"), e.getMessage());
+    }
+
+    @Test
+    void warningsAreKeptWithTheObjectAndReplayedFromTheCache() {
+        ClangCompiler cc = compiler();
+        String source = "int f(void) { int unused; return 0; }\n";
+        CompiledObject built = cc.compile(Source.of(source), List.of("-Wall"));
+        assertTrue(built.warnings().contains("<source>:1:19: warning: unused variable 'unused'"), built.warnings());
+        CompiledObject cached = cc.compile(Source.of(source), List.of("-Wall"));
+        assertTrue(cached.cached());
+        assertEquals(built.warnings(), cached.warnings());
+    }
+
+    @Test
     void unknownFlagIsReportedAsTheDriverSaysIt() {
         var e = assertThrows(CompileException.class,
                 () -> compiler().compile(Source.of("int x;"), List.of("--no-such-flag")));
