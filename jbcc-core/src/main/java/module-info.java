@@ -1,7 +1,10 @@
 /** jbcc's pure-Java eBPF library: no dependency beyond the JDK. */
 module dev.jbcc {
     exports dev.jbcc;
+    exports dev.jbcc.asm;
     exports dev.jbcc.btf;
+    exports dev.jbcc.elf;
+    exports dev.jbcc.features;
     exports dev.jbcc.spec;
     exports dev.jbcc.compile;
 }

@@ -55,8 +55,8 @@ public final class BtfSanitizer {
                     for (BtfType.VarSecInfo v : d.vars()) {
                         members.add(new BtfType.Member(btf.name(v.type()), v.type(), v.offset() * 8, 0));
                     }
-                    // '.' is not allowed in a struct name.
-                    yield new BtfType.Struct(d.name().replace('.', '_'), d.size(), members);
+                    // '.' and '?' are not allowed in a struct name.
+                    yield new BtfType.Struct(d.name().replace('.', '_').replace('?', '_'), d.size(), members);
                 }
                 case BtfType.DataSec d when !has.qmarkDatasec() && d.name().startsWith("?") ->
                         new BtfType.DataSec("_" + d.name().substring(1), d.size(), d.vars());

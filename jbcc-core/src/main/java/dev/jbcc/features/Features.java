@@ -1,0 +1,270 @@
+package dev.jbcc.features;
+
+import dev.jbcc.AttachType;
+import dev.jbcc.Errno;
+import dev.jbcc.MapType;
+import dev.jbcc.ProgramType;
+import dev.jbcc.SyscallException;
+import dev.jbcc.UnsupportedFeatureException;
+import dev.jbcc.internal.sys.Bpf;
+import dev.jbcc.internal.sys.BtfLoadAttr;
+import dev.jbcc.internal.sys.Fd;
+import dev.jbcc.internal.sys.Libc;
+import dev.jbcc.internal.sys.MapCreateAttr;
+import dev.jbcc.internal.sys.ProgLoadAttr;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Asks the running kernel what it supports by trying the smallest thing that needs it: a
+ * one-entry map of a type, an {@code r0 = 0; exit} program of a type, a program calling a
+ * helper. Answers are cached for the life of the process once conclusive; an inconclusive
+ * probe (e.g. EPERM because the process lacks CAP_BPF) throws {@link SyscallException} and is
+ * tried again next time. Thread-safe.
+ */
+public final class Features {
+    private Features() {}
+
+    private static final Map<String, Boolean> CACHE = new ConcurrentHashMap<>();
+    private static final ValueLayout.OfLong INSN = ValueLayout.JAVA_LONG.withOrder(ByteOrder.nativeOrder());
+
+    private static boolean cached(String key, BooleanSupplier probe) {
+        Boolean known = CACHE.get(key);
+        if (known != null) return known;
+        boolean result = probe.getAsBoolean(); // throws when inconclusive, so nothing is cached
+        CACHE.putIfAbsent(key, result);
+        return result;
+    }
+
+    // ---- map types ----
+
+    /** Whether this kernel can create maps of {@code type}. */
+    public static boolean haveMapType(MapType type) {
+        if (type == MapType.UNSPEC) return false;
+        return cached("map:" + type, () -> probeMapType(type));
+    }
+
+    /** @throws UnsupportedFeatureException naming the type and the first kernel that has it */
+    public static void requireMapType(MapType type) {
+        if (!haveMapType(type))
+            throw new UnsupportedFeatureException("BPF_MAP_TYPE_" + type, type.minimumKernel(), null);
+    }
+
+    private static boolean probeMapType(MapType type) {
+        try (Arena arena = Arena.ofConfined()) {
+            var attr = new MapCreateAttr(arena).mapType(type.value()).keySize(4).valueSize(4).maxEntries(1);
+            Fd inner = null, btf = null;
+            try {
+                switch (type) {
+                    case LPM_TRIE -> attr.keySize(8).mapFlags(BPF_F_NO_PREALLOC);
+                    case QUEUE, STACK, BLOOM_FILTER -> attr.keySize(0);
+                    case RINGBUF, USER_RINGBUF -> attr.keySize(0).valueSize(0).maxEntries((int) Libc.pageSize());
+                    case STACK_TRACE -> attr.valueSize(8);
+                    case CGROUP_STORAGE, PERCPU_CGROUP_STORAGE -> attr.keySize(16).valueSize(8).maxEntries(0);
+                    case ARENA -> attr.keySize(0).valueSize(0).mapFlags(BPF_F_MMAPABLE);
+                    // No real kernel struct id without parsing vmlinux BTF: an impossible one
+                    // makes a kernel that knows the type answer ENOTSUPP instead of EINVAL.
+                    case STRUCT_OPS -> attr.btfVmlinuxValueTypeId(Integer.MAX_VALUE);
+                    case ARRAY_OF_MAPS, HASH_OF_MAPS -> {
+                        inner = Bpf.mapCreate(new MapCreateAttr(arena).mapType(MapType.ARRAY.value()).keySize(4)
+                                .valueSize(4).maxEntries(1));
+                        attr.innerMapFd(inner);
+                    }
+                    case SK_STORAGE, INODE_STORAGE, TASK_STORAGE, CGRP_STORAGE -> {
+                        // Local storage maps insist on BTF for key and value: one "int" type.
+                        btf = loadIntBtf(arena);
+                        attr.maxEntries(0).mapFlags(BPF_F_NO_PREALLOC).btf(btf, 1, 1);
+                    }
+                    default -> { }
+                }
+                try (Fd map = Bpf.mapCreate(attr)) {
+                    return !map.isClosed();
+                } catch (SyscallException e) {
+                    if (type == MapType.STRUCT_OPS && e.errno() == Errno.ENOTSUPP) return true;
+                    return unsupported(e);
+                }
+            } finally {
+                if (inner != null) inner.close();
+                if (btf != null) btf.close();
+            }
+        }
+    }
+
+    private static final int BPF_F_NO_PREALLOC = 1, BPF_F_MMAPABLE = 1024, BPF_F_SLEEPABLE = 16;
+
+    /** EINVAL/E2BIG/ENOTSUPP/EOPNOTSUPP mean "no"; anything else is inconclusive and rethrown. */
+    private static boolean unsupported(SyscallException e) {
+        return switch (e.errno()) {
+            case Errno.EINVAL, Errno.E2BIG, Errno.ENOTSUPP, Errno.EOPNOTSUPP -> false;
+            default -> throw e;
+        };
+    }
+
+    /** A BTF blob holding one type, {@code int} (id 1). */
+    private static Fd loadIntBtf(Arena arena) {
+        MemorySegment blob = arena.allocate(24 + 16 + 5, 8);
+        var u16 = ValueLayout.JAVA_SHORT.withOrder(ByteOrder.nativeOrder());
+        var u32 = ValueLayout.JAVA_INT.withOrder(ByteOrder.nativeOrder());
+        blob.set(u16, 0, (short) 0xeB9F);              // magic
+        blob.set(ValueLayout.JAVA_BYTE, 2, (byte) 1);   // version
+        blob.set(u32, 4, 24);                           // hdr_len
+        blob.set(u32, 8, 0);                            // type_off
+        blob.set(u32, 12, 16);                          // type_len
+        blob.set(u32, 16, 16);                          // str_off
+        blob.set(u32, 20, 5);                           // str_len
+        blob.set(u32, 24, 1);                           // name_off -> "int"
+        blob.set(u32, 28, 1 << 24);                     // info: kind INT
+        blob.set(u32, 32, 4);                           // size
+        blob.set(u32, 36, (1 << 24) | 32);              // signed, 32 bits
+        blob.setString(24 + 16 + 1, "int");
+        return Bpf.btfLoad(new BtfLoadAttr(arena).btf(blob));
+    }
+
+    // ---- program types and helpers ----
+
+    /** Whether this kernel can load programs of {@code type}. */
+    public static boolean haveProgramType(ProgramType type) {
+        if (type == ProgramType.UNSPEC) return false;
+        return cached("prog:" + type, () -> probeProgramType(type));
+    }
+
+    /** @throws UnsupportedFeatureException naming the type and the first kernel that has it */
+    public static void requireProgramType(ProgramType type) {
+        if (!haveProgramType(type))
+            throw new UnsupportedFeatureException("BPF_PROG_TYPE_" + type, type.minimumKernel(), null);
+    }
+
+    private static final long MOV_R0_0 = 0xb7L, EXIT = 0x95L, CALL = 0x85L;
+
+    private static boolean probeProgramType(ProgramType type) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment log = arena.allocate(4096);
+            var attr = probeProgram(arena, type, new long[] {MOV_R0_0, EXIT}, log);
+            int rc = Bpf.progLoadErrno(attr);
+            if (rc >= 0) {
+                Fd.adopt(rc).close();
+                return true;
+            }
+            int errno = -rc;
+            if (needsAttachTarget(type)) {
+                // These types need an attach target's BTF id, which the probe cannot give
+                // without parsing vmlinux BTF. A kernel that knows the type gets as far as
+                // the verifier (which logs why) or answers ENOTSUPP; for an unknown type
+                // bpf(2) fails with EINVAL before anything is logged.
+                if (errno == Errno.ENOTSUPP || !log.getString(0).isEmpty()) return true;
+            }
+            return switch (errno) {
+                case Errno.EINVAL, Errno.E2BIG, Errno.ENOTSUPP, Errno.EOPNOTSUPP -> false;
+                default -> throw new SyscallException("BPF_PROG_LOAD", errno,
+                        "probing program type " + type + " was inconclusive"
+                                + (errno == Errno.EPERM ? " (the kernel refused: missing privilege, or a lockdown or LSM policy)" : ""));
+            };
+        }
+    }
+
+    private static boolean needsAttachTarget(ProgramType type) {
+        return type == ProgramType.TRACING || type == ProgramType.EXT || type == ProgramType.LSM
+                || type == ProgramType.STRUCT_OPS;
+    }
+
+    private static ProgLoadAttr probeProgram(Arena arena, ProgramType type, long[] code, MemorySegment log) {
+        MemorySegment insns = arena.allocate(8L * code.length, 8);
+        for (int i = 0; i < code.length; i++) insns.setAtIndex(INSN, i, code[i]);
+        var attr = new ProgLoadAttr(arena).progType(type.value()).insns(insns).license(arena.allocateFrom("GPL"));
+        if (log != null) attr.log(log, 1);
+        switch (type) {
+            case CGROUP_SOCK_ADDR -> attr.expectedAttachType(AttachType.CGROUP_INET4_CONNECT.value());
+            case CGROUP_SOCKOPT -> attr.expectedAttachType(AttachType.CGROUP_GETSOCKOPT.value());
+            case SK_LOOKUP -> attr.expectedAttachType(AttachType.SK_LOOKUP.value());
+            case NETFILTER -> attr.expectedAttachType(AttachType.NETFILTER.value());
+            case SYSCALL -> attr.progFlags(BPF_F_SLEEPABLE);
+            case KPROBE -> attr.kernVersion(linuxVersionCode());
+            default -> { }
+        }
+        return attr;
+    }
+
+    /**
+     * Whether programs of {@code type} may call helper {@code helperId} ({@code enum bpf_func_id}).
+     * False both when the kernel lacks the helper and when it withholds it from this type.
+     */
+    public static boolean haveHelper(ProgramType type, int helperId) {
+        if (!haveProgramType(type)) return false;
+        return cached("helper:" + type + ":" + helperId, () -> probeHelper(type, helperId));
+    }
+
+    /** @throws UnsupportedFeatureException if {@link #haveHelper} is false */
+    public static void requireHelper(ProgramType type, int helperId) {
+        requireProgramType(type);
+        if (!haveHelper(type, helperId))
+            throw new UnsupportedFeatureException("BPF helper #" + helperId + " in " + type + " programs", null,
+                    "this kernel lacks the helper or does not allow it for this program type");
+    }
+
+    private static boolean probeHelper(ProgramType type, int helperId) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment log = arena.allocate(64 * 1024);
+            long call = CALL | ((helperId & 0xFFFFFFFFL) << 32);
+            var attr = probeProgram(arena, type, new long[] {call, MOV_R0_0, EXIT}, log);
+            int rc = Bpf.progLoadErrno(attr);
+            if (rc >= 0) {
+                Fd.adopt(rc).close();
+                return true;
+            }
+            String text = log.getString(0);
+            if (text.contains("invalid func ") || text.contains("unknown func ")
+                    || text.contains("program of this type cannot use helper ")) return false;
+            // Any other rejection (bad arguments for the helper) means the verifier knew the helper.
+            if (-rc == Errno.EACCES || -rc == Errno.EINVAL || -rc == Errno.ENOSPC) return true;
+            throw new SyscallException("BPF_PROG_LOAD", -rc, "probing helper #" + helperId + " in " + type + " programs");
+        }
+    }
+
+    // ---- commands ----
+
+    /** BPF_MAP_FREEZE (5.2). */
+    public static boolean haveMapFreeze() {
+        return cached("freeze", () -> {
+            try (Arena arena = Arena.ofConfined();
+                 Fd map = Bpf.mapCreate(new MapCreateAttr(arena).mapType(MapType.ARRAY.value()).keySize(4).valueSize(4).maxEntries(1))) {
+                Bpf.mapFreeze(map);
+                return true;
+            } catch (SyscallException e) {
+                return unsupported(e);
+            }
+        });
+    }
+
+    /** BPF_MAP_*_BATCH (5.6). */
+    public static boolean haveBatchOps() {
+        return cached("batch", () -> {
+            try (Arena arena = Arena.ofConfined();
+                 Fd map = Bpf.mapCreate(new MapCreateAttr(arena).mapType(MapType.HASH.value()).keySize(4).valueSize(4).maxEntries(1))) {
+                MemorySegment buf = arena.allocate(8);
+                Bpf.mapLookupBatch(map, null, buf, buf, buf, 1, 0); // an empty map: ENOENT, i.e. done
+                return true;
+            } catch (SyscallException e) {
+                return unsupported(e);
+            }
+        });
+    }
+
+    /** LINUX_VERSION_CODE of the running kernel, which kprobe programs had to state before 5.0. */
+    private static int linuxVersionCode() {
+        try {
+            String release = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/osrelease")).trim();
+            String[] parts = release.split("[^0-9]+", 4);
+            int major = Integer.parseInt(parts[0]), minor = parts.length > 1 ? Integer.parseInt(parts[1]) : 0,
+                    patch = parts.length > 2 && !parts[2].isEmpty() ? Math.min(Integer.parseInt(parts[2]), 255) : 0;
+            return (major << 16) | (minor << 8) | patch;
+        } catch (java.io.IOException | NumberFormatException e) {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package dev.jbcc.features;
+
+import dev.jbcc.MapType;
+import dev.jbcc.ProgramType;
+import dev.jbcc.UnsupportedFeatureException;
+import dev.jbcc.testing.FdLeakCheck;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Probes against the running kernel: what its version promises must be found, what is made up must not. */
+@ExtendWith(FdLeakCheck.class)
+class FeaturesTest {
+    /** enum bpf_func_id values, from include/uapi/linux/bpf.h. */
+    private static final int BPF_FUNC_MAP_LOOKUP_ELEM = 1, BPF_FUNC_KTIME_GET_NS = 5, BPF_FUNC_GET_STACKID = 27,
+            BPF_FUNC_RINGBUF_OUTPUT = 130;
+    private static final int MADE_UP_HELPER = 100_000;
+
+    /** Program types that depend on a build option (not only a version) or cannot be probed on this host. */
+    private static final Set<ProgramType> CONFIG_DEPENDENT =
+            EnumSet.of(ProgramType.UNSPEC, ProgramType.LIRC_MODE2, ProgramType.EXT, ProgramType.LSM);
+
+    private static int[] version(String v) {
+        String[] parts = v.split("[^0-9]+");
+        return new int[] {Integer.parseInt(parts[0]), parts.length > 1 ? Integer.parseInt(parts[1]) : 0};
+    }
+
+    private static boolean atLeast(String running, String minimum) {
+        int[] r = version(running), m = version(minimum);
+        return r[0] != m[0] ? r[0] > m[0] : r[1] >= m[1];
+    }
+
+    private static String runningKernel() throws Exception {
+        return Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim();
+    }
+
+    @Test
+    void everyMapTypeThisKernelVersionPromisesIsFound() throws Exception {
+        String kernel = runningKernel();
+        for (MapType type : MapType.values()) {
+            if (type == MapType.UNSPEC) continue;
+            if (atLeast(kernel, type.minimumKernel()))
+                assertTrue(Features.haveMapType(type), type + " exists since " + type.minimumKernel() + ", running " + kernel);
+        }
+        assertFalse(Features.haveMapType(MapType.UNSPEC));
+    }
+
+    @Test
+    void everyProgramTypeThisKernelVersionPromisesIsFound() throws Exception {
+        String kernel = runningKernel();
+        for (ProgramType type : ProgramType.values()) {
+            if (CONFIG_DEPENDENT.contains(type)) continue;
+            if (atLeast(kernel, type.minimumKernel()))
+                assertTrue(Features.haveProgramType(type), type + " exists since " + type.minimumKernel() + ", running " + kernel);
+        }
+    }
+
+    @Test
+    void ringbufExists() {
+        assertTrue(Features.haveMapType(MapType.RINGBUF));
+        Features.requireMapType(MapType.RINGBUF);
+    }
+
+    @Test
+    void helpersAreFoundOrNot() {
+        assertTrue(Features.haveHelper(ProgramType.SOCKET_FILTER, BPF_FUNC_MAP_LOOKUP_ELEM));
+        assertTrue(Features.haveHelper(ProgramType.SOCKET_FILTER, BPF_FUNC_KTIME_GET_NS));
+        assertTrue(Features.haveHelper(ProgramType.XDP, BPF_FUNC_RINGBUF_OUTPUT));
+        assertFalse(Features.haveHelper(ProgramType.SOCKET_FILTER, MADE_UP_HELPER));
+        // Exists, but tracing-only: socket filters may not call it.
+        assertFalse(Features.haveHelper(ProgramType.SOCKET_FILTER, BPF_FUNC_GET_STACKID));
+        assertTrue(Features.haveHelper(ProgramType.KPROBE, BPF_FUNC_GET_STACKID));
+    }
+
+    @Test
+    void requireHelperNamesWhatIsMissing() {
+        var e = assertThrows(UnsupportedFeatureException.class,
+                () -> Features.requireHelper(ProgramType.SOCKET_FILTER, MADE_UP_HELPER));
+        assertTrue(e.getMessage().contains("#" + MADE_UP_HELPER), e.getMessage());
+        assertTrue(e.getMessage().contains("SOCKET_FILTER"), e.getMessage());
+        Features.requireHelper(ProgramType.SOCKET_FILTER, BPF_FUNC_MAP_LOOKUP_ELEM);
+    }
+
+    @Test
+    void requireProgramTypeNamesTheMinimumKernel() {
+        Features.requireProgramType(ProgramType.XDP);
+        // LIRC_MODE2 depends on CONFIG_BPF_LIRC_MODE2; if this kernel lacks it the exception says what is needed.
+        if (!Features.haveProgramType(ProgramType.LIRC_MODE2)) {
+            var e = assertThrows(UnsupportedFeatureException.class, () -> Features.requireProgramType(ProgramType.LIRC_MODE2));
+            assertEquals("4.18", e.minimumKernel());
+            assertTrue(e.getMessage().contains("BPF_PROG_TYPE_LIRC_MODE2"), e.getMessage());
+        } else {
+            Features.requireProgramType(ProgramType.LIRC_MODE2);
+        }
+    }
+
+    @Test
+    void commandsAreProbed() {
+        assertTrue(Features.haveMapFreeze());
+        assertTrue(Features.haveBatchOps());
+    }
+
+    @Test
+    void answersAreCached() {
+        boolean first = Features.haveHelper(ProgramType.SOCKET_FILTER, MADE_UP_HELPER);
+        assertEquals(first, Features.haveHelper(ProgramType.SOCKET_FILTER, MADE_UP_HELPER));
+    }
+}

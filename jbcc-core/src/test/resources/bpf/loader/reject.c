@@ -1,0 +1,12 @@
+// A program the verifier rejects: it reads packet bytes without a bounds check.
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+
+SEC("xdp")
+int unchecked_read(struct xdp_md *ctx)
+{
+    unsigned char *data = (void *)(long)ctx->data;
+    return data[20] == 1 ? XDP_DROP : XDP_PASS;
+}
+
+char LICENSE[] SEC("license") = "GPL";
