@@ -6,4 +6,5 @@ module dev.jbcc {
     exports dev.jbcc.elf;
     exports dev.jbcc.features;
     exports dev.jbcc.spec;
+    exports dev.jbcc.compile;
 }
