@@ -1,16 +1,11 @@
 // .kconfig externs and a typed __ksym (a per-CPU kernel variable found through kernel BTF).
-#include <linux/bpf.h>
-#include <stdbool.h>
+#include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 
 extern unsigned int LINUX_KERNEL_VERSION __kconfig;
 extern int CONFIG_HZ __kconfig;
 extern bool CONFIG_BPF_SYSCALL __kconfig;
 extern bool CONFIG_JBCC_NOT_A_REAL_OPTION __kconfig __weak;
-
-struct rq {
-    int cpu;
-} __attribute__((preserve_access_index));
 
 extern struct rq runqueues __ksym;
 
