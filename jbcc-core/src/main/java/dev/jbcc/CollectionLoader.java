@@ -6,6 +6,7 @@ import dev.jbcc.asm.Opcode;
 import dev.jbcc.asm.Reference;
 import dev.jbcc.btf.Btf;
 import dev.jbcc.btf.BtfType;
+import dev.jbcc.features.Features;
 import dev.jbcc.internal.sys.Bpf;
 import dev.jbcc.internal.sys.BtfLoadAttr;
 import dev.jbcc.internal.sys.Fd;
@@ -143,7 +144,7 @@ final class CollectionLoader {
                 types.set(i, new BtfType.DataSec(ds.name(), vars.size() * 4, vars));
             }
         }
-        Btf fixed = btf.base() == null ? Btf.of(types) : Btf.of(btf.base(), types);
+        Btf fixed = (btf.base() == null ? Btf.of(types) : Btf.of(btf.base(), types)).sanitized(Features.btfFeatures());
         var strings = new HashSet<String>();
         for (ProgramSpec p : spec.programs().values()) {
             for (LineInfo li : p.lineInfos()) {
