@@ -86,7 +86,7 @@ public final class Program implements AutoCloseable {
                     .progType(spec.type().value())
                     .insns(code)
                     .license(arena.allocateFrom(spec.license()))
-                    .progName(kernelName(spec.name()))
+                    .progName(KernelNames.of(spec.name()))
                     .progFlags(spec.flags())
                     .kernVersion(spec.kernelVersion() != 0 ? spec.kernelVersion() : KernelVersion.current().code());
             if (spec.attachType() != null) attr.expectedAttachType(spec.attachType().value());
@@ -183,15 +183,6 @@ public final class Program implements AutoCloseable {
         String poison = context.explainPoison().apply(log);
         if (poison != null) message.append("\n    ").append(poison);
         return new VerifierException(message.toString(), log, errno);
-    }
-
-    static String kernelName(String name) {
-        var sb = new StringBuilder(Math.min(name.length(), 15));
-        for (int i = 0; i < name.length() && sb.length() < 15; i++) {
-            char c = name.charAt(i);
-            sb.append(Character.isLetterOrDigit(c) && c < 128 || c == '_' || c == '.' ? c : '_');
-        }
-        return sb.toString();
     }
 
     /** Opens the program pinned at {@code path}. */

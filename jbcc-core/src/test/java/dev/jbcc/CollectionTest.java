@@ -139,6 +139,21 @@ class CollectionTest {
     }
 
     @Test
+    void kfuncCallsResolveAgainstKernelBtfAndMissingWeakOnesArePoisoned() {
+        CollectionSpec spec = compile("kfunc.c");
+        if (KernelVersion.current().atLeast(6, 2)) {
+            try (Collection c = Collection.load(spec)) {
+                assertEquals(64, c.program("packet_length").testRun(TestRun.packet(new byte[64])).returnValue(),
+                        "bpf_cast_to_kern_ctx gave the xdp_buff whose data_end - data is the packet length");
+            }
+        } else {
+            // Before 6.2 the kernel has no such kfunc: the error names it and how to live without it.
+            var e = assertThrows(UnsupportedFeatureException.class, () -> Collection.load(spec));
+            assertTrue(e.getMessage().contains("kfunc bpf_cast_to_kern_ctx"), e.getMessage());
+        }
+    }
+
+    @Test
     void missingKconfigOptionThatIsNotWeakNamesTheOption() {
         String text = """
                 #include "vmlinux.h"
