@@ -5,6 +5,7 @@ module dev.jbcc {
     exports dev.jbcc.btf;
     exports dev.jbcc.elf;
     exports dev.jbcc.features;
+    exports dev.jbcc.link;
     exports dev.jbcc.spec;
     exports dev.jbcc.compile;
 }
