@@ -255,7 +255,8 @@ public final class BpfMap implements AutoCloseable {
     public int fd() { return fd.raw(); }
 
     /** The owned descriptor, for loaders in this module. */
-    Fd handle() { return fd; }
+    /** The owned fd, for jbcc's other packages (its type is not exported from the module). */
+    public Fd handle() { return fd; }
 
     public boolean isClosed() { return closed.get(); }
 

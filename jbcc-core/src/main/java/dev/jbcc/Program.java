@@ -227,7 +227,8 @@ public final class Program implements AutoCloseable {
         return fd.raw();
     }
 
-    Fd handle() {
+    /** The owned fd, for jbcc's other packages (its type is not exported from the module). */
+    public Fd handle() {
         return fd;
     }
 
