@@ -1,0 +1,53 @@
+package dev.jbcc.link;
+
+import dev.jbcc.Program;
+
+import java.util.Objects;
+
+/**
+ * How {@link XdpLink} attaches.
+ *
+ * @param mode            generic, driver, offload, or AUTO (the kernel picks)
+ * @param via             rtnetlink IFLA_XDP (what bcc and {@code ip link} do; any kernel) or a
+ *                        bpf_link (Linux 5.9+; detaches when the last fd closes, can be pinned)
+ * @param updateIfNoExist netlink only: fail (EBUSY) instead of replacing a program already attached
+ * @param replace         netlink only: replace exactly this program, failing (EEXIST) if another
+ *                        one is attached (IFLA_XDP_EXPECTED_FD, Linux 5.7+); null for none
+ */
+public record XdpOptions(XdpMode mode, Via via, boolean updateIfNoExist, Program replace) {
+    /** The attach mechanism. */
+    public enum Via { NETLINK, BPF_LINK }
+
+    public XdpOptions {
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(via, "via");
+        if (via == Via.BPF_LINK && (updateIfNoExist || replace != null)) {
+            throw new IllegalArgumentException("updateIfNoExist and replace apply to netlink attachment;"
+                    + " a bpf_link never replaces an attached program (use XdpLink.update to swap its program)");
+        }
+        if (updateIfNoExist && replace != null) {
+            throw new IllegalArgumentException("updateIfNoExist and replace contradict each other");
+        }
+    }
+
+    /** Netlink, mode chosen by the kernel. */
+    public static XdpOptions defaults() {
+        return new XdpOptions(XdpMode.AUTO, Via.NETLINK, false, null);
+    }
+
+    public XdpOptions withMode(XdpMode mode) {
+        return new XdpOptions(mode, via, updateIfNoExist, replace);
+    }
+
+    public XdpOptions withVia(Via via) {
+        return new XdpOptions(mode, via, updateIfNoExist, replace);
+    }
+
+    public XdpOptions withUpdateIfNoExist(boolean updateIfNoExist) {
+        return new XdpOptions(mode, via, updateIfNoExist, replace);
+    }
+
+    public XdpOptions replacing(Program expected) {
+        return new XdpOptions(mode, via, updateIfNoExist, expected);
+    }
+}
