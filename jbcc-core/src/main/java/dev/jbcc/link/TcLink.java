@@ -9,7 +9,12 @@ import dev.jbcc.netlink.NetDevice;
 import dev.jbcc.netlink.RtNetlink;
 import dev.jbcc.netlink.TcFilter;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -19,21 +24,35 @@ import java.util.concurrent.locks.ReentrantLock;
  * on every kernel with clsact (4.5+); {@link TcxLink} is the bpf_link way (6.6+).
  *
  * <p>{@link #close()} deletes the filter if it is still this link's (same priority, handle and
- * program), and deletes the clsact qdisc only if this link added it and no filter is left on
- * either hook, so the device ends as it was. The device is looked up in the calling thread's
- * network namespace; the link keeps a netlink client of that namespace for close.
+ * program). The clsact qdisc goes when the last TcLink of this process on the device closes, if
+ * one of them added it and no filter (ours or anyone's) is left on either hook: the device ends
+ * as it was, and a qdisc that was there before is kept. The device is looked up in the calling
+ * thread's network namespace; the link keeps a netlink client of that namespace for close.
  */
 public final class TcLink implements Link {
+    /** The TcLinks of this process per device, and whether one of them added its clsact qdisc. */
+    private static final Map<DeviceKey, QdiscUsers> QDISC_USERS = new HashMap<>();
+
+    /** A device in a network namespace ({@code net:[inode]} names the namespace). */
+    private record DeviceKey(String netns, int ifindex) {}
+
+    private static final class QdiscUsers {
+        int links;
+        boolean added;
+    }
+
     private final RtNetlink rtnl;
     private final NetDevice device;
+    private final DeviceKey key;
     private final TcFilter filter;
     private final boolean addedQdisc;
     private final ReentrantLock lock = new ReentrantLock();
     private boolean closed;
 
-    private TcLink(RtNetlink rtnl, NetDevice device, TcFilter filter, boolean addedQdisc) {
+    private TcLink(RtNetlink rtnl, NetDevice device, DeviceKey key, TcFilter filter, boolean addedQdisc) {
         this.rtnl = rtnl;
         this.device = device;
+        this.key = key;
         this.filter = filter;
         this.addedQdisc = addedQdisc;
     }
@@ -54,21 +73,27 @@ public final class TcLink implements Link {
         RtNetlink rtnl = RtNetlink.open();
         try {
             NetDevice dev = rtnl.device(device);
-            boolean added = rtnl.addClsact(dev);
-            try {
-                var spec = new BpfFilterSpec(program.fd(), options.name() != null ? options.name() : program.name(),
-                        options.priority(), options.handle(), options.protocol(), options.directAction(), 0);
-                TcFilter filter = rtnl.addBpfFilter(dev, options.direction().clsactParent(), spec);
-                return new TcLink(rtnl, dev, filter, added);
-            } catch (RuntimeException e) {
-                if (added) {
-                    try {
-                        rtnl.deleteClsact(dev);
-                    } catch (RuntimeException cleanup) {
-                        e.addSuppressed(cleanup);
+            DeviceKey key = new DeviceKey(currentNetns(), dev.index());
+            synchronized (QDISC_USERS) {
+                boolean added = rtnl.addClsact(dev);
+                try {
+                    var spec = new BpfFilterSpec(program.fd(), options.name() != null ? options.name() : program.name(),
+                            options.priority(), options.handle(), options.protocol(), options.directAction(), 0);
+                    TcFilter filter = rtnl.addBpfFilter(dev, options.direction().clsactParent(), spec);
+                    QdiscUsers users = QDISC_USERS.computeIfAbsent(key, k -> new QdiscUsers());
+                    users.links++;
+                    users.added |= added;
+                    return new TcLink(rtnl, dev, key, filter, added);
+                } catch (RuntimeException e) {
+                    if (added) {
+                        try {
+                            rtnl.deleteClsact(dev);
+                        } catch (RuntimeException cleanup) {
+                            e.addSuppressed(cleanup);
+                        }
                     }
+                    throw e;
                 }
-                throw e;
             }
         } catch (RuntimeException e) {
             rtnl.close();
@@ -89,7 +114,7 @@ public final class TcLink implements Link {
         return filter.parent() == TcDirection.INGRESS.clsactParent() ? TcDirection.INGRESS : TcDirection.EGRESS;
     }
 
-    /** True if attaching added the clsact qdisc (and close may remove it). */
+    /** True if attaching added the clsact qdisc (the last TcLink on the device to close may remove it). */
     public boolean addedQdisc() {
         return addedQdisc;
     }
@@ -104,24 +129,38 @@ public final class TcLink implements Link {
     public void unpin() {
     }
 
-    /** Deletes the filter, and the qdisc if this link added it and it has no filter left. Idempotent. */
+    /** Deletes the filter, and the qdisc as the class comment says. Idempotent. */
     @Override
     public void close() {
         lock.lock();
         try {
             if (closed) return;
             closed = true;
-            try {
-                if (deleteFilterIfOurs() && addedQdisc
-                        && rtnl.filters(device, TcDirection.INGRESS.clsactParent()).isEmpty()
-                        && rtnl.filters(device, TcDirection.EGRESS.clsactParent()).isEmpty()) {
-                    deleteQdiscIfPresent();
+            synchronized (QDISC_USERS) {
+                QdiscUsers users = QDISC_USERS.get(key);
+                boolean last = --users.links == 0;
+                if (last) QDISC_USERS.remove(key);
+                try {
+                    if (deleteFilterIfOurs() && last && users.added
+                            && rtnl.filters(device, TcDirection.INGRESS.clsactParent()).isEmpty()
+                            && rtnl.filters(device, TcDirection.EGRESS.clsactParent()).isEmpty()) {
+                        deleteQdiscIfPresent();
+                    }
+                } finally {
+                    rtnl.close();
                 }
-            } finally {
-                rtnl.close();
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** The calling thread's network namespace, as its nsfs link reads ("net:[4026531840]"). */
+    private static String currentNetns() {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net")).toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read /proc/thread-self/ns/net", e);
         }
     }
 
