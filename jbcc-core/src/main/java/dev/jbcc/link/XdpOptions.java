@@ -35,6 +35,30 @@ public record XdpOptions(XdpMode mode, Via via, boolean updateIfNoExist, Program
         return new XdpOptions(XdpMode.AUTO, Via.NETLINK, false, null);
     }
 
+    /**
+     * Netlink options from IFLA_XDP_FLAGS bits, as bcc's {@code attach_xdp(dev, fn, flags)} takes
+     * them: one mode bit (SKB 2, DRV 4, HW 8, or none) and UPDATE_IF_NOEXIST (1).
+     *
+     * @throws IllegalArgumentException for several mode bits, REPLACE (16, which needs the
+     *                                  expected program: use {@link #replacing}) or unknown bits
+     */
+    public static XdpOptions ofFlags(int flags) {
+        int modes = flags & (XdpMode.GENERIC.flag() | XdpMode.DRIVER.flag() | XdpMode.OFFLOAD.flag());
+        if ((flags & ~(modes | 1)) != 0) {
+            throw new IllegalArgumentException("XDP flags 0x" + Integer.toHexString(flags) + " have bits other than"
+                    + " UPDATE_IF_NOEXIST (1), SKB_MODE (2), DRV_MODE (4) and HW_MODE (8)");
+        }
+        XdpMode mode = switch (modes) {
+            case 0 -> XdpMode.AUTO;
+            case 2 -> XdpMode.GENERIC;
+            case 4 -> XdpMode.DRIVER;
+            case 8 -> XdpMode.OFFLOAD;
+            default -> throw new IllegalArgumentException("XDP flags 0x" + Integer.toHexString(flags)
+                    + " name more than one mode; pick one of SKB_MODE, DRV_MODE and HW_MODE");
+        };
+        return new XdpOptions(mode, Via.NETLINK, (flags & 1) != 0, null);
+    }
+
     public XdpOptions withMode(XdpMode mode) {
         return new XdpOptions(mode, via, updateIfNoExist, replace);
     }

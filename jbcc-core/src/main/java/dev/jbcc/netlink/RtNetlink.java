@@ -147,6 +147,8 @@ public final class RtNetlink implements AutoCloseable {
                     ? "the attached program is not the expected one"
                     : "a program is attached in another mode; remove it first";
             case Errno.EOPNOTSUPP -> "the driver lacks this XDP mode; use generic (skb) mode";
+            case Errno.EINVAL -> (flags & XDP_FLAGS_HW_MODE) != 0
+                    ? "offload needs a NIC that supports it and a program loaded for that device" : null;
             default -> null;
         };
     }

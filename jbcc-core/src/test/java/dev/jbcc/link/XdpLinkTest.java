@@ -195,4 +195,16 @@ class XdpLinkTest {
             assertFalse(ns.call(() -> XdpLink.query(net.nsDevice())).attached());
         }
     }
+
+    @Test
+    void optionsFromBccFlags() {
+        assertEquals(XdpOptions.defaults(), XdpOptions.ofFlags(0));
+        assertEquals(XdpOptions.defaults().withMode(XdpMode.GENERIC).withUpdateIfNoExist(true), XdpOptions.ofFlags(2 | 1));
+        assertEquals(XdpMode.DRIVER, XdpOptions.ofFlags(4).mode());
+        assertEquals(XdpMode.OFFLOAD, XdpOptions.ofFlags(8).mode());
+        assertThrows(IllegalArgumentException.class, () -> XdpOptions.ofFlags(2 | 4));
+        assertThrows(IllegalArgumentException.class, () -> XdpOptions.ofFlags(16));
+        assertThrows(IllegalArgumentException.class, () -> XdpOptions.defaults().withVia(XdpOptions.Via.BPF_LINK)
+                .withUpdateIfNoExist(true));
+    }
 }
