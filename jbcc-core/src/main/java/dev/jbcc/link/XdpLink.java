@@ -86,7 +86,18 @@ public final class XdpLink implements Link {
             try {
                 rtnl.setXdp(device, copy.raw(), flags, expected);
                 XdpMode mode = options.mode();
-                if (mode == XdpMode.AUTO) mode = modeOf(rtnl.device(device.index()).xdp(), program.id());
+                if (mode == XdpMode.AUTO) {
+                    try {
+                        mode = modeOf(rtnl.device(device.index()).xdp(), program.id());
+                    } catch (RuntimeException e) {
+                        try {
+                            rtnl.setXdp(device, -1, RtNetlink.XDP_FLAGS_REPLACE, copy.raw());
+                        } catch (RuntimeException undo) {
+                            e.addSuppressed(undo);
+                        }
+                        throw e;
+                    }
+                }
                 return new XdpLink(device, mode, rtnl, copy, program.id(), null);
             } catch (RuntimeException e) {
                 copy.close();
