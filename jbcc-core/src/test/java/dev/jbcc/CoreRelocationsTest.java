@@ -53,6 +53,14 @@ class CoreRelocationsTest {
         };
     }
 
+    /**
+     * A raw tracepoint run: the kernel refuses {@code repeat} for these (EINVAL), and
+     * {@link TestRun#context} asks for 1, so it is set back to 0.
+     */
+    private static TestRun rawTracepointRun() {
+        return TestRun.context(new byte[8]).withRepeat(0);
+    }
+
     /** The calling thread's id: the first field of /proc/thread-self/stat. */
     private static int currentTid() throws IOException {
         String stat = Files.readString(Path.of("/proc/thread-self/stat"));
@@ -63,7 +71,7 @@ class CoreRelocationsTest {
     void readsPidAndTgidOfTheCallingThreadThroughALocalTaskStructWithAnotherLayout() throws IOException {
         try (Collection c = Collection.load(compile("loader/core.c"))) {
             int tid = currentTid();
-            c.program("read_task").testRun(TestRun.context(new byte[8]).withRepeat(0));
+            c.program("read_task").testRun(rawTracepointRun());
             assertEquals(tid, c.variable("pid").get(I32, 0), "task->pid is the calling thread's id");
             assertEquals(ProcessHandle.current().pid(), c.variable("tgid").get(I32, 0), "task->tgid is the process id");
             assertEquals(1, c.variable("pid_exists").get(I32, 0));
@@ -86,7 +94,7 @@ class CoreRelocationsTest {
         Btf kernel = Btf.kernel();
         CollectionSpec spec = compile("core/kinds.c");
         try (Collection c = Collection.load(spec)) {
-            c.program("kinds").testRun(TestRun.context(new byte[8]).withRepeat(0));
+            c.program("kinds").testRun(rawTracepointRun());
             var pid = KernelFields.field(kernel, "task_struct", "pid");
             var comm = KernelFields.field(kernel, "task_struct", "comm");
             var inExecve = KernelFields.field(kernel, "task_struct", "in_execve");
@@ -160,5 +168,16 @@ class CoreRelocationsTest {
         var e = assertThrows(CoreRelocationException.class, () -> Collection.load(spec.withProgram(broken)).close());
         assertTrue(e.getMessage().startsWith("program read_task, instruction " + first.instructionOffset() + ": "), e.getMessage());
         assertTrue(e.getMessage().contains("task_struct___local"), e.getMessage());
+    }
+
+    @Test
+    void explainPoisonOnlySpeaksAboutPoisonedInstructions() {
+        ProgramSpec p = compile("loader/core.c").programs().get("read_task");
+        assertNull(CoreRelocations.explainPoison("0: (b7) r0 = 0\nR0 !read_ok\n", p));
+        assertNull(CoreRelocations.explainPoison(null, p));
+        String log = "9999: (85) call unknown#195896080\ninvalid func unknown#195896080\nprocessed 8 insns\n";
+        // No poison recorded at that slot (core.c is far shorter): still says what happened.
+        assertEquals("instruction 9999 was poisoned because a CO-RE relocation could not be resolved against the kernel's BTF",
+                CoreRelocations.explainPoison(log, p));
     }
 }
