@@ -254,7 +254,7 @@ public final class CoreResolver {
         CoreReloKind kind = spec.kind;
         if (kind.isType()) return "type " + spec.describeRoot();
         if (kind.isEnumValue()) {
-            return "enum value " + Names.essential(spec.btf.name(spec.rootTypeId)) + "::" + spec.accessorName[0];
+            return "enum value " + spec.btf.name(spec.rootTypeId) + "::" + spec.accessorName[0];
         }
         return "field " + spec.describeAccess();
     }
