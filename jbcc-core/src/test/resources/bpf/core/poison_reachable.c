@@ -1,6 +1,6 @@
 // A CO-RE read of a field the kernel lacks, with no guard: the poisoned instruction is reachable,
 // so the verifier must reject the program, and jbcc must say which field it was.
-#include <linux/bpf.h>
+#include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
 
