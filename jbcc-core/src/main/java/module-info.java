@@ -8,4 +8,6 @@ module dev.jbcc {
     exports dev.jbcc.link;
     exports dev.jbcc.spec;
     exports dev.jbcc.compile;
+    exports dev.jbcc.symbols;
+    exports dev.jbcc.usdt;
 }
