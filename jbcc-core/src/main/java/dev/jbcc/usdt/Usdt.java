@@ -89,11 +89,17 @@ public final class Usdt {
         List<String> similar = new ArrayList<>();
         for (UsdtProbe p : probes) {
             providers.add(p.provider());
-            if (p.name().contains(name) || name.contains(p.name())) similar.add(p.qualifiedName());
+            // Probe names use "__" where C code writes "-" (thread__start): compare without underscores.
+            String a = squash(p.name()), b = squash(name);
+            if (a.contains(b) || b.contains(a)) similar.add(p.qualifiedName());
         }
         throw new NotFoundException("no USDT probe " + provider + ":" + name + " in " + binary + " ("
                 + probes.size() + " probes from provider(s) " + String.join(", ", providers) + ")"
                 + (similar.isEmpty() ? "" : "; similar: " + String.join(", ", similar.subList(0, Math.min(5, similar.size())))));
+    }
+
+    private static String squash(String name) {
+        return name.replace("_", "").replace("-", "").toLowerCase(java.util.Locale.ROOT);
     }
 
     private static UsdtSite site(ElfFile elf, Note note, long actualBase, SymbolLookup symbols, String binary) {

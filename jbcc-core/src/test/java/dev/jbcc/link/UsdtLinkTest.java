@@ -203,6 +203,50 @@ class UsdtLinkTest {
     }
 
     @Test
+    void indexedAddressingThroughGeneratedReadersAndAClearRefusalFromTheLibbpfLayout() {
+        UsdtProbe sib = Usdt.probe(target, "jbcc", "sib");
+        String program = """
+                #include <linux/bpf.h>
+                #include <linux/ptrace.h>
+                #include <bpf/bpf_helpers.h>
+
+                %s
+                __u64 calls, sum;
+
+                SEC("usdt")
+                int on_sib(struct pt_regs *ctx)
+                {
+                	long i;
+                	int element;
+
+                	if (_bpf_readarg_sib_1(ctx, &i, sizeof(i)) || _bpf_readarg_sib_2(ctx, &element, sizeof(element)))
+                		return 0;
+                	__sync_fetch_and_add(&calls, 1);
+                	__sync_fetch_and_add(&sum, element);
+                	return 0;
+                }
+
+                char LICENSE[] SEC("license") = "GPL";
+                """.formatted(UsdtCodegen.readers(sib, "sib"));
+        try (Collection c = Collection.load(compile("sib.bpf.c", program)); Child child = child()) {
+            try (UsdtLink link = UsdtLink.attach(c.program("on_sib"),
+                    UsdtOptions.of(target.toString(), "jbcc", "sib").withPid(child.pid()))) {
+                child.run();
+                child.finish();
+            }
+            long expected = 0;
+            for (int i = 0; i < ROUNDS; i++) expected += (long) (i % 64) * (i % 64) + 3;
+            assertEquals(ROUNDS, c.variable("calls").get(U64, 0));
+            assertEquals(expected, c.variable("sum").get(U64, 0), "t[i] read through base + index * 4");
+        }
+        try (Collection c = Collection.load(compile("tick_libbpf.bpf.c", resource("/usdt/tick_libbpf.bpf.c")))) {
+            var e = assertThrows(IllegalArgumentException.class, () -> UsdtLink.attach(c, "on_tick",
+                    UsdtOptions.of(target.toString(), "jbcc", "sib")));
+            assertTrue(e.getMessage().contains("indexed addressing") && e.getMessage().contains("UsdtCodegen"), e.getMessage());
+        }
+    }
+
+    @Test
     void unknownProbeNamesWhatTheBinaryHas() {
         try (Collection c = Collection.load(compile("tick_libbpf.bpf.c", resource("/usdt/tick_libbpf.bpf.c")))) {
             var e = assertThrows(NotFoundException.class, () -> UsdtLink.attach(c, "on_tick",
