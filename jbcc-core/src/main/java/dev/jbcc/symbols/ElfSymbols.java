@@ -33,17 +33,21 @@ public final class ElfSymbols {
 
     private final String origin;
     private final List<ProgramHeader> loadSegments;
-    private final Map<String, List<Symbol>> byName;
+    private final List<Symbol> symtab;
+    private final List<Symbol> dynsym;
+    // Built on first name lookup: symbolizing needs only the address index.
+    private volatile Map<String, List<Symbol>> byName;
     // Sorted by address, one entry per distinct start address, for binary search.
     private final long[] starts;
     private final long[] sizes;
     private final String[] names;
 
-    private ElfSymbols(String origin, List<ProgramHeader> loadSegments, Map<String, List<Symbol>> byName,
+    private ElfSymbols(String origin, List<ProgramHeader> loadSegments, List<Symbol> symtab, List<Symbol> dynsym,
                        long[] starts, long[] sizes, String[] names) {
         this.origin = origin;
         this.loadSegments = loadSegments;
-        this.byName = byName;
+        this.symtab = symtab;
+        this.dynsym = dynsym;
         this.starts = starts;
         this.sizes = sizes;
         this.names = names;
@@ -86,21 +90,16 @@ public final class ElfSymbols {
         List<ProgramHeader> loads = new ArrayList<>();
         for (ProgramHeader ph : elf.programHeaders()) if (ph.type() == ProgramHeader.PT_LOAD) loads.add(ph);
 
-        Map<String, List<Symbol>> byName = new HashMap<>();
-        List<Symbol> functions = new ArrayList<>();
-        for (List<Symbol> table : List.of(elf.symbols(), elf.dynamicSymbols())) {
+        List<Symbol> symtab = elf.symbols(), dynsym = elf.dynamicSymbols();
+        List<Symbol> functions = new ArrayList<>(symtab.size() + dynsym.size());
+        for (List<Symbol> table : List.of(symtab, dynsym)) {
             for (Symbol s : table) {
-                if (s.isUndefined() || s.name().isEmpty()) continue;
-                if (s.type() != Symbol.Type.FUNC && s.type() != Symbol.Type.GNU_IFUNC
-                        && s.type() != Symbol.Type.OBJECT && s.type() != Symbol.Type.NOTYPE) continue;
-                List<Symbol> same = byName.computeIfAbsent(s.name(), k -> new ArrayList<>(1));
-                // .symtab usually repeats every .dynsym entry: keep one per address.
-                if (same.stream().noneMatch(o -> o.value() == s.value())) same.add(s);
-                if (s.type() == Symbol.Type.FUNC || s.type() == Symbol.Type.GNU_IFUNC) functions.add(s);
+                if ((s.type() == Symbol.Type.FUNC || s.type() == Symbol.Type.GNU_IFUNC) && !s.isUndefined()
+                        && !s.name().isEmpty()) {
+                    functions.add(s);
+                }
             }
         }
-        byName.replaceAll((k, v) -> List.copyOf(v));
-
         functions.sort((a, b) -> {
             int c = Long.compareUnsigned(a.value(), b.value());
             if (c != 0) return c;
@@ -119,7 +118,7 @@ public final class ElfSymbols {
             names[n] = s.name();
             n++;
         }
-        return new ElfSymbols(origin, List.copyOf(loads), Collections.unmodifiableMap(byName),
+        return new ElfSymbols(origin, List.copyOf(loads), symtab, dynsym,
                 Arrays.copyOf(starts, n), Arrays.copyOf(sizes, n), Arrays.copyOf(names, n));
     }
 
@@ -135,7 +134,36 @@ public final class ElfSymbols {
 
     /** Defined symbols with this exact name (functions and data), one per distinct address. */
     public List<Symbol> lookup(String name) {
-        return byName.getOrDefault(name, List.of());
+        return index().getOrDefault(name, List.of());
+    }
+
+    private Map<String, List<Symbol>> index() {
+        Map<String, List<Symbol>> map = byName;
+        if (map != null) return map;
+        map = HashMap.newHashMap(symtab.size() + dynsym.size());
+        for (List<Symbol> table : List.of(symtab, dynsym)) {
+            for (Symbol s : table) {
+                if (s.isUndefined() || s.name().isEmpty()) continue;
+                if (s.type() != Symbol.Type.FUNC && s.type() != Symbol.Type.GNU_IFUNC
+                        && s.type() != Symbol.Type.OBJECT && s.type() != Symbol.Type.NOTYPE) continue;
+                List<Symbol> same = map.get(s.name());
+                if (same == null) {
+                    map.put(s.name(), List.of(s));
+                } else if (!containsAddress(same, s.value())) {
+                    // .symtab usually repeats every .dynsym entry: keep one per address.
+                    List<Symbol> more = new ArrayList<>(same);
+                    more.add(s);
+                    map.put(s.name(), List.copyOf(more));
+                }
+            }
+        }
+        byName = map = Collections.unmodifiableMap(map);
+        return map;
+    }
+
+    private static boolean containsAddress(List<Symbol> symbols, long address) {
+        for (Symbol s : symbols) if (s.value() == address) return true;
+        return false;
     }
 
     /**
@@ -162,7 +190,7 @@ public final class ElfSymbols {
     private List<String> nearbyNames(String name) {
         String lower = name.toLowerCase();
         List<String> result = new ArrayList<>();
-        for (String candidate : byName.keySet()) {
+        for (String candidate : index().keySet()) {
             if (candidate.toLowerCase().contains(lower) && result.size() < 5) result.add(candidate);
         }
         Collections.sort(result);

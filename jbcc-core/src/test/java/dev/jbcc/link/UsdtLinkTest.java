@@ -137,6 +137,27 @@ class UsdtLinkTest {
     }
 
     @Test
+    void usdtThroughOneUprobeMultiLinkAndThroughTracefsWithASemaphore() {
+        String multi = resource("/usdt/tick_libbpf.bpf.c").replace("SEC(\"usdt\")\nint BPF_USDT(on_tick",
+                "SEC(\"uprobe.multi\")\nint BPF_USDT(on_tick");
+        assertNotEquals(resource("/usdt/tick_libbpf.bpf.c"), multi);
+        try (Collection c = Collection.load(compile("tick_multi.bpf.c", multi)); Child child = child()) {
+            try (UsdtLink ticks = UsdtLink.attach(c, "on_tick",
+                    UsdtOptions.of(target.toString(), "jbcc", "tick").withPid(child.pid()).withCookie(5));
+                 UsdtLink guarded = UsdtLink.attach(c, "on_guarded", UsdtOptions.of(target.toString(), "jbcc", "guarded")
+                         .withPid(child.pid()).withMethod(UprobeOptions.Method.TRACEFS))) {
+                assertEquals(1, ticks.links().size());
+                assertEquals(UprobeLink.Mechanism.UPROBE_MULTI, ticks.links().getFirst().mechanism());
+                assertEquals(UprobeLink.Mechanism.TRACEFS_LINK, guarded.links().getFirst().mechanism());
+                assertEquals("1", child.run().getFirst(), "tracefs passed the semaphore as (ref_ctr_offset)");
+                assertTicks(ticks(c.map("ticks")), 5, true);
+                assertEquals(ROUNDS, c.variable("guarded_calls").get(U64, 0));
+                child.finish();
+            }
+        }
+    }
+
+    @Test
     void semaphoreIsZeroWithoutATracerAndAfterClose() {
         try (Collection c = Collection.load(compile("tick_libbpf.bpf.c", resource("/usdt/tick_libbpf.bpf.c")));
              Child before = child(); Child during = child()) {
