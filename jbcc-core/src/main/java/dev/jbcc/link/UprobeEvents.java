@@ -175,6 +175,7 @@ final class UprobeEvents {
                     "neither the uprobe PMU nor tracefs uprobe_events exists; mount tracefs at /sys/kernel/tracing"
                             + " (mount -t tracefs nodev /sys/kernel/tracing) or use a kernel built with CONFIG_UPROBE_EVENTS");
         }
+        removeStale(tracefs);
         String name = "jbcc_" + ProcessHandle.current().pid() + "_" + EVENT_COUNTER.incrementAndGet();
         String definition = (retprobe ? "r:" : "p:") + TRACEFS_GROUP + "/" + name + " " + binary + ":0x"
                 + Long.toHexString(offset) + (refCtrOffset != 0 ? "(0x" + Long.toHexString(refCtrOffset) + ")" : "");
@@ -198,6 +199,42 @@ final class UprobeEvents {
             }
             if (e instanceof IOException io) throw new UncheckedIOException("cannot read the id of " + definition, io);
             throw (RuntimeException) e;
+        }
+    }
+
+    /**
+     * Removes events left by jbcc processes that died without closing their links (their names
+     * carry the pid), so uprobe_events does not fill up across crashed runs. Best effort: an
+     * event another process still uses stays.
+     */
+    private static void removeStale(Path tracefs) {
+        String text;
+        try {
+            text = Files.readString(tracefs.resolve("uprobe_events"));
+        } catch (IOException e) {
+            return;
+        }
+        String prefix = TRACEFS_GROUP + "/jbcc_";
+        for (String line : text.split("\n")) {
+            int at = line.indexOf(prefix);
+            if (at < 0) continue;
+            int nameEnd = line.indexOf(' ', at);
+            String name = line.substring(at + TRACEFS_GROUP.length() + 1, nameEnd < 0 ? line.length() : nameEnd);
+            String[] parts = name.split("_");
+            if (parts.length != 3) continue;
+            long owner;
+            try {
+                owner = Long.parseLong(parts[1]);
+            } catch (NumberFormatException e) {
+                continue;
+            }
+            if (ProcessHandle.of(owner).isPresent()) continue;
+            try {
+                removeTracefs(tracefs, name);
+            } catch (SyscallException busy) {
+                System.getLogger("dev.jbcc.link").log(System.Logger.Level.DEBUG,
+                        "stale uprobe event " + name + " is still in use", busy);
+            }
         }
     }
 

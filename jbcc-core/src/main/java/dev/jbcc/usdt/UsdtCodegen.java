@@ -73,7 +73,7 @@ public final class UsdtCodegen {
         } else {
             String key = switch (selector) {
                 case SiteSelector.Cookie k -> "bpf_get_attach_cookie(ctx)";
-                case SiteSelector.InstructionPointer ip -> register(16 * 8, 0, 8, false);
+                case SiteSelector.InstructionPointer ip -> register(16 * 8, 0);
             };
             c.append("\tswitch (").append(key).append(") {\n");
             for (int k = 0; k < sites.size(); k++) {
@@ -120,14 +120,14 @@ public final class UsdtCodegen {
                 X86Register reg = r.register();
                 int size = arg.effectiveRegisterSize();
                 c.append(indent).append("_v = (long)(").append(cType(size, arg.signed())).append(")")
-                        .append(register(reg.ptRegsOffset(), reg.byteOffset(), size, arg.signed())).append(";\n");
+                        .append(register(reg.ptRegsOffset(), reg.byteOffset())).append(";\n");
             }
             case UsdtArgument.Memory m -> {
                 var address = new StringBuilder();
-                if (m.base() != null) address.append(register(m.base().ptRegsOffset(), 0, 8, false));
+                if (m.base() != null) address.append(register(m.base().ptRegsOffset(), 0));
                 if (m.index() != null) {
                     if (!address.isEmpty()) address.append(" + ");
-                    address.append(register(m.index().ptRegsOffset(), 0, 8, false));
+                    address.append(register(m.index().ptRegsOffset(), 0));
                     if (m.scale() != 1) address.append(" * ").append(m.scale());
                 }
                 if (m.displacement() != 0) address.append(" + (").append(literal(m.displacement())).append(")");
@@ -143,7 +143,7 @@ public final class UsdtCodegen {
     }
 
     /** A pt_regs slot read straight from the context by offset, narrowed to the bytes the operand names. */
-    private static String register(int ptRegsOffset, int byteOffset, int size, boolean signed) {
+    private static String register(int ptRegsOffset, int byteOffset) {
         String slot = "*(const unsigned long *)((const char *)ctx + " + ptRegsOffset + ")";
         if (byteOffset == 0) return "(" + slot + ")";
         return "((" + slot + ") >> " + (byteOffset * 8) + ")";
