@@ -10,4 +10,6 @@ module dev.jbcc {
     exports dev.jbcc.netlink;
     exports dev.jbcc.spec;
     exports dev.jbcc.compile;
+    exports dev.jbcc.symbols;
+    exports dev.jbcc.usdt;
 }
