@@ -1,104 +1,38 @@
 package dev.jbcc.link;
 
-import dev.jbcc.AttachType;
 import dev.jbcc.Errno;
-import dev.jbcc.FormatException;
 import dev.jbcc.SyscallException;
 import dev.jbcc.UnsupportedFeatureException;
-import dev.jbcc.internal.sys.Bpf;
 import dev.jbcc.internal.sys.Fd;
-import dev.jbcc.internal.sys.Libc;
-import dev.jbcc.internal.sys.LinkCreateAttr;
+import dev.jbcc.internal.sys.PerfEventAttr;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemoryLayout;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
-import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicLong;
 
-import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
-
 /**
  * The kernel side of a uprobe: a perf event from the uprobe PMU (4.17+) or, failing that, from a
- * tracefs {@code uprobe_events} entry; and the two ways of running a program on it (a
- * {@code BPF_LINK_CREATE} perf_event link, 5.15+, else {@code PERF_EVENT_IOC_SET_BPF}).
+ * tracefs {@code uprobe_events} entry. Running a program on it is shared with the other perf
+ * event kinds ({@link PerfEvents}).
  */
 final class UprobeEvents {
     private UprobeEvents() {}
 
     static final Path PMU_DIR = Path.of("/sys/bus/event_source/devices/uprobe");
-    static final int PERF_TYPE_TRACEPOINT = 2;
-    static final long PERF_FLAG_FD_CLOEXEC = 8;
-    static final long PERF_EVENT_IOC_ENABLE = 0x2400, PERF_EVENT_IOC_SET_BPF = 0x40042408L;
-
-    /** {@code struct perf_event_attr} up to {@code config3} (PERF_ATTR_SIZE_VER8, 136 bytes), native order. */
-    static final StructLayout PERF_EVENT_ATTR = MemoryLayout.structLayout(
-            ValueLayout.JAVA_INT.withName("type"), ValueLayout.JAVA_INT.withName("size"),
-            ValueLayout.JAVA_LONG.withName("config"), ValueLayout.JAVA_LONG.withName("sample_period"),
-            ValueLayout.JAVA_LONG.withName("sample_type"), ValueLayout.JAVA_LONG.withName("read_format"),
-            ValueLayout.JAVA_LONG.withName("flags"), ValueLayout.JAVA_INT.withName("wakeup_events"),
-            ValueLayout.JAVA_INT.withName("bp_type"), ValueLayout.JAVA_LONG.withName("config1"),
-            ValueLayout.JAVA_LONG.withName("config2"), ValueLayout.JAVA_LONG.withName("branch_sample_type"),
-            ValueLayout.JAVA_LONG.withName("sample_regs_user"), ValueLayout.JAVA_INT.withName("sample_stack_user"),
-            ValueLayout.JAVA_INT.withName("clockid"), ValueLayout.JAVA_LONG.withName("sample_regs_intr"),
-            ValueLayout.JAVA_INT.withName("aux_watermark"), ValueLayout.JAVA_SHORT.withName("sample_max_stack"),
-            MemoryLayout.paddingLayout(2), ValueLayout.JAVA_INT.withName("aux_sample_size"),
-            MemoryLayout.paddingLayout(4), ValueLayout.JAVA_LONG.withName("sig_data"),
-            ValueLayout.JAVA_LONG.withName("config3"));
-    private static final long TYPE = off("type"), SIZE = off("size"), CONFIG = off("config"),
-            SAMPLE_PERIOD = off("sample_period"), CONFIG1 = off("config1"), CONFIG2 = off("config2");
-
-    private static long off(String field) {
-        return PERF_EVENT_ATTR.byteOffset(groupElement(field));
-    }
-
-    /** Where a PMU format field ("config:0", "config:32-63") puts its bits. */
-    record FormatField(int lowBit, int width) {
-        long encode(long value) {
-            long mask = width >= 64 ? -1L : (1L << width) - 1;
-            if ((value & ~mask) != 0) throw new IllegalArgumentException(value + " does not fit in " + width + " bits");
-            return (value & mask) << lowBit;
-        }
-
-        static FormatField read(Path file) {
-            String text;
-            try {
-                text = Files.readString(file).strip();
-            } catch (NoSuchFileException e) {
-                return null;
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + file, e);
-            }
-            if (!text.startsWith("config:")) throw new FormatException(file + ": expected config:BITS, found '" + text + "'");
-            String bits = text.substring("config:".length());
-            int dash = bits.indexOf('-');
-            int low = Integer.parseInt(dash < 0 ? bits : bits.substring(0, dash));
-            int high = dash < 0 ? low : Integer.parseInt(bits.substring(dash + 1));
-            return new FormatField(low, high - low + 1);
-        }
-    }
 
     /** What the uprobe PMU offers, read once. */
-    record Pmu(int type, FormatField retprobe, FormatField refCtrOffset) {
+    record Pmu(int type, PerfEvents.FormatField retprobe, PerfEvents.FormatField refCtrOffset) {
         static final Pmu INSTANCE = read();
 
         private static Pmu read() {
-            Path typeFile = PMU_DIR.resolve("type");
-            if (!Files.exists(typeFile)) return null;
-            try {
-                int type = Integer.parseInt(Files.readString(typeFile).strip());
-                return new Pmu(type, FormatField.read(PMU_DIR.resolve("format/retprobe")),
-                        FormatField.read(PMU_DIR.resolve("format/ref_ctr_offset")));
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + typeFile, e);
-            }
+            int type = PerfEvents.pmuType(PMU_DIR);
+            if (type < 0) return null;
+            return new Pmu(type, PerfEvents.FormatField.read(PMU_DIR.resolve("format/retprobe")),
+                    PerfEvents.FormatField.read(PMU_DIR.resolve("format/ref_ctr_offset")));
         }
     }
 
@@ -108,8 +42,8 @@ final class UprobeEvents {
     }
 
     /** perf_event_open's pid/cpu convention for probes: all processes means "any task on CPU 0", which still fires everywhere. */
-    private static Fd perfEventOpen(MemorySegment attr, int pid, String what) {
-        int fd = Libc.perfEventOpen(attr, pid > 0 ? pid : -1, pid > 0 ? -1 : 0, -1, PERF_FLAG_FD_CLOEXEC);
+    private static Fd perfEventOpen(PerfEventAttr attr, int pid, String what) {
+        int fd = attr.openErrno(pid > 0 ? pid : -1, pid > 0 ? -1 : 0, -1);
         if (fd < 0) {
             int errno = -fd;
             String hint = switch (errno) {
@@ -127,7 +61,6 @@ final class UprobeEvents {
     /** A uprobe perf event from the PMU. */
     static Fd openPmu(Pmu pmu, Path binary, long offset, long refCtrOffset, boolean retprobe, int pid) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment attr = arena.allocate(PERF_EVENT_ATTR);
             long config = 0;
             if (retprobe) {
                 if (pmu.retprobe() == null) {
@@ -142,11 +75,8 @@ final class UprobeEvents {
                 }
                 config |= pmu.refCtrOffset().encode(refCtrOffset);
             }
-            attr.set(ValueLayout.JAVA_INT, TYPE, pmu.type());
-            attr.set(ValueLayout.JAVA_INT, SIZE, (int) PERF_EVENT_ATTR.byteSize());
-            attr.set(ValueLayout.JAVA_LONG, CONFIG, config);
-            attr.set(ValueLayout.JAVA_LONG, CONFIG1, arena.allocateFrom(binary.toString()).address());
-            attr.set(ValueLayout.JAVA_LONG, CONFIG2, offset);
+            var attr = new PerfEventAttr(arena).type(pmu.type()).config(config)
+                    .config1(arena.allocateFrom(binary.toString()).address()).config2(offset);
             return perfEventOpen(attr, pid, (retprobe ? "uretprobe " : "uprobe ") + binary + ":0x" + Long.toHexString(offset));
         }
     }
@@ -184,11 +114,7 @@ final class UprobeEvents {
             Path idFile = tracefs.resolve("events").resolve(TRACEFS_GROUP).resolve(name).resolve("id");
             long id = Long.parseLong(Files.readString(idFile).strip());
             try (Arena arena = Arena.ofConfined()) {
-                MemorySegment attr = arena.allocate(PERF_EVENT_ATTR);
-                attr.set(ValueLayout.JAVA_INT, TYPE, PERF_TYPE_TRACEPOINT);
-                attr.set(ValueLayout.JAVA_INT, SIZE, (int) PERF_EVENT_ATTR.byteSize());
-                attr.set(ValueLayout.JAVA_LONG, CONFIG, id);
-                attr.set(ValueLayout.JAVA_LONG, SAMPLE_PERIOD, 1);
+                var attr = new PerfEventAttr(arena).type(PerfEventAttr.PERF_TYPE_TRACEPOINT).config(id).samplePeriod(1);
                 return new TracefsEvent(tracefs, name, perfEventOpen(attr, pid, "tracefs uprobe " + definition));
             }
         } catch (IOException | RuntimeException e) {
@@ -263,39 +189,5 @@ final class UprobeEvents {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    // ---- running the program on the event ----
-
-    /**
-     * A perf_event bpf_link (5.15+) for {@code prog} on {@code perfEvent}, or null when the kernel
-     * cannot create one (EINVAL from an older kernel), so the caller may use the ioctl.
-     */
-    static Fd linkPerfEvent(Fd prog, Fd perfEvent, long cookie, boolean mustLink) {
-        try (Arena arena = Arena.ofConfined()) {
-            var attr = new LinkCreateAttr(arena).progFd(prog).target(perfEvent.raw())
-                    .attachType(AttachType.PERF_EVENT.value())
-                    .tail(dev.jbcc.internal.sys.BpfAttr.LinkCreate.PERF_EVENT_BPF_COOKIE, cookie);
-            try {
-                return Bpf.linkCreate(attr);
-            } catch (SyscallException e) {
-                if (!mustLink && e.errno() == Errno.EINVAL) return null;
-                throw e;
-            }
-        }
-    }
-
-    /** The pre-5.15 way: PERF_EVENT_IOC_SET_BPF; the program runs until the perf event is closed. */
-    static void setBpf(Fd perfEvent, Fd prog) {
-        int rc = Libc.ioctl(perfEvent.raw(), PERF_EVENT_IOC_SET_BPF, prog.raw());
-        if (rc < 0) {
-            throw new SyscallException("ioctl(PERF_EVENT_IOC_SET_BPF)", -rc,
-                    -rc == Errno.EEXIST ? "a program is already attached to this perf event" : null);
-        }
-    }
-
-    static void enable(Fd perfEvent) {
-        int rc = Libc.ioctl(perfEvent.raw(), PERF_EVENT_IOC_ENABLE, 0);
-        if (rc < 0) throw new SyscallException("ioctl(PERF_EVENT_IOC_ENABLE)", -rc);
     }
 }

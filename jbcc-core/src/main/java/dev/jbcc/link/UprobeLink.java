@@ -111,7 +111,7 @@ public final class UprobeLink implements Link {
                 boolean mustLink = method == UprobeOptions.Method.PMU_LINK || options.cookie() != 0;
                 Fd linkFd;
                 try {
-                    linkFd = UprobeEvents.linkPerfEvent(program.handle(), perfEvent, options.cookie(), mustLink);
+                    linkFd = PerfEvents.linkPerfEvent(program.handle(), perfEvent, options.cookie(), mustLink);
                 } catch (SyscallException e) {
                     if (e.errno() == Errno.EINVAL && options.cookie() != 0) {
                         throw new UnsupportedFeatureException("bpf cookies on perf_event links", "5.15",
@@ -121,8 +121,8 @@ public final class UprobeLink implements Link {
                 }
                 if (linkFd != null) link = new RawLink(linkFd);
             }
-            if (link == null) UprobeEvents.setBpf(perfEvent, program.handle());
-            UprobeEvents.enable(perfEvent);
+            if (link == null) PerfEvents.setBpf(perfEvent, program.handle());
+            PerfEvents.enable(perfEvent);
             Mechanism mechanism = usePmu ? (link != null ? Mechanism.PMU_LINK : Mechanism.PMU_IOCTL)
                     : (link != null ? Mechanism.TRACEFS_LINK : Mechanism.TRACEFS_IOCTL);
             return new UprobeLink(binary, new long[] {offset}, mechanism, perfEvent, link, tracefsEvent);

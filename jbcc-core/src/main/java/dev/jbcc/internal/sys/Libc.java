@@ -79,6 +79,9 @@ public final class Libc {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), ERRNO_OPTION);
     private static final MethodHandle SYSCONF = downcall("sysconf",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT), ERRNO_OPTION);
+    /** int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const void *data). */
+    private static final MethodHandle MOUNT = downcall("mount",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS), ERRNO_OPTION);
 
     /** MAP_FAILED, i.e. (void *) -1. */
     private static final long MAP_FAILED = -1L;
@@ -276,6 +279,18 @@ public final class Libc {
         MemorySegment capture = scratch().errno;
         try {
             return (long) SYSCONF.invokeExact(capture, name);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** mount(2) without data, e.g. tracefs at /sys/kernel/tracing: 0 or -errno. */
+    public static int mount(String source, String target, String fsType, long flags) {
+        MemorySegment capture = scratch().errno;
+        try (Arena arena = Arena.ofConfined()) {
+            int rc = (int) MOUNT.invokeExact(capture, arena.allocateFrom(source), arena.allocateFrom(target),
+                    arena.allocateFrom(fsType), flags, MemorySegment.NULL);
+            return rc == 0 ? 0 : -errno(capture);
         } catch (Throwable t) {
             throw rethrow(t);
         }
