@@ -79,6 +79,9 @@ public final class Libc {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), ERRNO_OPTION);
     private static final MethodHandle SYSCONF = downcall("sysconf",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT), ERRNO_OPTION);
+    /** int open(const char *path, int flags, ...mode). */
+    private static final MethodHandle OPEN = downcall("open",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2), ERRNO_OPTION);
     /** int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const void *data). */
     private static final MethodHandle MOUNT = downcall("mount",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS), ERRNO_OPTION);
@@ -279,6 +282,19 @@ public final class Libc {
         MemorySegment capture = scratch().errno;
         try {
             return (long) SYSCONF.invokeExact(capture, name);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static final int O_DIRECTORY = 0x10000;
+
+    /** open(path, flags | O_CLOEXEC): the new fd, or -errno (e.g. a cgroup directory with O_RDONLY | O_DIRECTORY). */
+    public static int open(String path, int flags) {
+        MemorySegment capture = scratch().errno;
+        try (Arena arena = Arena.ofConfined()) {
+            int rc = (int) OPEN.invokeExact(capture, arena.allocateFrom(path), flags | O_CLOEXEC, 0);
+            return rc >= 0 ? rc : -errno(capture);
         } catch (Throwable t) {
             throw rethrow(t);
         }
