@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A {@code SEC("perf_event")} program run on each sample of a software or hardware perf event:
- * one perf event per online CPU (what a sampling profiler needs), or one for a CPU or a process.
+ * one perf event per online CPU (what a sampling profiler needs), or one for a CPU or a thread.
  * Each event gets a perf_event bpf_link (5.15+) or PERF_EVENT_IOC_SET_BPF.
  *
  * <pre>{@code
@@ -48,14 +48,14 @@ public final class PerfEventLink implements Link {
                     + " program; PerfEventLink runs PERF_EVENT programs (SEC(\"perf_event\"))");
         }
         int[] cpus = options.cpu() >= 0 ? new int[] {options.cpu()}
-                : options.pid() > 0 ? new int[] {-1} : Cpus.online();
+                : options.tid() > 0 ? new int[] {-1} : Cpus.online();
         List<PerfEventAttachment> attached = new ArrayList<>(cpus.length);
         try (Arena arena = Arena.ofConfined()) {
             var attr = new PerfEventAttr(arena).type(options.type()).config(options.config());
             if (options.frequency() > 0) attr.sampleFrequency(options.frequency());
             else attr.samplePeriod(options.period());
             for (int cpu : cpus) {
-                int raw = attr.openErrno(options.pid(), cpu, -1);
+                int raw = attr.openErrno(options.tid(), cpu, -1);
                 if (raw < 0) throw openFailure(options, cpu, -raw);
                 attached.add(PerfEventAttachment.attach(program.handle(), Fd.adopt(raw), options.cookie(), true, false, null));
             }
@@ -81,7 +81,7 @@ public final class PerfEventLink implements Link {
                     + " PerfEventOptions.software(SoftwareEvent.CPU_CLOCK) instead");
         }
         String hint = switch (errno) {
-            case Errno.ESRCH -> "no process with pid " + options.pid();
+            case Errno.ESRCH -> "no thread with tid " + options.tid();
             case Errno.ENODEV, Errno.ENXIO -> "CPU " + cpu + " is not online";
             case Errno.EACCES, Errno.EPERM -> "not permitted: run as root, or lower /proc/sys/kernel/perf_event_paranoid";
             case Errno.EINVAL -> "the kernel rejected the event: check the type/config, and that the frequency is"
@@ -96,12 +96,12 @@ public final class PerfEventLink implements Link {
         return options;
     }
 
-    /** How many perf events (one per CPU unless a CPU or a pid was given). */
+    /** How many perf events (one per CPU unless a CPU or a thread was given). */
     public int eventCount() {
         return attachments.size();
     }
 
-    /** The CPUs sampled (-1: any CPU the process runs on). */
+    /** The CPUs sampled (-1: any CPU the thread runs on). */
     public int[] cpus() {
         return cpus.clone();
     }

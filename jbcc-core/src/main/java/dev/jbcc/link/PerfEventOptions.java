@@ -9,11 +9,13 @@ import dev.jbcc.internal.sys.PerfEventAttr;
  * @param config    the event within the type (see {@link SoftwareEvent}, {@link HardwareEvent})
  * @param period    sample every {@code period} events (0 when {@code frequency} is used)
  * @param frequency samples per second, the kernel adjusting the period (0 when {@code period} is used)
- * @param pid       only this process (its threads on any CPU), or -1 for every process
- * @param cpu       only this CPU, or -1 for every online CPU (one perf event per CPU); with a pid, -1 means any CPU
+ * @param tid       only this thread, on any CPU (perf_event_open's pid is a thread id: a process's pid
+ *                  names its main thread only), or -1 for every task; to sample a whole process, sample
+ *                  every CPU and filter by {@code bpf_get_current_pid_tgid() >> 32} in the program
+ * @param cpu       only this CPU, or -1 for every online CPU (one perf event per CPU); with a tid, -1 means any CPU
  * @param cookie    a value for {@code bpf_get_attach_cookie} (5.15+), or 0
  */
-public record PerfEventOptions(int type, long config, long period, long frequency, int pid, int cpu, long cookie) {
+public record PerfEventOptions(int type, long config, long period, long frequency, int tid, int cpu, long cookie) {
     public static final int TYPE_HARDWARE = PerfEventAttr.PERF_TYPE_HARDWARE;
     public static final int TYPE_SOFTWARE = PerfEventAttr.PERF_TYPE_SOFTWARE;
 
@@ -35,7 +37,7 @@ public record PerfEventOptions(int type, long config, long period, long frequenc
                     + " withSampleFrequency(99)");
         }
         if (period < 0 || frequency < 0) throw new IllegalArgumentException("period and frequency are positive");
-        if (pid < -1 || pid == 0) throw new IllegalArgumentException("pid is a process id, or -1 for all: " + pid);
+        if (tid < -1 || tid == 0) throw new IllegalArgumentException("tid is a thread id, or -1 for all: " + tid);
         if (cpu < -1) throw new IllegalArgumentException("cpu is a CPU number, or -1 for all: " + cpu);
     }
 
@@ -55,23 +57,24 @@ public record PerfEventOptions(int type, long config, long period, long frequenc
     }
 
     public PerfEventOptions withSamplePeriod(long period) {
-        return new PerfEventOptions(type, config, period, 0, pid, cpu, cookie);
+        return new PerfEventOptions(type, config, period, 0, tid, cpu, cookie);
     }
 
     public PerfEventOptions withSampleFrequency(long hz) {
-        return new PerfEventOptions(type, config, 0, hz, pid, cpu, cookie);
+        return new PerfEventOptions(type, config, 0, hz, tid, cpu, cookie);
     }
 
-    public PerfEventOptions withPid(int pid) {
-        return new PerfEventOptions(type, config, period, frequency, pid, cpu, cookie);
+    /** Only this thread (a kernel tid, as in /proc/PID/task). */
+    public PerfEventOptions withThread(int tid) {
+        return new PerfEventOptions(type, config, period, frequency, tid, cpu, cookie);
     }
 
     public PerfEventOptions withCpu(int cpu) {
-        return new PerfEventOptions(type, config, period, frequency, pid, cpu, cookie);
+        return new PerfEventOptions(type, config, period, frequency, tid, cpu, cookie);
     }
 
     public PerfEventOptions withCookie(long cookie) {
-        return new PerfEventOptions(type, config, period, frequency, pid, cpu, cookie);
+        return new PerfEventOptions(type, config, period, frequency, tid, cpu, cookie);
     }
 
     String describe() {
@@ -82,6 +85,6 @@ public record PerfEventOptions(int type, long config, long period, long frequenc
                     + HardwareEvent.values()[(int) config] : "hardware event " + config;
             default -> "perf event type " + type + " config 0x" + Long.toHexString(config);
         };
-        return event + (pid > 0 ? " of pid " + pid : "") + (cpu >= 0 ? " on CPU " + cpu : pid > 0 ? "" : " on every CPU");
+        return event + (tid > 0 ? " of thread " + tid : "") + (cpu >= 0 ? " on CPU " + cpu : tid > 0 ? "" : " on every CPU");
     }
 }
