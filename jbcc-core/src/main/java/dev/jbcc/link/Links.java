@@ -28,7 +28,7 @@ public final class Links {
      */
     public static Link attach(Program program) {
         String section = program.sectionName();
-        if (section == null) {
+        if (section == null || section.isEmpty()) {
             throw new IllegalArgumentException("program '" + program.name() + "' has no section name (it was not"
                     + " loaded from an ELF object), so there is nothing to auto-attach by; use a link type directly");
         }
