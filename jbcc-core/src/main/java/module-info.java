@@ -3,6 +3,7 @@ module dev.jbcc {
     exports dev.jbcc;
     exports dev.jbcc.asm;
     exports dev.jbcc.btf;
+    exports dev.jbcc.btf.core;
     exports dev.jbcc.elf;
     exports dev.jbcc.features;
     exports dev.jbcc.link;
