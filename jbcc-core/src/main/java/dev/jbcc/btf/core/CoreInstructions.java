@@ -1,6 +1,5 @@
 package dev.jbcc.btf.core;
 
-import dev.jbcc.btf.CoreReloKind;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -32,7 +31,9 @@ import java.util.regex.Pattern;
  * instruction (both slots of an {@code ld_imm64}) with {@code call 0xbad2310}, a helper that does
  * not exist. The verifier only complains ({@code invalid func unknown#195896080}) if the
  * instruction is reachable, so code guarded by {@code bpf_core_field_exists()} and the like still
- * loads; {@link #explainPoison} turns the complaint into a message naming the field.
+ * loads; {@link #explainPoison} turns the complaint into a message naming the field. Slots never
+ * move: a poisoned {@code ld_imm64} becomes two calls in its two slots (so a decoded instruction
+ * list has one entry more there, while jump offsets and func/line info stay valid).
  */
 public final class CoreInstructions {
     /** The invalid helper id poisoned instructions call; libbpf's "bad relo" (195896080). */
@@ -304,14 +305,6 @@ public final class CoreInstructions {
             default -> "field " + r.local();
         };
         return r.kind() + " of " + subject + ": " + f.poisonReason();
-    }
-
-    /** Kinds whose result is 0, never a poisoned instruction, when the kernel lacks the subject. */
-    public static boolean neverPoisons(CoreReloKind kind) {
-        return switch (kind) {
-            case FIELD_EXISTS, TYPE_EXISTS, TYPE_MATCHES, TYPE_SIZE, TYPE_ID_TARGET, TYPE_ID_LOCAL, ENUMVAL_EXISTS -> true;
-            default -> false;
-        };
     }
 
     // ---------------------------------------------------------------------------------------------

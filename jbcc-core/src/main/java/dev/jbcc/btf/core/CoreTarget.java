@@ -9,6 +9,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,11 +27,12 @@ public final class CoreTarget {
     private static final Path KERNEL_BTF_DIR = Path.of("/sys/kernel/btf");
 
     /**
-     * Per target BTF: flavoured type names ({@code foo___bar}) by essential name. Exact names come
-     * from the BTF's own name index; this covers the rare flavoured ones. Weak keys: a parsed BTF
-     * the caller dropped is not kept alive.
+     * Per target BTF and kind: flavoured type names ({@code foo___bar}) by essential name. Exact
+     * names come from the BTF's own name index; this covers the rare flavoured ones. Built per kind
+     * on first use, since decoding every name (the kernel has ~56k functions) costs far more than
+     * the struct names a program relocates. Weak keys: a BTF the caller dropped is not kept alive.
      */
-    private static final Map<Btf, Map<String, int[]>> FLAVOURED = new WeakHashMap<>();
+    private static final Map<Btf, Map<BtfKind, Map<String, int[]>>> FLAVOURED = new WeakHashMap<>();
 
     private final Btf vmlinux;
     private final Supplier<List<Btf>> modules;
@@ -128,23 +130,25 @@ public final class CoreTarget {
         for (int id : btf.lookup(essentialName)) {
             if (id >= first && CoreTypes.kindsCompatible(kind, btf.kind(id))) out.add(new Candidate(btf, id));
         }
-        int[] flavoured = flavoured(btf).get(essentialName);
-        if (flavoured != null) {
-            for (int id : flavoured) {
-                if (CoreTypes.kindsCompatible(kind, btf.kind(id))) out.add(new Candidate(btf, id));
+        for (BtfKind k : kind == BtfKind.ENUM || kind == BtfKind.ENUM64
+                ? List.of(BtfKind.ENUM, BtfKind.ENUM64) : List.of(kind)) {
+            int[] flavoured = flavoured(btf, k).get(essentialName);
+            if (flavoured != null) {
+                for (int id : flavoured) out.add(new Candidate(btf, id));
             }
         }
     }
 
-    /** The BTF's own flavoured names, indexed once per BTF. */
-    private static Map<String, int[]> flavoured(Btf btf) {
+    /** The BTF's own flavoured names of one kind, indexed once per BTF and kind. */
+    private static Map<String, int[]> flavoured(Btf btf, BtfKind kind) {
         synchronized (FLAVOURED) {
-            Map<String, int[]> cached = FLAVOURED.get(btf);
+            Map<String, int[]> cached = FLAVOURED.computeIfAbsent(btf, b -> new EnumMap<>(BtfKind.class)).get(kind);
             if (cached != null) return cached;
         }
         Map<String, int[]> index = new HashMap<>();
         int end = btf.typeCount();
         for (int id = btf.firstTypeId(); id < end; id++) {
+            if (btf.kind(id) != kind) continue;
             String name = btf.name(id);
             if (name.length() < 5 || name.indexOf("___") < 0) continue;
             int n = CoreTypes.essentialLength(name);
@@ -152,7 +156,8 @@ public final class CoreTarget {
             index.merge(name.substring(0, n), new int[] {id}, CoreTarget::concat);
         }
         synchronized (FLAVOURED) {
-            Map<String, int[]> raced = FLAVOURED.putIfAbsent(btf, index);
+            Map<String, int[]> raced = FLAVOURED.computeIfAbsent(btf, b -> new EnumMap<>(BtfKind.class))
+                    .putIfAbsent(kind, index);
             return raced != null ? raced : index;
         }
     }

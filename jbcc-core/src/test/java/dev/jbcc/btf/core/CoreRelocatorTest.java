@@ -308,6 +308,54 @@ class CoreRelocatorTest {
     }
 
     // ---------------------------------------------------------------------------------------------
+    // Kernel modules (split BTF over the real vmlinux, built in the test)
+
+    @Test
+    void moduleTypesAreCandidatesWhenVmlinuxHasNone() throws Exception {
+        assertEquals(0, kernel.lookup("foo", BtfType.Struct.class).length, "the kernel has no struct foo");
+        int intId = kernel.lookup("int", BtfType.Int.class)[0];
+        Btf module = Btf.of(kernel, List.of(new BtfType.Struct("foo", 12, List.of(
+                new BtfType.Member("a", intId, 0, 0), new BtfType.Member("c", intId, 32, 0),
+                new BtfType.Member("b", intId, 64, 0)))));
+        CoreObject o = CoreObject.compileSource(dir, "flavours", FLAVOURS, ".text");
+        BtfExt.CoreRelo r = o.relocations(".text").getFirst();
+        CoreResult res = CoreRelocator.of(o.btf(), CoreTarget.of(kernel, List.of(module)))
+                .resolve(r.typeId(), r.accessString(), r.kind());
+        assertEquals(8, res.targetValue());
+        assertEquals(kernel.typeCount(), res.targetTypeId(), "the module's first own type id");
+        assertTrue(CoreRelocator.of(o.btf(), CoreTarget.of(kernel)).resolve(r.typeId(), r.accessString(), r.kind())
+                .poisoned(), "without the module there is no struct foo");
+    }
+
+    @Test
+    void vmlinuxTypesWinOverModuleTypes() {
+        int intId = kernel.lookup("int", BtfType.Int.class)[0];
+        Btf module = Btf.of(kernel, List.of(new BtfType.Struct("task_struct", 4, List.of(
+                new BtfType.Member("pid", intId, 0, 0)))));
+        BtfExt.CoreRelo pid = object.relocations(SECTION).stream()
+                .filter(r -> r.kind() == FIELD_BYTE_OFFSET && CoreRelocator.of(object.btf(), CoreTarget.kernel())
+                        .resolve(r.typeId(), r.accessString(), r.kind()).local().equals("struct task_struct___l.pid"))
+                .findFirst().orElseThrow();
+        CoreResult res = CoreRelocator.of(object.btf(), CoreTarget.of(kernel, List.of(module)))
+                .resolve(pid.typeId(), pid.accessString(), pid.kind());
+        assertEquals(KernelLayout.field(kernel, "task_struct", "pid").byteOffset(), res.targetValue());
+    }
+
+    @Test
+    void kernelWithModulesReadsTheLoadedModules() throws Exception {
+        List<String> modules;
+        try (var files = java.nio.file.Files.list(Path.of("/sys/kernel/btf"))) {
+            modules = files.map(p -> p.getFileName().toString()).filter(n -> !n.equals("vmlinux")).sorted().toList();
+        }
+        CoreTarget target = CoreTarget.kernelWithModules();
+        assertSame(kernel, target.vmlinux());
+        assertEquals(modules.size(), target.modules().size());
+        for (Btf m : target.modules()) assertSame(kernel, m.base());
+        assertThrows(IllegalArgumentException.class, () -> CoreTarget.of(Btf.of(List.of(INT)), List.of(
+                Btf.of(kernel, List.of()))));
+    }
+
+    // ---------------------------------------------------------------------------------------------
     // Relocations that do not fit the object's BTF
 
     @Test
