@@ -1,6 +1,5 @@
 package dev.jbcc.btf.core;
 
-
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
