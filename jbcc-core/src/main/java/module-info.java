@@ -7,6 +7,9 @@ module dev.jbcc {
     exports dev.jbcc.elf;
     exports dev.jbcc.features;
     exports dev.jbcc.link;
+    exports dev.jbcc.netlink;
     exports dev.jbcc.spec;
     exports dev.jbcc.compile;
+    exports dev.jbcc.symbols;
+    exports dev.jbcc.usdt;
 }

@@ -3,10 +3,9 @@ package dev.jbcc.btf.core;
 import dev.jbcc.BpfException;
 
 /**
- * A CO-RE relocation that cannot be applied: its access string does not fit the object's BTF,
- * several kernel types give different answers, or the instruction it points at does not hold
- * the value the compiler computed. A field or type that is merely missing in the kernel is not
- * an error: that instruction is poisoned instead (see {@link CoreInstructions}).
+ * A CO-RE relocation that cannot be applied: the object's relocation does not fit its instruction
+ * or its local BTF, or the target BTF offers several candidate types that disagree. (A field or
+ * type the target simply lacks is no error: the instruction is poisoned, see {@link CoreFixup}.)
  */
 public final class CoreRelocationException extends BpfException {
     public CoreRelocationException(String message) {
@@ -15,5 +14,10 @@ public final class CoreRelocationException extends BpfException {
 
     public CoreRelocationException(String message, Throwable cause) {
         super(message, cause);
+    }
+
+    /** This exception with {@code context} (e.g. program and instruction) in front of its message. */
+    public CoreRelocationException in(String context) {
+        return new CoreRelocationException(context + ": " + getMessage(), this);
     }
 }

@@ -1,40 +1,39 @@
 package dev.jbcc.btf.core;
 
+import dev.jbcc.FormatException;
 import dev.jbcc.btf.Btf;
-import dev.jbcc.btf.BtfKind;
 import dev.jbcc.btf.BtfType;
 import dev.jbcc.btf.CoreReloKind;
 
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-
 /**
- * A relocation's access path resolved on one BTF: the root type, the chain of named members and
- * array indices (the "high-level" accessors, anonymous members left out), every raw index, and the
- * bit offset the chain reaches. The local spec comes from the access string; a target spec is
- * built while matching it against a candidate kernel type.
+ * One side of a relocation, resolved in one BTF: the accessor chain the access string spells, and
+ * the bit offset it reaches.
  *
- * <p>Mutable while a target spec is being matched (members are tried and popped), then not
- * changed again.
+ * <p>Two views of the chain are kept. The <em>raw</em> one has one index per step, including steps
+ * into anonymous struct/union members. The <em>accessor</em> one keeps only the steps that mean
+ * something across BTFs: named members (matched by name) and array indices (kept as is); anonymous
+ * members are found again by searching. For {@code s->a[3]} with {@code a} inside an anonymous
+ * struct, raw is {@code 0:1:2:3} and the accessors are {@code [0]}, {@code .a}, {@code [3]}.
+ *
+ * <p>Mutable, because matching a target pushes and pops accessors while it searches.
  */
 final class CoreSpec {
-    /** Deepest nesting the kernel's bpf_core_relo format allows ({@code BPF_CORE_SPEC_MAX_LEN}). */
+    /** Longest access chain accepted (libbpf's {@code BPF_CORE_SPEC_MAX_LEN}). */
     static final int MAX_LENGTH = 64;
-
-    /**
-     * One step the program names: a member ({@code name} non-null; {@code typeId} is the
-     * enclosing struct/union, {@code index} the member's) or an array index ({@code name} null;
-     * {@code typeId} the element type). For enum relocations: the enum and the enumerator.
-     */
-    record Accessor(int typeId, int index, String name) {}
 
     final Btf btf;
     final int rootTypeId;
     final CoreReloKind kind;
-    final List<Accessor> accessors = new ArrayList<>(4);
-    int[] raw = new int[4];
+
+    final int[] raw = new int[MAX_LENGTH];
     int rawLength;
+
+    /** Per accessor: the (resolved) type it indexes into, the index, and the member name or null for an array index. */
+    final int[] accessorType = new int[MAX_LENGTH];
+    final int[] accessorIndex = new int[MAX_LENGTH];
+    final String[] accessorName = new String[MAX_LENGTH];
+    int length;
+
     long bitOffset;
 
     CoreSpec(Btf btf, int rootTypeId, CoreReloKind kind) {
@@ -43,176 +42,180 @@ final class CoreSpec {
         this.kind = kind;
     }
 
+    void push(int typeId, int index, String name) {
+        accessorType[length] = typeId;
+        accessorIndex[length] = index;
+        accessorName[length] = name;
+        length++;
+    }
+
     void pushRaw(int index) {
-        if (rawLength == raw.length) raw = Arrays.copyOf(raw, raw.length * 2);
+        if (rawLength == MAX_LENGTH) {
+            throw new CoreRelocationException("access chain of " + describeRoot() + " is deeper than " + MAX_LENGTH + " steps");
+        }
         raw[rawLength++] = index;
     }
 
-    /** The access string's indices, e.g. {@code "0:1:3"} → 0, 1, 3. */
-    static int[] parseAccessString(String access) {
-        if (access == null || access.isEmpty()) {
-            throw new IllegalArgumentException("empty access string");
-        }
-        int count = 1;
-        for (int i = 0; i < access.length(); i++) {
-            if (access.charAt(i) == ':') count++;
-        }
-        if (count > MAX_LENGTH) {
-            throw new IllegalArgumentException("access string \"" + access + "\" is deeper than " + MAX_LENGTH);
-        }
-        int[] out = new int[count];
-        int n = 0;
-        long value = 0;
-        int digits = 0;
-        for (int i = 0; i <= access.length(); i++) {
-            char c = i < access.length() ? access.charAt(i) : ':';
-            if (c == ':') {
-                if (digits == 0) throw new IllegalArgumentException("access string \"" + access + "\" has an empty index");
-                out[n++] = (int) value;
-                value = 0;
-                digits = 0;
-            } else if (c >= '0' && c <= '9') {
-                value = value * 10 + (c - '0');
-                if (value > Integer.MAX_VALUE) {
-                    throw new IllegalArgumentException("access string \"" + access + "\" has an index out of range");
-                }
-                digits++;
-            } else {
-                throw new IllegalArgumentException("access string \"" + access + "\" has '" + c
-                        + "' where a digit or ':' belongs");
-            }
-        }
-        return out;
-    }
+    // ---------------------------------------------------------------------------------------------
+    // Parsing the local side
 
     /**
-     * Resolves {@code access} on the object's BTF. Errors mean the object's {@code .BTF.ext} does
-     * not fit its {@code .BTF}: they are reported as {@link IllegalArgumentException} for the
-     * caller to wrap with the relocation's context.
+     * Resolves {@code accessString} on {@code typeId} in the object's BTF.
+     *
+     * @throws FormatException if the string is malformed or does not fit the type
      */
-    static CoreSpec parseLocal(Btf btf, int typeId, String access, CoreReloKind kind) {
+    static CoreSpec parse(Btf btf, int typeId, String accessString, CoreReloKind kind) {
         if (typeId <= 0 || typeId >= btf.typeCount()) {
-            throw new IllegalArgumentException("type id " + typeId + " is not in the object's BTF (ids 1.."
-                    + (btf.typeCount() - 1) + ")");
+            throw new FormatException("CO-RE relocation names type id " + typeId + ", which the object's BTF (ids 1.."
+                    + (btf.typeCount() - 1) + ") does not have");
         }
-        int[] indices = parseAccessString(access);
         CoreSpec spec = new CoreSpec(btf, typeId, kind);
         if (kind.isType()) {
-            if (indices.length != 1 || indices[0] != 0) {
-                throw new IllegalArgumentException("a type relocation has access string \"0\", not \"" + access + "\"");
-            }
-            spec.pushRaw(0);
+            if (!accessString.equals("0")) throw malformed(btf, typeId, accessString, kind, "a type relocation's access string is \"0\"");
             return spec;
         }
+        spec.parseIndices(accessString);
         int id = btf.resolve(typeId);
-        BtfType root = btf.type(id);
+        int first = spec.raw[0];
+        spec.push(id, first, null);
+
         if (kind.isEnumValue()) {
-            if (!(root instanceof BtfType.Enumeration e)) {
-                throw new IllegalArgumentException("an enum value relocation on " + btf.describe(typeId) + ", not an enum");
+            if (!(btf.type(id) instanceof BtfType.Enumeration e) || spec.rawLength > 1 || first >= e.values().size()) {
+                throw malformed(btf, typeId, accessString, kind, "an enum value relocation names one enumerator of an enum");
             }
-            if (indices.length != 1 || indices[0] >= e.values().size()) {
-                throw new IllegalArgumentException("access string \"" + access + "\" does not name one of the "
-                        + e.values().size() + " enumerators of " + btf.describe(id));
-            }
-            spec.accessors.add(new Accessor(id, indices[0], e.values().get(indices[0]).name()));
-            spec.pushRaw(indices[0]);
+            spec.accessorName[0] = e.values().get(first).name();
             return spec;
         }
-        // Field relocation: the first index is pointer arithmetic on the root (p[i].field).
-        spec.pushRaw(indices[0]);
-        spec.accessors.add(new Accessor(id, indices[0], null));
-        spec.bitOffset = (long) indices[0] * sizeOf(btf, id) * 8;
-        for (int i = 1; i < indices.length; i++) {
-            int index = indices[i];
-            BtfType t = btf.type(id);
-            spec.pushRaw(index);
-            switch (t) {
+
+        spec.bitOffset = first * sizeOf(btf, id, spec) * 8;
+        for (int i = 1; i < spec.rawLength; i++) {
+            id = btf.resolve(id);
+            int index = spec.raw[i];
+            switch (btf.type(id)) {
                 case BtfType.Composite c -> {
                     if (index >= c.members().size()) {
-                        throw new IllegalArgumentException("access string \"" + access + "\" names member " + index
-                                + " of " + btf.describe(id) + ", which has " + c.members().size());
+                        throw malformed(btf, typeId, accessString, kind, "member " + index + " of " + btf.describe(id)
+                                + ", which has " + c.members().size());
                     }
                     BtfType.Member m = c.members().get(index);
                     spec.bitOffset += m.bitOffset();
-                    if (!m.name().isEmpty()) spec.accessors.add(new Accessor(id, index, m.name()));
-                    id = btf.resolve(m.type());
+                    if (!m.name().isEmpty()) spec.push(id, index, m.name());
+                    id = m.type();
                 }
                 case BtfType.Array a -> {
                     int element = btf.resolve(a.type());
-                    if (!isFlexible(btf, spec.accessors.getLast(), a) && Integer.compareUnsigned(index, a.length()) >= 0) {
-                        throw new IllegalArgumentException("access string \"" + access + "\" indexes element " + index
-                                + " of an array of " + Integer.toUnsignedString(a.length()));
+                    boolean flexible = spec.isFlexibleArray(a);
+                    if (!flexible && Integer.compareUnsigned(index, a.length()) >= 0) {
+                        throw malformed(btf, typeId, accessString, kind, "index " + index + " of an array of " + a.length());
                     }
-                    spec.accessors.add(new Accessor(element, index, null));
-                    spec.bitOffset += (long) index * sizeOf(btf, element) * 8;
+                    spec.push(element, index, null);
+                    spec.bitOffset += index * sizeOf(btf, element, spec) * 8;
                     id = element;
                 }
-                default -> throw new IllegalArgumentException("access string \"" + access + "\" goes into "
-                        + btf.describe(id) + " at step " + i + ", which is neither a struct, union nor array");
+                default -> throw malformed(btf, typeId, accessString, kind, "step " + i + " reaches " + btf.describe(id)
+                        + ", which is neither a struct, a union nor an array");
             }
         }
         return spec;
     }
 
-    /** A zero-length array as the last member of a struct: any index is allowed. */
-    static boolean isFlexible(Btf btf, Accessor enclosing, BtfType.Array array) {
-        if (enclosing.name() == null || array.length() != 0) return false;
-        BtfType t = btf.type(enclosing.typeId());
-        return t instanceof BtfType.Composite c && enclosing.index() == c.members().size() - 1;
-    }
-
-    static long sizeOf(Btf btf, int id) {
-        try {
-            return btf.sizeOf(id);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(btf.describe(id) + " has no size", e);
+    private void parseIndices(String accessString) {
+        if (accessString.isEmpty() || accessString.charAt(0) == ':') {
+            throw malformed(btf, rootTypeId, accessString, kind, "indices separated by ':'");
         }
-    }
-
-    /** The raw indices as an access string, e.g. {@code 0:1:3}. */
-    String rawString() {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < rawLength; i++) {
-            if (i > 0) sb.append(':');
-            sb.append(raw[i]);
+        int at = 0;
+        while (at < accessString.length()) {
+            if (accessString.charAt(at) == ':') at++;
+            int start = at;
+            long value = 0;
+            while (at < accessString.length() && Character.isDigit(accessString.charAt(at)) && value <= Integer.MAX_VALUE) {
+                value = value * 10 + (accessString.charAt(at++) - '0');
+            }
+            if (at == start || value > Integer.MAX_VALUE || at < accessString.length() && accessString.charAt(at) != ':') {
+                throw malformed(btf, rootTypeId, accessString, kind, "non-negative indices separated by ':'");
+            }
+            if (rawLength == MAX_LENGTH) {
+                throw malformed(btf, rootTypeId, accessString, kind, "at most " + MAX_LENGTH + " indices");
+            }
+            raw[rawLength++] = (int) value;
         }
-        return sb.toString();
     }
 
     /**
-     * C-like text for messages: {@code struct task_struct.pid}, {@code struct s.arr[3].x},
-     * {@code enum bpf_map_type::BPF_MAP_TYPE_HASH}, {@code struct task_struct}.
+     * Whether an array reached through the last accessor is a flexible array member: length 0, and
+     * the last member of its struct.
      */
-    String describe() {
-        StringBuilder sb = new StringBuilder(typeName(btf, rootTypeId));
-        if (kind.isEnumValue()) {
-            sb.append("::").append(accessors.getFirst().name());
-        } else if (kind.isField()) {
-            for (int i = 0; i < accessors.size(); i++) {
-                Accessor a = accessors.get(i);
-                if (a.name() != null) {
-                    sb.append('.').append(a.name());
-                } else if (i > 0 || a.index() > 0) {
-                    sb.append('[').append(a.index()).append(']');
-                }
-            }
+    boolean isFlexibleArray(BtfType.Array array) {
+        if (length == 0 || accessorName[length - 1] == null || array.length() != 0) return false;
+        BtfType.Composite owner = (BtfType.Composite) btf.type(accessorType[length - 1]);
+        return accessorIndex[length - 1] == owner.members().size() - 1;
+    }
+
+    static long sizeOf(Btf btf, int id, CoreSpec forMessage) {
+        try {
+            return btf.sizeOf(id);
+        } catch (IllegalArgumentException e) {
+            throw new CoreRelocationException("CO-RE relocation on " + forMessage.describeRoot() + " needs the size of "
+                    + btf.describe(id) + ", which has none", e);
+        }
+    }
+
+    private static FormatException malformed(Btf btf, int typeId, String accessString, CoreReloKind kind, String expected) {
+        return new FormatException("CO-RE relocation " + kind + " on " + btf.describe(typeId) + " has access string \""
+                + accessString + "\", which does not fit: expected " + expected + "; the object's .BTF.ext does not match its .BTF");
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Describing
+
+    String describeRoot() {
+        return describeType(btf, rootTypeId);
+    }
+
+    /** The access as C: {@code task_struct.se.vruntime}, {@code foo[2].bar}. */
+    String describeAccess() {
+        String root = btf.name(rootTypeId);
+        var sb = new StringBuilder(root.isEmpty() ? "(anonymous " + kindWord(btf.type(btf.resolve(rootTypeId))) + ")" : root);
+        for (int i = 0; i < length; i++) {
+            if (accessorName[i] != null) sb.append('.').append(accessorName[i]);
+            else if (i > 0 || accessorIndex[i] > 0) sb.append('[').append(accessorIndex[i]).append(']');
         }
         return sb.toString();
     }
 
-    /** {@code struct foo}, {@code union bar}, {@code enum baz}, {@code typedef u32}, {@code int}. */
-    static String typeName(Btf btf, int id) {
-        BtfKind k = btf.kind(id);
-        String name = btf.name(id);
-        String shown = name.isEmpty() ? "(anonymous)" : name;
-        return switch (k) {
-            case STRUCT -> "struct " + shown;
-            case UNION -> "union " + shown;
-            case ENUM, ENUM64 -> "enum " + shown;
-            case FWD -> (btf.type(id, BtfType.Fwd.class).union() ? "union " : "struct ") + shown;
-            case TYPEDEF -> "typedef " + shown;
-            case INT, FLOAT -> shown;
-            default -> btf.describe(id).toLowerCase(java.util.Locale.ROOT);
+    /** {@code struct task_struct}, {@code typedef pid_t}, {@code enum (anonymous)}. */
+    static String describeType(Btf btf, int id) {
+        BtfType t = btf.type(id);
+        String name = t.name();
+        return kindWord(t) + " " + (name.isEmpty() ? "(anonymous)" : name);
+    }
+
+    /** A type as C would name it, looking through typedefs and qualifiers: {@code int}, {@code struct foo}, {@code pointer}. */
+    static String display(Btf btf, int id) {
+        BtfType t = btf.type(btf.resolve(id));
+        return switch (t) {
+            case BtfType.Int i -> i.name();
+            case BtfType.Float f -> f.name();
+            case BtfType.Ptr p -> "pointer";
+            case BtfType.Array a -> "array of " + Integer.toUnsignedString(a.length());
+            case BtfType.Void v -> "void";
+            default -> describeType(btf, btf.resolve(id));
+        };
+    }
+
+    static String kindWord(BtfType t) {
+        return switch (t) {
+            case BtfType.Struct s -> "struct";
+            case BtfType.Union u -> "union";
+            case BtfType.Enumeration e -> "enum";
+            case BtfType.Fwd f -> f.union() ? "union" : "struct";
+            case BtfType.Typedef td -> "typedef";
+            case BtfType.Int i -> "int";
+            case BtfType.Float f -> "float";
+            case BtfType.Ptr p -> "pointer";
+            case BtfType.Array a -> "array";
+            case BtfType.FuncProto fp -> "function type";
+            default -> t.kind().name().toLowerCase(java.util.Locale.ROOT);
         };
     }
 }
