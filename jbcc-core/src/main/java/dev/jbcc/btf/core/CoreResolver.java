@@ -2,6 +2,7 @@ package dev.jbcc.btf.core;
 
 import dev.jbcc.FormatException;
 import dev.jbcc.btf.Btf;
+import dev.jbcc.btf.BtfKind;
 import dev.jbcc.btf.BtfType;
 import dev.jbcc.btf.CoreReloKind;
 
@@ -118,7 +119,7 @@ public final class CoreResolver {
         });
     }
 
-    private static Candidate[] search(Btf btf, String essential, dev.jbcc.btf.BtfKind kind, boolean withBase) {
+    private static Candidate[] search(Btf btf, String essential, BtfKind kind, boolean withBase) {
         int[] ids = TargetIndex.candidates(btf, essential, kind, withBase);
         Candidate[] out = new Candidate[ids.length];
         for (int i = 0; i < ids.length; i++) out[i] = new Candidate(btf, ids[i]);
@@ -171,7 +172,8 @@ public final class CoreResolver {
                 throw new CoreRelocationException(kind + " relocation of " + subject + " is ambiguous: kernel "
                         + CoreSpec.describeType(chosenSpec.btf, chosenSpec.rootTypeId) + " (id " + chosenSpec.rootTypeId
                         + ") gives " + chosen.value + " but " + CoreSpec.describeType(candidate.btf(), candidate.id())
-                        + " (id " + candidate.id() + ") gives " + value.value + "; use a local ___flavour definition that matches only one of them");
+                        + " (id " + candidate.id() + ") gives " + value.value
+                        + "; use a local ___flavour definition that matches only one of them");
             }
             matched[matchedCount++] = candidate;
         }
