@@ -6,6 +6,7 @@ module dev.jbcc {
     exports dev.jbcc.elf;
     exports dev.jbcc.features;
     exports dev.jbcc.link;
+    exports dev.jbcc.perf;
     exports dev.jbcc.ringbuf;
     exports dev.jbcc.spec;
     exports dev.jbcc.compile;
