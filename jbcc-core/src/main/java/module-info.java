@@ -9,5 +9,6 @@ module dev.jbcc {
     exports dev.jbcc.perf;
     exports dev.jbcc.ringbuf;
     exports dev.jbcc.spec;
+    exports dev.jbcc.trace;
     exports dev.jbcc.compile;
 }
