@@ -21,6 +21,7 @@ import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -342,6 +343,42 @@ class RingBufferTest {
                 assertEquals((short) (8080 + 40 + i), e.addr().port());
                 assertEquals(6, e.addr().proto());
             }
+        }
+    }
+
+    @Test
+    void aStructViewReadsMembersByNameWithoutAJavaRecord() throws Exception {
+        dev.jbcc.StructView event = dev.jbcc.StructView.of(spec.btf(), "event");
+        assertEquals(List.of("seq", "pid", "delta", "comm", "addr", "flags", "level"), List.copyOf(event.memberNames()));
+        String comm = threadComm();
+        try (Collection c = load(64 * 1024)) {
+            List<String> zeroCopy = new ArrayList<>();
+            List<dev.jbcc.StructView> copies = new ArrayList<>();
+            var codec = event.codec();
+            try (RingBufferReader reader = RingBufferReader.open(c.map("events"), record -> {
+                dev.jbcc.StructView e = event.bind(record);   // no copy: read inside the callback
+                zeroCopy.add(e.getLong("seq") + " " + e.getString("comm") + " " + e.get("delta"));
+                copies.add(codec.decode(record));              // a heap copy that outlives it
+            })) {
+                assertEquals(3, produce(c.program("produce"), 9, 3, KEVENT, false, 0));
+                assertEquals(3, reader.consume());
+            }
+            assertEquals(List.of("9 " + comm + " -9", "10 " + comm + " -10", "11 " + comm + " -11"), zeroCopy);
+            dev.jbcc.StructView last = copies.get(2);
+            assertEquals(11L, last.get("seq"));
+            assertEquals(ProcessHandle.current().pid(), last.getLong("pid"));
+            assertEquals(-11L, last.get("delta"), "__s32 is sign-extended");
+            assertEquals(8080L + 11, last.getStruct("addr").get("port"));
+            assertEquals(6L, last.getStruct("addr").getLong("proto"));
+            assertEquals(11L & 7, last.get("flags"), "3-bit bitfield");
+            assertEquals(17L, last.get("level"), "5-bit bitfield after it");
+            assertEquals(Map.of("port", 8091L, "proto", 6L), last.toMap().get("addr"));
+            assertEquals("event{seq=11, pid=" + ProcessHandle.current().pid() + ", delta=-11, comm=" + comm
+                    + ", addr={port=8091, proto=6}, flags=3, level=17}", last.toString());
+            var e = assertThrows(IllegalArgumentException.class, () -> last.get("tgid"));
+            assertTrue(e.getMessage().contains("event has no member 'tgid'; it has [seq, pid"), e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> last.getString("seq"));
+            assertThrows(IllegalStateException.class, () -> event.get("seq"), "an unbound view has no memory to read");
         }
     }
 
