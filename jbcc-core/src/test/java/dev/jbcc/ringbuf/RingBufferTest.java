@@ -383,6 +383,42 @@ class RingBufferTest {
     }
 
     @Test
+    void recordsFromARawTracepointOnRealSyscallsArriveWhileAVirtualThreadPolls() throws Exception {
+        final int calls = 20_000;
+        try (Collection c = Collection.load(BpfObjects.compile("events/ringbuf_sys_enter.c"))) {
+            c.variable("target_tgid").set(ValueLayout.JAVA_INT, 0, (int) ProcessHandle.current().pid());
+            List<long[]> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+            try (RingBufferReader reader = RingBufferReader.open(c.map("calls"),
+                         r -> seen.add(new long[] {r.get(U64, 0), r.get(U64, 8)}));
+                 dev.jbcc.internal.sys.Fd link = dev.jbcc.internal.sys.Bpf.rawTracepointOpen("sys_enter",
+                         c.program("on_sys_enter").handle(), 0)) {
+                CompletableFuture<Void> done = new CompletableFuture<>();
+                Thread consumer = Thread.ofVirtual().start(() -> {
+                    try {
+                        while (seen.size() < calls) reader.poll(Duration.ofMillis(100));
+                        done.complete(null);
+                    } catch (Throwable t) {
+                        done.completeExceptionally(t);
+                    }
+                });
+                long tid = Long.parseLong(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/thread-self/stat")).split(" ")[0]);
+                for (int i = 0; i < calls; i++) {
+                    // close() of a negative fd fails with EBADF, but the syscall is entered and traced.
+                    assertEquals(-dev.jbcc.Errno.EBADF, dev.jbcc.internal.sys.Libc.close(-1_000_000 - i));
+                }
+                done.get(2, TimeUnit.MINUTES);
+                consumer.join();
+                assertEquals(0, c.variable("dropped").get(U64, 0));
+                assertEquals(calls, seen.size());
+                for (int i = 0; i < calls; i++) {
+                    assertEquals(i, seen.get(i)[0], "calls arrive in the order this thread made them");
+                    assertEquals(tid, seen.get(i)[1], "made by this thread");
+                }
+            }
+        }
+    }
+
+    @Test
     void aMapThatIsNotARingBufferIsRefusedByName() {
         try (BpfMap array = BpfMap.create(MapSpec.of("not_a_ring", MapType.ARRAY, 4, 8, 1))) {
             var e = assertThrows(IllegalArgumentException.class, () -> RingBufferReader.open(array, r -> {}));
