@@ -290,7 +290,7 @@ public final class PerfBufferReader implements AutoCloseable {
                         delivered++;
                     } else if (type == PerfEvent.PERF_RECORD_LOST) {
                         long count = record.get(U64, PerfEvent.HEADER_SIZE + 8); // after the u64 id
-                        lostTotal += count;
+                        lostTotal += count; // one writer (the poll lock holder); volatile for readers
                         if (lost != null) lost.onLost(ring.cpu, count);
                     }
                     // Other record types (throttling, ...) carry nothing for us.

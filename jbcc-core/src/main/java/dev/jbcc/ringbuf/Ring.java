@@ -104,9 +104,9 @@ final class Ring {
      * record is still being written (BUSY). Returns how many records were delivered (discarded
      * ones are skipped and not counted).
      *
-     * @param poller checked between batches, so that a close does not wait for a full ring
+     * @param guard checked between batches, so that a close does not wait for a full ring
      */
-    int consume(PollGuard poller) {
+    int consume(PollGuard guard) {
         long cons = consumerPos;
         int delivered = 0;
         while (true) {
@@ -137,7 +137,7 @@ final class Ring {
             commit(cons);
             // A BUSY record is committed later, and the producer wakes epoll then because our
             // consumer_pos points at it.
-            if (busy || poller.isClosed()) return delivered;
+            if (busy || guard.isClosed()) return delivered;
             // The producer decides whether to wake us by reading consumer_pos after writing
             // producer_pos; we read producer_pos after writing consumer_pos. Without a full fence
             // both could see stale values and a record would sit unannounced until the next one.
