@@ -39,6 +39,8 @@ public final class CgroupLink implements Link {
             ProgramType.CGROUP_SOCK_ADDR, ProgramType.SOCK_OPS, ProgramType.CGROUP_DEVICE, ProgramType.CGROUP_SYSCTL,
             ProgramType.CGROUP_SOCKOPT, ProgramType.LSM);
 
+    private static final int O_DIRECTORY = 0x10000;
+
     private final Path cgroup;
     private final AttachType attachType;
     private final RawLink link;
@@ -74,7 +76,10 @@ public final class CgroupLink implements Link {
             throw new IllegalArgumentException("program '" + program.name() + "' was loaded without an expected attach"
                     + " type; name the hook with CgroupOptions.withAttachType (e.g. CGROUP_INET_EGRESS)");
         }
-        int raw = Libc.open(options.cgroup().toString(), Libc.O_RDONLY | Libc.O_DIRECTORY);
+        int raw;
+        try (Arena path = Arena.ofConfined()) {
+            raw = Libc.open(path.allocateFrom(options.cgroup().toString()), Libc.O_RDONLY | O_DIRECTORY | Libc.O_CLOEXEC);
+        }
         if (raw < 0) {
             if (-raw == Errno.ENOENT || -raw == Errno.ENOTDIR) {
                 throw new NotFoundException("cgroup " + options.cgroup() + " does not exist (cgroup v2 is mounted at "

@@ -97,7 +97,12 @@ final class PerfEvents {
         synchronized (Mounted.LOCK) {
             Path found = tracefsIfMounted();
             if (found == null) {
-                int rc = Files.isDirectory(TRACEFS) ? Libc.mount("nodev", TRACEFS.toString(), "tracefs", 0) : -Errno.ENOENT;
+                int rc = -Errno.ENOENT;
+                if (Files.isDirectory(TRACEFS)) {
+                    try (Arena a = Arena.ofConfined()) {
+                        rc = Libc.mount(a.allocateFrom("nodev"), a.allocateFrom(TRACEFS.toString()), a.allocateFrom("tracefs"), 0);
+                    }
+                }
                 found = tracefsIfMounted();
                 if (found == null) {
                     throw new UnsupportedFeatureException("tracefs (CONFIG_TRACING)", null,

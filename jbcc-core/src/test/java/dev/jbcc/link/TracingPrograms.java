@@ -52,10 +52,13 @@ final class TracingPrograms {
         return s.variables().containsKey("target_tid") ? s.withVariable("target_tid", tid()) : s;
     }
 
+    private static final java.lang.foreign.MemorySegment PROC_SELF_STAT =
+            java.lang.foreign.Arena.global().allocateFrom("/proc/self/stat");
+
     /** Exactly {@code n} openat(2) calls from this thread: libc open() is one openat, close() closes it. */
     static void openat(int n) {
         for (int i = 0; i < n; i++) {
-            int fd = Libc.open("/proc/self/stat", Libc.O_RDONLY);
+            int fd = Libc.open(PROC_SELF_STAT, Libc.O_RDONLY | Libc.O_CLOEXEC);
             if (fd < 0) throw new IllegalStateException("open failed: errno " + -fd);
             Libc.close(fd);
         }

@@ -29,11 +29,17 @@ import java.util.List;
  * @param targetAccessSize       the target field's size; a load or store is resized when it differs
  * @param accessResizeUnsafe     the sizes differ and the field is neither a pointer nor an unsigned
  *                               integer on both sides, so a load or store of it cannot be resized
- *                               (it is poisoned instead)
+ *                               (it is poisoned instead, except as {@code accessSignExtends} allows)
+ * @param accessSignExtends      with {@code accessResizeUnsafe}: the field is a signed integer on both
+ *                               sides and the resolver was asked for sign-extending loads
+ *                               ({@link CoreResolver#withSignExtendingLoads()}), so a load of it becomes
+ *                               a sign-extending load ({@code BPF_MEMSX}) of the kernel's size; stores
+ *                               are still poisoned
  * @param poison                 why the relocation cannot be satisfied, or null
  */
 public record CoreFixup(CoreReloKind kind, String subject, long localValue, long targetValue, boolean checkLocal,
-                        int localAccessSize, int targetAccessSize, boolean accessResizeUnsafe, Poison poison) {
+                        int localAccessSize, int targetAccessSize, boolean accessResizeUnsafe,
+                        boolean accessSignExtends, Poison poison) {
     /**
      * The helper id a poisoned instruction calls ({@code 0xbad2310}, "bad relo", as libbpf): no such
      * helper exists, so the verifier rejects the program with {@code invalid func unknown#195896080}
@@ -43,6 +49,8 @@ public record CoreFixup(CoreReloKind kind, String subject, long localValue, long
 
     /** The {@code BPF_SIZE} bits of a load/store opcode. */
     private static final int SIZE_MASK = 0x18;
+    /** The {@code BPF_MODE} bits of a load/store opcode. */
+    private static final int MODE_MASK = 0xe0;
 
     /**
      * Why a relocation cannot be satisfied.
@@ -68,7 +76,7 @@ public record CoreFixup(CoreReloKind kind, String subject, long localValue, long
      */
     public Poison poisonFor(Instruction insn) {
         if (poison != null) return poison;
-        if (accessResizeUnsafe && isLoadStore(insn)) {
+        if (accessResizeUnsafe && isLoadStore(insn) && !(accessSignExtends && insn.opClass() == OpClass.LDX)) {
             return new Poison("which is " + targetAccessSize + " bytes in the kernel but " + localAccessSize
                     + " in the program, and only pointers and unsigned integers can be read with another width",
                     "declare the local field with the kernel's type, or read it with BPF_CORE_READ() into a variable of the kernel's size");
@@ -122,6 +130,12 @@ public record CoreFixup(CoreReloKind kind, String subject, long localValue, long
                                 + " bytes, which no single load or store moves");
                     };
                     int opcode = (insn.opcode() & ~SIZE_MASK) | size.bits();
+                    if (accessSignExtends && opClass == OpClass.LDX) {
+                        // A signed field: sign-extend a narrower kernel field to the width the program
+                        // expects; BPF_MEMSX has no 8-byte form, and an 8-byte load needs no extension.
+                        Opcode.Mode mode = size == Opcode.Size.DW ? Opcode.Mode.MEM : Opcode.Mode.MEMSX;
+                        opcode = (opcode & ~MODE_MASK) | mode.bits();
+                    }
                     out = new Instruction(opcode, out.dst(), out.src(), out.offset(), out.imm());
                 }
                 yield List.of(out);

@@ -2,18 +2,22 @@ package dev.jbcc.btf.core;
 
 import dev.jbcc.FormatException;
 import dev.jbcc.btf.Btf;
+import dev.jbcc.btf.BtfKind;
 import dev.jbcc.btf.BtfType;
 import dev.jbcc.btf.CoreReloKind;
 
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
  * Resolves the CO-RE relocations of one object (its {@code local} BTF) against a {@code target}
- * BTF, normally {@link Btf#kernel()}.
+ * BTF, normally {@link Btf#kernel()}, and optionally kernel modules' BTF: a type is looked for in
+ * the modules only when vmlinux has no candidate for it, as libbpf does.
  *
  * <p>For each relocation: parse the access string on the local type; find the target types of the
  * same kind and essential name ({@code task_struct___v1} looks for {@code task_struct}); match the
@@ -29,19 +33,55 @@ import java.util.Objects;
 public final class CoreResolver {
     private final Btf local;
     private final Btf target;
-    private final TargetIndex index;
+    private final List<Btf> modules;
+    private final boolean signExtendingLoads;
     /** Candidates per local root type id, narrowed as relocations match. */
-    private final Map<Integer, int[]> candidates = new HashMap<>();
+    private final Map<Integer, Candidate[]> candidates = new HashMap<>();
 
-    private CoreResolver(Btf local, Btf target) {
+    /** A target type: its id in {@code btf}, which is vmlinux or a module's split BTF. */
+    private record Candidate(Btf btf, int id) {}
+
+    private CoreResolver(Btf local, Btf target, List<Btf> modules, boolean signExtendingLoads) {
         this.local = local;
         this.target = target;
-        this.index = TargetIndex.of(target);
+        this.modules = modules;
+        this.signExtendingLoads = signExtendingLoads;
     }
 
     /** A resolver for relocations of an object with BTF {@code local} against {@code target}. */
     public static CoreResolver of(Btf local, Btf target) {
-        return new CoreResolver(Objects.requireNonNull(local, "local"), Objects.requireNonNull(target, "target"));
+        return of(local, target, List.of());
+    }
+
+    /**
+     * A resolver against vmlinux BTF {@code target} and kernel modules' BTF ({@link
+     * Btf#kernelModule}, split BTF over {@code target}); modules are searched, in list order, only
+     * for types vmlinux has no candidate for.
+     *
+     * @throws IllegalArgumentException if a module's BTF is not split over {@code target}
+     */
+    public static CoreResolver of(Btf local, Btf target, List<Btf> modules) {
+        Objects.requireNonNull(local, "local");
+        Objects.requireNonNull(target, "target");
+        List<Btf> copy = List.copyOf(modules);
+        for (Btf m : copy) {
+            if (m.base() != target) {
+                throw new IllegalArgumentException("module BTF must be split BTF over the target (vmlinux) BTF;"
+                        + " read it with Btf.kernelModule(name)");
+            }
+        }
+        return new CoreResolver(local, target, copy, false);
+    }
+
+    /**
+     * This resolver, but a load of a signed integer field whose size differs in the kernel becomes a
+     * sign-extending load ({@code BPF_MEMSX}) of the kernel's size instead of being poisoned, so it
+     * reads the same value. Only for kernels that have {@code BPF_MEMSX} (Linux 6.6, cpu v4): on
+     * older ones the verifier rejects the instruction if it is reachable. Stores of such fields are
+     * still poisoned, and unsigned integers and pointers are resized either way.
+     */
+    public CoreResolver withSignExtendingLoads() {
+        return new CoreResolver(local, target, modules, true);
     }
 
     public Btf local() {
@@ -52,14 +92,38 @@ public final class CoreResolver {
         return target;
     }
 
-    /** The target types that are candidates for local type {@code localTypeId}: same kind, same essential name. */
-    public int[] candidates(int localTypeId) {
-        return candidatesOf(localTypeId).clone();
+    /** The module BTFs searched after vmlinux. */
+    public List<Btf> modules() {
+        return modules;
     }
 
-    private int[] candidatesOf(int localTypeId) {
-        return candidates.computeIfAbsent(localTypeId,
-                id -> index.candidates(target, Names.essential(local.name(id)), local.kind(id)));
+    /**
+     * The target types that are candidates for local type {@code localTypeId}: same kind, same
+     * essential name. Ids are vmlinux's, or, when vmlinux has none, those of the module BTFs.
+     */
+    public int[] candidates(int localTypeId) {
+        Candidate[] c = candidatesOf(localTypeId);
+        int[] ids = new int[c.length];
+        for (int i = 0; i < c.length; i++) ids[i] = c[i].id();
+        return ids;
+    }
+
+    private Candidate[] candidatesOf(int localTypeId) {
+        return candidates.computeIfAbsent(localTypeId, id -> {
+            String essential = Names.essential(local.name(id));
+            Candidate[] inVmlinux = search(target, essential, local.kind(id), true);
+            if (inVmlinux.length > 0 || modules.isEmpty()) return inVmlinux;
+            List<Candidate> inModules = new ArrayList<>();
+            for (Btf module : modules) inModules.addAll(List.of(search(module, essential, local.kind(id), false)));
+            return inModules.toArray(Candidate[]::new);
+        });
+    }
+
+    private static Candidate[] search(Btf btf, String essential, BtfKind kind, boolean withBase) {
+        int[] ids = TargetIndex.candidates(btf, essential, kind, withBase);
+        Candidate[] out = new Candidate[ids.length];
+        for (int i = 0; i < ids.length; i++) out[i] = new Candidate(btf, ids[i]);
+        return out;
     }
 
     /**
@@ -78,7 +142,7 @@ public final class CoreResolver {
         String subject = subject(localSpec);
         if (kind == CoreReloKind.TYPE_ID_LOCAL) {
             // The object's own id: nothing to search. Linking may renumber it, so it is not checked.
-            return new CoreFixup(kind, subject, typeId, typeId, false, 0, 0, false, null);
+            return new CoreFixup(kind, subject, typeId, typeId, false, 0, 0, false, false, null);
         }
         String localName = local.name(typeId);
         if (localName.isEmpty()) {
@@ -87,14 +151,14 @@ public final class CoreResolver {
         }
         Value localValue = calculate(localSpec, localSpec);
 
-        int[] found = candidatesOf(typeId);
-        int[] matched = new int[found.length];
+        Candidate[] found = candidatesOf(typeId);
+        Candidate[] matched = new Candidate[found.length];
         int matchedCount = 0;
         CoreSpec chosenSpec = null;
         Value chosen = null;
         String firstMismatch = null;
-        for (int candidate : found) {
-            CoreSpec targetSpec = new CoreSpec(target, candidate, kind);
+        for (Candidate candidate : found) {
+            CoreSpec targetSpec = new CoreSpec(candidate.btf(), candidate.id(), kind);
             String mismatch = match(localSpec, targetSpec);
             if (mismatch != null) {
                 if (firstMismatch == null) firstMismatch = mismatch;
@@ -106,25 +170,28 @@ public final class CoreResolver {
                 chosenSpec = targetSpec;
             } else if (targetSpec.bitOffset != chosenSpec.bitOffset || value.value != chosen.value) {
                 throw new CoreRelocationException(kind + " relocation of " + subject + " is ambiguous: kernel "
-                        + CoreSpec.describeType(target, chosenSpec.rootTypeId) + " (id " + chosenSpec.rootTypeId + ") gives "
-                        + chosen.value + " but " + CoreSpec.describeType(target, candidate) + " (id " + candidate
-                        + ") gives " + value.value + "; use a local ___flavour definition that matches only one of them");
+                        + CoreSpec.describeType(chosenSpec.btf, chosenSpec.rootTypeId) + " (id " + chosenSpec.rootTypeId
+                        + ") gives " + chosen.value + " but " + CoreSpec.describeType(candidate.btf(), candidate.id())
+                        + " (id " + candidate.id() + ") gives " + value.value
+                        + "; use a local ___flavour definition that matches only one of them");
             }
             matched[matchedCount++] = candidate;
         }
         if (matchedCount > 0) {
             candidates.put(typeId, Arrays.copyOf(matched, matchedCount));
-            boolean resizeUnsafe = localValue.accessSize != chosen.accessSize
-                    && !resizable(local, localValue.accessTypeId, target, chosen.accessTypeId);
+            boolean resized = localValue.accessSize != chosen.accessSize;
+            boolean resizeUnsafe = resized && !resizable(local, localValue.accessTypeId, chosenSpec.btf, chosen.accessTypeId);
+            boolean signExtends = resizeUnsafe && signExtendingLoads
+                    && bothSignedInts(local, localValue.accessTypeId, chosenSpec.btf, chosen.accessTypeId);
             return new CoreFixup(kind, subject, localValue.value, chosen.value, localValue.check,
-                    localValue.accessSize, chosen.accessSize, resizeUnsafe, null);
+                    localValue.accessSize, chosen.accessSize, resizeUnsafe, signExtends, null);
         }
         Value missing = calculate(localSpec, null);
         CoreFixup.Poison poison = missing.poison
                 ? new CoreFixup.Poison(firstMismatch != null ? firstMismatch : noCandidate(localSpec), fixFor(kind))
                 : null;
         return new CoreFixup(kind, subject, localValue.value, missing.value, localValue.check,
-                localValue.accessSize, 0, false, poison);
+                localValue.accessSize, 0, false, false, poison);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -132,6 +199,7 @@ public final class CoreResolver {
 
     /** Fills {@code targetSpec} for the candidate at its root; returns null on a match, else why not (a clause). */
     private String match(CoreSpec localSpec, CoreSpec targetSpec) {
+        Btf target = targetSpec.btf; // vmlinux, or the module BTF the candidate is in
         CoreReloKind kind = localSpec.kind;
         int targetId = targetSpec.rootTypeId;
         if (kind.isType()) {
@@ -206,6 +274,7 @@ public final class CoreResolver {
      * descending into anonymous members; pushes the raw steps and the accessor on success.
      */
     private Found findMember(CoreSpec localSpec, int i, int targetId, CoreSpec targetSpec, MemberSearch search) {
+        Btf target = targetSpec.btf;
         targetId = target.resolve(targetId);
         if (!(target.type(targetId) instanceof BtfType.Composite composite)) return Found.MISSING;
         BtfType.Composite localOwner = (BtfType.Composite) local.type(localSpec.accessorType[i]);
@@ -234,6 +303,7 @@ public final class CoreResolver {
 
     /** The target type a member was looked up in; an anonymous one is named by the candidate it sits in. */
     private String container(CoreSpec targetSpec, int targetId) {
+        Btf target = targetSpec.btf;
         String name = target.name(targetId);
         if (!name.isEmpty() || targetId == targetSpec.rootTypeId) return CoreSpec.describeType(target, targetId);
         return CoreSpec.describeType(target, targetId) + " inside " + CoreSpec.describeType(target, targetSpec.rootTypeId);
@@ -370,6 +440,12 @@ public final class CoreResolver {
             id = btf.resolve(a.type());
         }
         return id;
+    }
+
+    /** Whether both fields are signed integers: a narrower or wider load keeps the value if it sign-extends. */
+    private static boolean bothSignedInts(Btf local, int localId, Btf target, int targetId) {
+        return local.type(localId) instanceof BtfType.Int li && li.encoding() == BtfType.IntEncoding.SIGNED
+                && target.type(targetId) instanceof BtfType.Int ti && ti.encoding() == BtfType.IntEncoding.SIGNED;
     }
 
     /**

@@ -13,6 +13,11 @@
  * <p>The matching rules are the kernel's and libbpf's ({@code Documentation/bpf/llvm_reloc.rst},
  * {@code tools/lib/bpf/relo_core.c}): target candidates share the local type's kind and
  * <em>essential name</em> (the name without a {@code ___flavour} suffix); fields match by name,
- * looking through anonymous struct and union members; several candidates must agree.
+ * looking through anonymous struct and union members; several candidates must agree. Kernel
+ * modules' split BTF can be searched too ({@link dev.jbcc.btf.core.CoreResolver#of(dev.jbcc.btf.Btf,
+ * dev.jbcc.btf.Btf, java.util.List)}), only for types vmlinux lacks. A load of a field whose size
+ * differs in the kernel takes the kernel's size when that keeps the value: pointers and unsigned
+ * integers always, signed integers through a sign-extending load when the resolver is allowed to
+ * emit one ({@link dev.jbcc.btf.core.CoreResolver#withSignExtendingLoads()}, Linux 6.6).
  */
 package dev.jbcc.btf.core;

@@ -79,9 +79,9 @@ public final class Libc {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), ERRNO_OPTION);
     private static final MethodHandle SYSCONF = downcall("sysconf",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT), ERRNO_OPTION);
-    /** int open(const char *path, int flags, ...mode). */
+    /** int open(const char *path, int flags, ...): called without a mode (no O_CREAT). */
     private static final MethodHandle OPEN = downcall("open",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2), ERRNO_OPTION);
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), ERRNO_OPTION);
     /** int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const void *data). */
     private static final MethodHandle MOUNT = downcall("mount",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS), ERRNO_OPTION);
@@ -287,31 +287,6 @@ public final class Libc {
         }
     }
 
-    public static final int O_DIRECTORY = 0x10000;
-
-    /** open(path, flags | O_CLOEXEC): the new fd, or -errno (e.g. a cgroup directory with O_RDONLY | O_DIRECTORY). */
-    public static int open(String path, int flags) {
-        MemorySegment capture = scratch().errno;
-        try (Arena arena = Arena.ofConfined()) {
-            int rc = (int) OPEN.invokeExact(capture, arena.allocateFrom(path), flags | O_CLOEXEC, 0);
-            return rc >= 0 ? rc : -errno(capture);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    /** mount(2) without data, e.g. tracefs at /sys/kernel/tracing: 0 or -errno. */
-    public static int mount(String source, String target, String fsType, long flags) {
-        MemorySegment capture = scratch().errno;
-        try (Arena arena = Arena.ofConfined()) {
-            int rc = (int) MOUNT.invokeExact(capture, arena.allocateFrom(source), arena.allocateFrom(target),
-                    arena.allocateFrom(fsType), flags, MemorySegment.NULL);
-            return rc == 0 ? 0 : -errno(capture);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
     private static final class PageSize {
         static final long VALUE = sysconf(SC_PAGESIZE);
     }
@@ -319,5 +294,27 @@ public final class Libc {
     /** The system page size in bytes. */
     public static long pageSize() {
         return PageSize.VALUE;
+    }
+
+    /** open(path, flags) for an existing file: the new fd, or -errno. {@code path} is a NUL-terminated string. */
+    public static int open(MemorySegment path, int flags) {
+        MemorySegment capture = scratch().errno;
+        try {
+            int rc = (int) OPEN.invokeExact(capture, path, flags);
+            return rc >= 0 ? rc : -errno(capture);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** mount(source, target, fstype, flags, NULL): 0 or -errno. Arguments are NUL-terminated strings. */
+    public static int mount(MemorySegment source, MemorySegment target, MemorySegment fsType, long flags) {
+        MemorySegment capture = scratch().errno;
+        try {
+            int rc = (int) MOUNT.invokeExact(capture, source, target, fsType, flags, MemorySegment.NULL);
+            return rc == 0 ? 0 : -errno(capture);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
     }
 }
