@@ -235,6 +235,8 @@ public final class BPF implements AutoCloseable {
             Map<String, BpfMap> all = new LinkedHashMap<>(created.maps());
             all.putAll(replacements);
             bpf = new BPF(compiled, created, Map.copyOf(all), pinned);
+            // Open the trace output before anything is attached, so no early line is missed.
+            if (compiled.source().contains("bpf_trace_printk")) bpf.tracePipe();
             bpf.autoAttach();
             return bpf;
         } catch (Throwable t) {
@@ -847,9 +849,25 @@ public final class BPF implements AutoCloseable {
     // ---------------------------------------------------------------------------------------------
     // trace_pipe
 
+    private static final java.util.concurrent.atomic.AtomicInteger INSTANCES = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * The trace output this BPF reads: a tracing instance of its own with the bpf_trace_printk
+     * event enabled, so that other readers of the global trace_pipe (other tools, other BPF
+     * objects) cannot take its lines; the global pipe on kernels without that event.
+     */
     private synchronized TracePipe tracePipe() {
         checkOpen();
-        if (tracePipe == null) tracePipe = TracePipe.open();
+        if (tracePipe == null) {
+            String name = "jbcc-" + ProcessHandle.current().pid() + "-" + INSTANCES.incrementAndGet();
+            try {
+                tracePipe = TracePipe.openInstance(name);
+            } catch (UncheckedIOException | IllegalArgumentException e) {
+                System.getLogger(BPF.class.getName()).log(System.Logger.Level.DEBUG,
+                        "no private tracing instance ({0}); reading the global trace_pipe", e.getMessage());
+                tracePipe = TracePipe.open();
+            }
+        }
         return tracePipe;
     }
 
