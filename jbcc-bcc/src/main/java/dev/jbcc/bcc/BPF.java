@@ -831,6 +831,16 @@ public final class BPF implements AutoCloseable {
         return perfBufferPoll(-1);
     }
 
+    /** {@link #perfBufferPoll(int)} when a perf buffer is open, else 0 at once (for loops over optional outputs). */
+    public int perfBufferPollIfOpen(int timeoutMs) {
+        return perfReaders.isEmpty() ? 0 : perfBufferPoll(timeoutMs);
+    }
+
+    /** {@link #ringBufferConsume()} when a ring buffer is open, else 0. */
+    public synchronized int ringBufferConsumeIfOpen() {
+        return ringPoller == null ? 0 : ringPoller.consume();
+    }
+
     /** Delivers what every open ring buffer holds, waiting up to {@code timeoutMs} (-1: without limit). */
     public int ringBufferPoll(int timeoutMs) {
         RingBufferPoller poller = ringBufferPoller();
