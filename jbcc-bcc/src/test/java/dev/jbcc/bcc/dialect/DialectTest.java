@@ -273,6 +273,41 @@ class DialectTest {
         }
     }
 
+    // ---- BTF-typed probes (loading them needs fentry/LSM, which this host refuses: the VM suite's job) ----
+
+    @Test
+    void kfuncLsmAndRawTracepointProbesGetTheirSectionsAndAutoAttach() {
+        BccProgram p = compile("probes.c", """
+                KFUNC_PROBE(tcp_v4_connect, struct sock *sk) {
+                    return sk->__sk_common.skc_family == AF_INET ? 0 : 1;
+                }
+                KRETFUNC_PROBE(tcp_v4_connect, struct sock *sk, struct sockaddr *uaddr, int addr_len, int ret) {
+                    return 0;
+                }
+                LSM_PROBE(bpf, int cmd, union bpf_attr *attr, unsigned int size) {
+                    return 0;
+                }
+                RAW_TRACEPOINT_PROBE(sched_switch) {
+                    return 0;
+                }
+                """);
+        assertEquals("fentry/tcp_v4_connect", p.function("kfunc__tcp_v4_connect").section());
+        assertEquals(ProgramType.TRACING, p.function("kfunc__tcp_v4_connect").type());
+        assertInstanceOf(AutoAttach.Kfunc.class, p.function("kfunc__tcp_v4_connect").autoAttach());
+        assertEquals("fexit/tcp_v4_connect", p.function("kretfunc__tcp_v4_connect").section());
+        assertInstanceOf(AutoAttach.Kretfunc.class, p.function("kretfunc__tcp_v4_connect").autoAttach());
+        assertEquals(ProgramType.LSM, p.function("lsm__bpf").type());
+        assertEquals("bpf", assertInstanceOf(AutoAttach.Lsm.class, p.function("lsm__bpf").autoAttach()).hook());
+        assertEquals("sched_switch",
+                assertInstanceOf(AutoAttach.RawTracepoint.class, p.function("raw_tracepoint__sched_switch").autoAttach()).event());
+        assertFalse(p.rewritten().contains("__jbcc_v"), "fentry arguments are BTF-typed: read directly, not probe-read");
+        assertEquals(4, p.functions().size(), "BPF_PROG's inner static functions are not programs");
+        // Loading the whole collection would load the fentry/LSM programs too; the raw tracepoint loads alone.
+        try (Program raw = Program.load(p.spec().program("raw_tracepoint__sched_switch"))) {
+            assertEquals(ProgramType.RAW_TRACEPOINT, raw.type());
+        }
+    }
+
     // ---- bpf_trace_printk ----
 
     @Test
