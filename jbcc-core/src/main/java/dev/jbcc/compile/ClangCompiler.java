@@ -126,6 +126,20 @@ public final class ClangCompiler {
         return options;
     }
 
+    /**
+     * The directory compiles put on the include path for {@code vmlinux.h} (generated on first use),
+     * or null when compiling without kernel headers. Front-ends that run clang themselves on the
+     * same source (e.g. to read its AST) use it to see the same types.
+     */
+    public Path kernelHeaderDirectory() {
+        return options.kernelHeaders().resolve(cache).directory();
+    }
+
+    /** The flags every compile starts with (target, optimisation, debug info), before user flags. */
+    public static List<String> baseFlags() {
+        return BASE_FLAGS;
+    }
+
     /** Compiles source text that has no file; diagnostics call it {@code <source>}. */
     public CompiledObject compile(String text) {
         return compile(Source.of(text), List.of());
