@@ -110,7 +110,13 @@ public final class KprobeLink implements Link {
         if (pmu == null && !haveTracefs) {
             if (tracefs == null) {
                 // Maybe tracefs is just not mounted yet: mount it and look again.
-                tracefs = PerfEvents.tracefs();
+                try {
+                    tracefs = PerfEvents.tracefs();
+                } catch (UnsupportedFeatureException noTracefs) {
+                    UnsupportedFeatureException e = noKprobes(options);
+                    e.addSuppressed(noTracefs);
+                    throw e;
+                }
                 haveTracefs = Files.exists(tracefs.resolve("kprobe_events"));
             }
             if (!haveTracefs) throw noKprobes(options);

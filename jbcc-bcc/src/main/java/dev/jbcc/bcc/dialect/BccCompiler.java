@@ -104,16 +104,27 @@ public final class BccCompiler {
 
         PrePass.Result pre = PrePass.run(source.name(), source.text(),
                 (category, event) -> TracepointFormat.read(tracefsRoots, category, event), pageSize());
-        p.ensureStubs(kernelIncludes(pre.includes(), source.includeDirectory()));
+        var ownHeaders = new ArrayList<String>();
+        p.ensureStubs(kernelIncludes(pre.includes(), source.includeDirectory(), ownHeaders));
 
         var flags = new ArrayList<>(userFlags);
         flags.addAll(p.includeFlags());
         flags.addAll(DIALECT_FLAGS);
 
+        var keyParts = new ArrayList<>(List.of(p.identity(), source.name(), pre.text(), String.join("\0", flags),
+                String.valueOf(source.includeDirectory()), Path.of("").toAbsolutePath().toString()));
+        keyParts.addAll(ownHeaders);
+        String key = RewriteCache.key(keyParts);
+        RewriteCache cache = p.rewriteCache();
         long astStart = System.nanoTime();
-        ClangAst.Node ast = astDump(p, source, pre.text(), flags);
-        long astEnd = System.nanoTime();
-        AstPass.Result rewritten = AstPass.run(source.name(), source.text(), pre.text(), ast, pre.tables());
+        AstPass.Result rewritten = compiler.options().useCache() ? cache.lookup(key) : null;
+        long astEnd = astStart;
+        if (rewritten == null) {
+            ClangAst.Node ast = astDump(p, source, pre.text(), flags);
+            astEnd = System.nanoTime();
+            rewritten = AstPass.run(source.name(), source.text(), pre.text(), ast, pre.tables());
+            if (compiler.options().useCache()) cache.store(key, rewritten);
+        }
         long rewriteEnd = System.nanoTime();
 
         CompiledObject object = compiler.compile(new Source(source.name(), rewritten.text(), source.includeDirectory()), flags);
@@ -185,7 +196,7 @@ public final class BccCompiler {
     }
 
     /** Kernel includes of the program and of its own headers (which may include kernel headers too). */
-    private static Set<String> kernelIncludes(List<Lexer.Include> includes, Path includeDirectory) {
+    private static Set<String> kernelIncludes(List<Lexer.Include> includes, Path includeDirectory, List<String> headerTexts) {
         var names = new LinkedHashSet<String>();
         var seen = new LinkedHashSet<Path>();
         var work = new ArrayList<>(includes);
@@ -197,7 +208,9 @@ public final class BccCompiler {
                 Path header = includeDirectory.resolve(inc.name()).normalize();
                 if (Files.isRegularFile(header) && seen.add(header)) {
                     try {
-                        work.addAll(Lexer.lex(Files.readString(header, StandardCharsets.UTF_8)).includes());
+                        String headerText = Files.readString(header, StandardCharsets.UTF_8);
+                        headerTexts.add(header + "\0" + headerText);
+                        work.addAll(Lexer.lex(headerText).includes());
                     } catch (IOException e) {
                         continue; // unreadable: clang reports it with the include's line
                     }

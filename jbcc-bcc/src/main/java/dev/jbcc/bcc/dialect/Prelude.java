@@ -45,8 +45,10 @@ final class Prelude {
     private final Path pch;
     private final Path kernelHeaders;
     private final List<String> baseFlags;
+    private final String identity;
 
     private Prelude(Path clang, Path directory, Path kernelHeaders, List<String> baseFlags) {
+        this.identity = directory.getFileName().toString();
         this.clang = clang;
         this.directory = directory;
         this.includeDirectory = directory.resolve("include");
@@ -94,6 +96,15 @@ final class Prelude {
         var p = new Prelude(compiler.clang().executable(), dir, kernelHeaders, ClangCompiler.baseFlags());
         p.ensureBuilt(prelude);
         return p;
+    }
+
+    /** What the prelude's content depends on (its cache directory's name). */
+    String identity() {
+        return identity;
+    }
+
+    RewriteCache rewriteCache() {
+        return new RewriteCache(privateDirectory(directory.resolve("rewrites")));
     }
 
     Path includeDirectory() {

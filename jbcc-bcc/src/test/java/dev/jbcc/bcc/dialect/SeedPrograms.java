@@ -32,6 +32,13 @@ final class SeedPrograms {
         return file;
     }
 
+    /** The 1-based line of the first line containing {@code needle}. */
+    static int lineOf(String name, String needle) {
+        String[] lines = text(name).split("\n", -1);
+        for (int i = 0; i < lines.length; i++) if (lines[i].contains(needle)) return i + 1;
+        return fail(name + " has no line containing " + needle);
+    }
+
     static String text(String name) {
         try {
             return Files.readString(file(name));
