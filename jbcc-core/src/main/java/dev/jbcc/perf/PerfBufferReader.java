@@ -208,7 +208,7 @@ public final class PerfBufferReader implements AutoCloseable {
                         + " exceed the locked-memory allowance: use fewer pages per CPU, or raise"
                         + " /proc/sys/kernel/perf_event_mlock_kb or RLIMIT_MEMLOCK (root with CAP_IPC_LOCK is exempt)");
             }
-            MemorySegment all = address.reinterpret(length, arena, s -> Libc.munmap(s, length));
+            MemorySegment all = address.reinterpret(length, arena, s -> Libc.retire(s, length));
             MemorySegment control = all.asSlice(0, page);
             // The kernel reports where the data starts and how long it is; use what it says.
             long dataOffset = control.get(U64, PerfEvent.MMAP_DATA_OFFSET);

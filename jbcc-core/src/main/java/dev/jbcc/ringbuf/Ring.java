@@ -90,7 +90,7 @@ final class Ring {
         MemorySegment address = Libc.mmap(length, Libc.PROT_READ | (writable ? Libc.PROT_WRITE : 0), Libc.MAP_SHARED,
                 fd.raw(), offset, "mmap of ring buffer '" + name + "' (" + (writable ? "consumer page" : "producer page and data")
                         + ")");
-        MemorySegment segment = address.reinterpret(length, arena, s -> Libc.munmap(s, length));
+        MemorySegment segment = address.reinterpret(length, arena, s -> Libc.retire(s, length));
         return writable ? segment : segment.asReadOnly();
     }
 

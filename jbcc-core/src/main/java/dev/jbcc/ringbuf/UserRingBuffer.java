@@ -63,11 +63,11 @@ public final class UserRingBuffer implements AutoCloseable {
             // The kernel refuses a writable mapping of the consumer page, and requires one for the rest.
             MemorySegment c = Libc.mmap(page, Libc.PROT_READ, Libc.MAP_SHARED, fd.raw(), 0,
                     "mmap of user ring buffer '" + name + "' (consumer page)");
-            this.consumer = c.reinterpret(page, mappings, s -> Libc.munmap(s, page)).asReadOnly();
+            this.consumer = c.reinterpret(page, mappings, s -> Libc.retire(s, page)).asReadOnly();
             long length = page + 2 * size;
             MemorySegment p = Libc.mmap(length, Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_SHARED, fd.raw(), page,
                     "mmap of user ring buffer '" + name + "' (producer page and data)");
-            MemorySegment rest = p.reinterpret(length, mappings, s -> Libc.munmap(s, length));
+            MemorySegment rest = p.reinterpret(length, mappings, s -> Libc.retire(s, length));
             this.producer = rest.asSlice(0, page);
             this.data = rest.asSlice(page, 2 * size);
         } catch (Throwable t) {

@@ -200,6 +200,31 @@ public final class Libc {
         }
     }
 
+    private static final int MAP_PRIVATE = 2, MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20;
+    private static final java.util.concurrent.ScheduledExecutorService RETIRED = java.util.concurrent.Executors
+            .newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("jbcc-unmap").factory());
+
+    /**
+     * Unmaps a mapping that other threads may still be reading: the pages are first replaced in
+     * place by anonymous read-only zero pages (which releases the kernel object at once), and the
+     * placeholder is unmapped a second later. A read racing with an arena's close, which the JDK
+     * cannot always stop in time, then sees zeros instead of a SIGSEGV that kills the JVM.
+     */
+    public static void retire(MemorySegment addr, long length) {
+        MemorySegment capture = scratch().errno;
+        try {
+            MemorySegment placeholder = (MemorySegment) MMAP.invokeExact(capture, addr, length, PROT_READ,
+                    MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS, -1, 0L);
+            if (placeholder.address() == MAP_FAILED) {
+                munmap(addr, length);
+                return;
+            }
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        RETIRED.schedule(() -> munmap(addr, length), 1, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
     /** munmap(addr, length): 0 or -errno. */
     public static int munmap(MemorySegment addr, long length) {
         MemorySegment capture = scratch().errno;
