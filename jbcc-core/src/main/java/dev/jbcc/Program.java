@@ -183,10 +183,26 @@ public final class Program implements AutoCloseable {
             return new SyscallException("BPF_PROG_LOAD", errno, "loading " + what + " failed without a verifier log");
         }
         VerifierLog summary = VerifierLog.summarize(log);
+        if (summary.sourceLocation().isEmpty() && summary.instructionIndex() >= 0) {
+            // Kernels before 6.2 print "; source" without "@ file:line"; line_info has both.
+            LineInfo line = null;
+            for (LineInfo li : spec.lineInfos()) {
+                if (li.instructionOffset() <= summary.instructionIndex()
+                        && (line == null || li.instructionOffset() >= line.instructionOffset())) line = li;
+            }
+            if (line != null) {
+                summary = new VerifierLog(summary.reason(), summary.instruction(), summary.instructionIndex(),
+                        line.source().strip(), fileName(line.fileName()) + ":" + line.line());
+            }
+        }
         var message = new StringBuilder("the verifier rejected ").append(what).append(": ").append(summary.describe());
         String poison = context.explainPoison().apply(log);
         if (poison != null) message.append("\n    ").append(poison);
         return new VerifierException(message.toString(), log, errno);
+    }
+
+    private static String fileName(String path) {
+        return path.substring(path.lastIndexOf('/') + 1);
     }
 
     /** Opens the program pinned at {@code path}. */
