@@ -121,7 +121,7 @@ public final class BpfMap implements AutoCloseable {
         try (Arena arena = Arena.ofConfined()) {
             var attr = new MapCreateAttr(arena).mapType(spec.type().value()).keySize(spec.keySize())
                     .valueSize(spec.valueSize()).maxEntries(maxEntries).mapFlags(spec.flags())
-                    .mapExtra(spec.mapExtra()).mapName(kernelName(spec.name())).numaNode(spec.numaNode());
+                    .mapExtra(spec.mapExtra()).mapName(KernelNames.of(spec.name())).numaNode(spec.numaNode());
             if (withBtf) attr.btf(btf, spec.btfKeyType(), spec.btfValueType());
             if (spec.type() == MapType.ARRAY_OF_MAPS || spec.type() == MapType.HASH_OF_MAPS) {
                 if (spec.innerMap() == null)
@@ -191,17 +191,6 @@ public final class BpfMap implements AutoCloseable {
         };
     }
 
-    private static String kernelName(String name) {
-        // The kernel accepts only [A-Za-z0-9_.] and 15 bytes; ELF section-derived names like
-        // ".rodata" pass, others are made acceptable rather than failing the whole load.
-        var sb = new StringBuilder(Math.min(name.length(), 15));
-        for (int i = 0; i < name.length() && sb.length() < 15; i++) {
-            char c = name.charAt(i);
-            sb.append(Character.isLetterOrDigit(c) && c < 128 || c == '_' || c == '.' ? c : '_');
-        }
-        return sb.toString();
-    }
-
     /** Opens the map pinned at {@code path} on a bpf file system. */
     public static BpfMap openPinned(Path path) {
         Fd fd = Bpf.objGet(path.toString(), 0);
@@ -266,7 +255,8 @@ public final class BpfMap implements AutoCloseable {
     public int fd() { return fd.raw(); }
 
     /** The owned descriptor, for loaders in this module. */
-    Fd handle() { return fd; }
+    /** The owned fd, for jbcc's other packages (its type is not exported from the module). */
+    public Fd handle() { return fd; }
 
     public boolean isClosed() { return closed.get(); }
 

@@ -67,6 +67,17 @@ public interface Codec<T> {
         return RecordCodec.of(type, null);
     }
 
+    /**
+     * A record laid out as a struct of a program's BTF (e.g. the value type of a map, or the
+     * event struct a program submits): components are matched to members by name, so the record
+     * may omit members and list them in any order.
+     *
+     * @throws IllegalArgumentException naming a component that is missing, a bitfield, or of another size
+     */
+    static <R extends Record> Codec<R> ofRecord(Class<R> type, dev.jbcc.btf.Btf btf, int structTypeId) {
+        return RecordCodec.of(type, null, btf, structTypeId);
+    }
+
     /** As {@link #ofRecord(Class)}, reaching a non-public record through the caller's lookup. */
     static <R extends Record> Codec<R> ofRecord(Class<R> type, MethodHandles.Lookup lookup) {
         return RecordCodec.of(type, lookup);

@@ -6,6 +6,7 @@ import dev.jbcc.asm.Opcode;
 import dev.jbcc.asm.Reference;
 import dev.jbcc.btf.Btf;
 import dev.jbcc.btf.BtfType;
+import dev.jbcc.features.Features;
 import dev.jbcc.internal.sys.Bpf;
 import dev.jbcc.internal.sys.BtfLoadAttr;
 import dev.jbcc.internal.sys.Fd;
@@ -143,7 +144,7 @@ final class CollectionLoader {
                 types.set(i, new BtfType.DataSec(ds.name(), vars.size() * 4, vars));
             }
         }
-        Btf fixed = btf.base() == null ? Btf.of(types) : Btf.of(btf.base(), types);
+        Btf fixed = (btf.base() == null ? Btf.of(types) : Btf.of(btf.base(), types)).sanitized(Features.btfFeatures());
         var strings = new HashSet<String>();
         for (ProgramSpec p : spec.programs().values()) {
             for (LineInfo li : p.lineInfos()) {
@@ -395,7 +396,16 @@ final class CollectionLoader {
         boolean typed = e != null && btf.type(e.btfType()) instanceof BtfType.Var v && v.type() != 0;
         if (typed) {
             int[] ids = options.kernel().lookup(name, BtfType.Var.class);
-            if (ids.length > 0) return withImm(in, Opcode.PSEUDO_BTF_ID, ids[0] & 0xffffffffL);
+            // The verifier finds the variable's address through kallsyms, which lists data
+            // symbols only on kernels built with CONFIG_KALLSYMS_ALL.
+            if (ids.length > 0 && Kallsyms.address(name) != 0) {
+                return withImm(in, Opcode.PSEUDO_BTF_ID, ids[0] & 0xffffffffL);
+            }
+            if (ids.length > 0 && !(e != null && e.weak())) {
+                throw new UnsupportedFeatureException("typed __ksym variable " + name, null, "the kernel's BTF has it,"
+                        + " but /proc/kallsyms does not list it, so the verifier cannot resolve it (the kernel was built"
+                        + " without CONFIG_KALLSYMS_ALL); declare it __weak to read NULL instead");
+            }
         } else {
             long address = Kallsyms.address(name);
             if (address != 0) return withImm(in, 0, address);

@@ -86,7 +86,7 @@ public final class Program implements AutoCloseable {
                     .progType(spec.type().value())
                     .insns(code)
                     .license(arena.allocateFrom(spec.license()))
-                    .progName(kernelName(spec.name()))
+                    .progName(KernelNames.of(spec.name()))
                     .progFlags(spec.flags())
                     .kernVersion(spec.kernelVersion() != 0 ? spec.kernelVersion() : KernelVersion.current().code());
             if (spec.attachType() != null) attr.expectedAttachType(spec.attachType().value());
@@ -185,15 +185,6 @@ public final class Program implements AutoCloseable {
         return new VerifierException(message.toString(), log, errno);
     }
 
-    static String kernelName(String name) {
-        var sb = new StringBuilder(Math.min(name.length(), 15));
-        for (int i = 0; i < name.length() && sb.length() < 15; i++) {
-            char c = name.charAt(i);
-            sb.append(Character.isLetterOrDigit(c) && c < 128 || c == '_' || c == '.' ? c : '_');
-        }
-        return sb.toString();
-    }
-
     /** Opens the program pinned at {@code path}. */
     public static Program openPinned(Path path) {
         Fd fd = Bpf.objGet(path.toString(), 0);
@@ -236,7 +227,8 @@ public final class Program implements AutoCloseable {
         return fd.raw();
     }
 
-    Fd handle() {
+    /** The owned fd, for jbcc's other packages (its type is not exported from the module). */
+    public Fd handle() {
         return fd;
     }
 

@@ -1,5 +1,8 @@
 package dev.jbcc;
 
+import dev.jbcc.btf.Btf;
+import dev.jbcc.btf.BtfType;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
@@ -23,8 +26,15 @@ final class RecordCodec<R extends Record> implements Codec<R> {
     private final int size;
     private final int alignment;
 
+    /** Where a component goes: its codec and byte offset, found by name. */
+    private interface Placement {
+        Codec<?> codec(RecordComponent c, int index);
+
+        long offset(RecordComponent c, int index, Codec<?> codec, long naturalOffset);
+    }
+
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private RecordCodec(Class<R> type, MethodHandles.Lookup lookup) {
+    private RecordCodec(Class<R> type, MethodHandles.Lookup lookup, Placement placement, int fixedSize) {
         this.type = type;
         RecordComponent[] components = type.getRecordComponents();
         names = new String[components.length];
@@ -38,11 +48,10 @@ final class RecordCodec<R extends Record> implements Codec<R> {
             for (int i = 0; i < components.length; i++) {
                 RecordComponent c = components[i];
                 names[i] = c.getName();
-                Codec<Object> codec = (Codec<Object>) forComponent(type, c, lookup);
+                Codec<Object> codec = (Codec<Object>) placement.codec(c, i);
                 fields[i] = codec;
-                offset = align(offset, codec.alignment());
-                offsets[i] = offset;
-                offset += codec.size();
+                offsets[i] = placement.offset(c, i, codec, align(offset, codec.alignment()));
+                offset = offsets[i] + codec.size();
                 maxAlign = Math.max(maxAlign, codec.alignment());
                 getters[i] = accessible(lookup, c.getAccessor()).asType(MethodType.methodType(Object.class, Object.class));
                 parameterTypes[i] = c.getType();
@@ -54,13 +63,90 @@ final class RecordCodec<R extends Record> implements Codec<R> {
                     + "; make it public or pass a MethodHandles.Lookup that can see it", e);
         }
         alignment = maxAlign;
-        size = Math.toIntExact(align(offset, maxAlign));
+        size = fixedSize > 0 ? fixedSize : Math.toIntExact(align(offset, maxAlign));
         if (size == 0) throw new IllegalArgumentException("record " + type.getName() + " has no fields");
     }
 
     static <R extends Record> Codec<R> of(Class<R> type, MethodHandles.Lookup lookup) {
         if (!type.isRecord()) throw new IllegalArgumentException(type.getName() + " is not a record");
-        return new RecordCodec<>(type, lookup);
+        return new RecordCodec<>(type, lookup, new Placement() {
+            public Codec<?> codec(RecordComponent c, int index) {
+                return forComponent(type, c, lookup);
+            }
+
+            public long offset(RecordComponent c, int index, Codec<?> codec, long naturalOffset) {
+                return naturalOffset;
+            }
+        }, 0);
+    }
+
+    /**
+     * A record laid out as the BTF struct {@code typeId} says: each component at the offset of
+     * the member with its name (members of anonymous structs and unions included), arrays as long
+     * as BTF says, the size of the struct. Components not in the struct, bitfields and size
+     * mismatches are errors that name the member.
+     */
+    static <R extends Record> Codec<R> of(Class<R> type, MethodHandles.Lookup lookup, Btf btf, int typeId) {
+        if (!type.isRecord()) throw new IllegalArgumentException(type.getName() + " is not a record");
+        int id = btf.resolve(typeId);
+        if (!(btf.type(id) instanceof BtfType.Composite struct)) {
+            throw new IllegalArgumentException("BTF type " + btf.describe(typeId) + " is not a struct or union");
+        }
+        String where = "struct " + struct.name();
+        return new RecordCodec<>(type, lookup, new Placement() {
+            private long[] found;
+
+            private long[] member(RecordComponent c) {
+                long[] m = findMember(btf, id, c.getName(), 0);
+                if (m == null) {
+                    throw new IllegalArgumentException(type.getName() + "." + c.getName() + ": " + where
+                            + " has no member " + c.getName());
+                }
+                return m;
+            }
+
+            @SuppressWarnings({"unchecked", "rawtypes"})
+            public Codec<?> codec(RecordComponent c, int index) {
+                found = member(c);
+                int memberType = (int) found[1];
+                Class<?> t = c.getType();
+                if (t.isRecord()) return of((Class) t, lookup, btf, memberType);
+                if (t.isArray() && c.getAnnotation(Codec.Length.class) == null
+                        && btf.type(btf.resolve(memberType)) instanceof BtfType.Array a) {
+                    long elem = btf.sizeOf(a.type());
+                    return new ArrayCodec(t.getComponentType(), Math.toIntExact(btf.sizeOf(memberType) / Math.max(1, elem)));
+                }
+                return forComponent(type, c, lookup);
+            }
+
+            public long offset(RecordComponent c, int index, Codec<?> codec, long naturalOffset) {
+                long bitOffset = found[0];
+                if (found[2] != 0 || bitOffset % 8 != 0) {
+                    throw new IllegalArgumentException(type.getName() + "." + c.getName() + ": " + where + "."
+                            + c.getName() + " is a bitfield, which a record component cannot map");
+                }
+                long btfSize = btf.sizeOf((int) found[1]);
+                if (btfSize != codec.size()) {
+                    throw new IllegalArgumentException(type.getName() + "." + c.getName() + " is " + codec.size()
+                            + " bytes but " + where + "." + c.getName() + " is " + btfSize + " bytes ("
+                            + btf.describe((int) found[1]) + ")");
+                }
+                return bitOffset / 8;
+            }
+        }, Math.toIntExact(btf.sizeOf(id)));
+    }
+
+    /** {bit offset, type id, bitfield size} of the member named {@code name}, looking into anonymous members. */
+    private static long[] findMember(Btf btf, int compositeId, String name, long base) {
+        if (!(btf.type(btf.resolve(compositeId)) instanceof BtfType.Composite c)) return null;
+        for (BtfType.Member m : c.members()) {
+            if (m.name().equals(name)) return new long[]{base + m.bitOffset(), m.type(), m.bitfieldSize()};
+            if (m.name().isEmpty()) {
+                long[] inner = findMember(btf, m.type(), name, base + m.bitOffset());
+                if (inner != null) return inner;
+            }
+        }
+        return null;
     }
 
     private static MethodHandle accessible(MethodHandles.Lookup lookup, java.lang.reflect.Method m)

@@ -1,6 +1,6 @@
 // bpf2bpf calls (a static and a global subprogram) and a tail call through a program array
 // that the object fills itself.
-#include <linux/bpf.h>
+#include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 
 static __attribute__((noinline)) int twice(int x)

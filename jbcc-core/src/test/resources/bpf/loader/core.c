@@ -1,6 +1,6 @@
 // CO-RE against the kernel's task_struct from a local definition that differs from it: other
 // field order, a field the kernel does not have (checked with bpf_core_field_exists).
-#include <linux/bpf.h>
+#include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
 

@@ -1,5 +1,5 @@
 // Global data in .rodata, .data, .bss and a named .data section, set and read from Java.
-#include <linux/bpf.h>
+#include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 
 volatile const __u32 factor = 1;          /* .rodata: set from Java before load */

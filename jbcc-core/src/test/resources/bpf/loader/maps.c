@@ -1,6 +1,6 @@
 // BTF-defined maps of every common type, created by the loader from the object and used by a
 // program that jbcc runs with BPF_PROG_TEST_RUN.
-#include <linux/bpf.h>
+#include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 
 struct lpm_key {

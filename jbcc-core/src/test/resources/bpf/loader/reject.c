@@ -1,5 +1,5 @@
 // A program the verifier rejects: it reads packet bytes without a bounds check.
-#include <linux/bpf.h>
+#include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 
 SEC("xdp")

@@ -6,6 +6,9 @@ import dev.jbcc.MapType;
 import dev.jbcc.ProgramType;
 import dev.jbcc.SyscallException;
 import dev.jbcc.UnsupportedFeatureException;
+import dev.jbcc.btf.Btf;
+import dev.jbcc.btf.BtfSanitizer;
+import dev.jbcc.btf.BtfType;
 import dev.jbcc.internal.sys.Bpf;
 import dev.jbcc.internal.sys.BtfLoadAttr;
 import dev.jbcc.internal.sys.Fd;
@@ -17,6 +20,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
@@ -124,6 +128,38 @@ public final class Features {
         blob.set(u32, 36, (1 << 24) | 32);              // signed, 32 bits
         blob.setString(24 + 16 + 1, "int");
         return Bpf.btfLoad(new BtfLoadAttr(arena).btf(blob));
+    }
+
+    // ---- BTF kinds ----
+
+    /**
+     * Which BTF kinds the kernel's BTF loader accepts, each probed with a tiny blob that needs
+     * it; the loader sanitises object BTF with the answer before BPF_BTF_LOAD.
+     */
+    public static BtfSanitizer.Features btfFeatures() {
+        var i32 = new BtfType.Int("int", 4, BtfType.IntEncoding.SIGNED, 0, 32);
+        var var = new BtfType.Var("x", 1, BtfType.Linkage.GLOBAL);
+        return new BtfSanitizer.Features(
+                btfAccepts("datasec", i32, var, new BtfType.DataSec(".data", 4, List.of(new BtfType.VarSecInfo(2, 0, 4)))),
+                btfAccepts("qmark-datasec", i32, var, new BtfType.DataSec("?.data", 4, List.of(new BtfType.VarSecInfo(2, 0, 4)))),
+                btfAccepts("func", i32, new BtfType.FuncProto(1, List.of(), false), new BtfType.Func("f", 2, BtfType.Linkage.STATIC)),
+                btfAccepts("func-global", i32, new BtfType.FuncProto(1, List.of(), false), new BtfType.Func("f", 2, BtfType.Linkage.GLOBAL)),
+                btfAccepts("float", new BtfType.Float("float", 4)),
+                btfAccepts("decl-tag", i32, var, new BtfType.DeclTag("tag", 2, -1, false)),
+                btfAccepts("type-tag", i32, new BtfType.TypeTag("tag", 1, false), new BtfType.Ptr(2)),
+                btfAccepts("enum64", new BtfType.Enum64("e", 8, false, List.of(new BtfType.EnumValue("E", 1L << 40)))));
+    }
+
+    private static boolean btfAccepts(String feature, BtfType... types) {
+        return cached("btf:" + feature, () -> {
+            byte[] blob = Btf.of(List.of(types)).marshal();
+            try (Arena arena = Arena.ofConfined();
+                 Fd fd = Bpf.btfLoad(new BtfLoadAttr(arena).btf(arena.allocateFrom(ValueLayout.JAVA_BYTE, blob)))) {
+                return true;
+            } catch (SyscallException e) {
+                return unsupported(e);
+            }
+        });
     }
 
     // ---- program types and helpers ----

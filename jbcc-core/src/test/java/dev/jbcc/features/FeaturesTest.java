@@ -111,4 +111,17 @@ class FeaturesTest {
         boolean first = Features.haveHelper(ProgramType.SOCKET_FILTER, MADE_UP_HELPER);
         assertEquals(first, Features.haveHelper(ProgramType.SOCKET_FILTER, MADE_UP_HELPER));
     }
+
+    @Test
+    void btfKindsAreAcceptedFromTheKernelVersionThatAddedThem() {
+        var has = Features.btfFeatures();
+        var kernel = dev.jbcc.KernelVersion.current();
+        assertEquals(kernel.atLeast(5, 2), has.datasec(), "VAR and DATASEC: 5.2");
+        assertEquals(kernel.atLeast(5, 0), has.func(), "FUNC: 5.0");
+        assertEquals(kernel.atLeast(5, 6), has.funcGlobal(), "global FUNC: 5.6");
+        assertEquals(kernel.atLeast(5, 13), has.floats(), "FLOAT: 5.13");
+        assertEquals(kernel.atLeast(5, 16), has.declTag(), "DECL_TAG: 5.16");
+        assertEquals(kernel.atLeast(5, 17), has.typeTag(), "TYPE_TAG: 5.17");
+        assertEquals(kernel.atLeast(6, 0), has.enum64(), "ENUM64: 6.0");
+    }
 }

@@ -1,0 +1,359 @@
+package dev.jbcc.compile;
+
+import dev.jbcc.CompileException;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * jbcc's private on-disk cache: compiled objects keyed by everything that determines them, and
+ * generated kernel headers. The directory is 0700 and owned by the user, because a poisoned
+ * object here would be loaded into the kernel; every file is written to a temporary name and
+ * renamed into place, so a reader sees a whole entry or none.
+ */
+final class CompileCache {
+    static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
+    private static final byte[] MAGIC = "JBCCOBJ1".getBytes(StandardCharsets.US_ASCII);
+
+    private final Path root;
+
+    private CompileCache(Path root) {
+        this.root = root;
+    }
+
+    /** {@code $XDG_CACHE_HOME/jbcc}, or {@code ~/.cache/jbcc}. */
+    static Path defaultDirectory() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        // The XDG spec says relative values are invalid and must be ignored.
+        if (xdg != null && !xdg.isEmpty() && Path.of(xdg).isAbsolute()) return Path.of(xdg, "jbcc");
+        return Path.of(System.getProperty("user.home"), ".cache", "jbcc");
+    }
+
+    /**
+     * Opens (creating as needed) a cache directory. One we own with looser permissions is
+     * tightened to 0700; one owned by someone else is refused.
+     */
+    static CompileCache open(Path dir) {
+        Path root = dir.toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(root.getParent());
+            // A no-op when it exists already: its owner and mode are then checked like any other.
+            Files.createDirectories(root, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+            if (!Files.isDirectory(root)) {
+                throw new CompileException("cache directory " + root + " is not a directory; remove it", "");
+            }
+            int owner = (Integer) Files.getAttribute(root, "unix:uid");
+            int me = currentUid();
+            if (owner != me) {
+                throw new CompileException("cache directory " + root + " belongs to uid " + owner + ", not to you (uid "
+                        + me + "); remove it or point XDG_CACHE_HOME elsewhere", "");
+            }
+            if (!Files.getPosixFilePermissions(root).equals(OWNER_ONLY)) {
+                Files.setPosixFilePermissions(root, OWNER_ONLY);
+            }
+        } catch (IOException e) {
+            throw new CompileException("cannot set up the cache directory " + root + ": " + e, "");
+        }
+        return new CompileCache(root);
+    }
+
+    /** The effective uid: /proc/self belongs to it. */
+    static int currentUid() throws IOException {
+        return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+    }
+
+    Path root() {
+        return root;
+    }
+
+    /** A private subdirectory, created 0700 like the root. */
+    Path subdirectory(String... names) {
+        Path dir = root;
+        try {
+            for (String name : names) {
+                dir = dir.resolve(name);
+                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+            }
+        } catch (IOException e) {
+            throw new CompileException("cannot create " + dir + ": " + e, "");
+        }
+        return dir;
+    }
+
+    /**
+     * Removes temporary directories that compiles killed mid-way left behind. Only old ones: a
+     * young one may belong to a compile running in another process.
+     */
+    void pruneTemporaries(java.time.Duration olderThan) {
+        Path tmp = root.resolve("tmp");
+        if (!Files.isDirectory(tmp)) return;
+        var cutoff = java.time.Instant.now().minus(olderThan);
+        try (Stream<Path> entries = Files.list(tmp)) {
+            for (Path p : entries.toList()) {
+                if (Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(cutoff)) {
+                    deleteQuietly(p);
+                }
+            }
+        } catch (IOException e) {
+            // Pruning is housekeeping: a failure costs disk space, never a compile.
+            System.getLogger(CompileCache.class.getName()).log(System.Logger.Level.DEBUG, "cannot prune " + tmp, e);
+        }
+    }
+
+    // ---- compiled objects ------------------------------------------------------------------
+
+    /**
+     * A cached compilation: the object, clang's warnings, and the files it read that the cache key
+     * does not already pin down (headers outside the generated kernel headers).
+     */
+    record Entry(byte[] object, String warnings, List<Dependency> dependencies) {}
+
+    /**
+     * A file the compilation read, as it was then. Size and mtime are the cheap check; the content
+     * hash decides when they changed, so that touching a header does not force a recompile.
+     */
+    record Dependency(String path, long size, long mtimeNanos, String sha256) {
+        static Dependency of(Path file) throws IOException {
+            var attrs = Files.readAttributes(file, BasicFileAttributes.class);
+            return new Dependency(file.toString(), attrs.size(), nanos(attrs), sha256Hex(Files.readAllBytes(file)));
+        }
+
+        boolean unchanged() {
+            Path file = Path.of(path);
+            try {
+                var attrs = Files.readAttributes(file, BasicFileAttributes.class);
+                if (attrs.size() == size && nanos(attrs) == mtimeNanos) return true;
+                return attrs.size() == size && sha256Hex(Files.readAllBytes(file)).equals(sha256);
+            } catch (NoSuchFileException e) {
+                return false; // deleted since: the compile would now fail or find another file
+            } catch (IOException e) {
+                return false; // unreadable now: let clang report it
+            }
+        }
+
+        private static long nanos(BasicFileAttributes attrs) {
+            var t = attrs.lastModifiedTime().toInstant();
+            return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+        }
+    }
+
+    private Path objectPath(String key) {
+        return root.resolve("objects").resolve(key.substring(0, 2)).resolve(key + ".entry");
+    }
+
+    /** The entry for {@code key} if present, intact and with all its dependencies unchanged. */
+    Optional<Entry> lookup(String key) {
+        Path file = objectPath(key);
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new CompileException("cannot read the cache entry " + file + ": " + e, "");
+        }
+        Entry entry = decode(bytes);
+        if (entry == null) return Optional.empty(); // torn or foreign file: recompile and overwrite it
+        for (Dependency d : entry.dependencies()) {
+            if (!d.unchanged()) return Optional.empty();
+        }
+        return Optional.of(entry);
+    }
+
+    /** Where {@link #store} puts the entry for {@code key}; tests watch it. */
+    Path entryPath(String key) {
+        return objectPath(key);
+    }
+
+    void store(String key, Entry entry) {
+        subdirectory("objects", key.substring(0, 2));
+        writeAtomically(objectPath(key), encode(entry));
+    }
+
+    private static byte[] encode(Entry entry) {
+        var buffer = new ByteArrayOutputStream(entry.object().length + 1024);
+        try (var out = new DataOutputStream(buffer)) {
+            out.write(MAGIC);
+            out.writeInt(entry.dependencies().size());
+            for (Dependency d : entry.dependencies()) {
+                writeString(out, d.path());
+                out.writeLong(d.size());
+                out.writeLong(d.mtimeNanos());
+                writeString(out, d.sha256());
+            }
+            writeString(out, entry.warnings());
+            out.writeInt(entry.object().length);
+            out.write(entry.object());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+        }
+        return buffer.toByteArray();
+    }
+
+    private static Entry decode(byte[] bytes) {
+        try (var in = new DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
+            byte[] magic = in.readNBytes(MAGIC.length);
+            if (!java.util.Arrays.equals(magic, MAGIC)) return null;
+            int count = in.readInt();
+            if (count < 0 || count > 100_000) return null;
+            var deps = new ArrayList<Dependency>(count);
+            for (int i = 0; i < count; i++) {
+                deps.add(new Dependency(readString(in), in.readLong(), in.readLong(), readString(in)));
+            }
+            String warnings = readString(in);
+            int length = in.readInt();
+            if (length < 0 || length != in.available()) return null;
+            return new Entry(in.readNBytes(length), warnings, deps);
+        } catch (EOFException e) {
+            return null;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a ByteArrayInputStream does not fail otherwise
+        }
+    }
+
+    private static void writeString(DataOutputStream out, String s) throws IOException {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    private static String readString(DataInputStream in) throws IOException {
+        int length = in.readInt();
+        if (length < 0 || length > in.available()) throw new EOFException("bad string length " + length);
+        return new String(in.readNBytes(length), StandardCharsets.UTF_8);
+    }
+
+    // ---- files -----------------------------------------------------------------------------
+
+    /** Writes to a temporary file beside {@code target} and renames it over the target. */
+    static void writeAtomically(Path target, byte[] content) {
+        Path temp = null;
+        try {
+            temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+            Files.write(temp, content);
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                // Same directory, so this only happens on exotic file systems.
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            temp = null;
+        } catch (IOException e) {
+            throw new CompileException("cannot write " + target + ": " + e, "");
+        } finally {
+            if (temp != null) deleteQuietly(temp);
+        }
+    }
+
+    /** Writes what {@code writer} produces to {@code target} atomically, streaming. */
+    static void writeAtomically(Path target, IoWriter writer) {
+        Path temp = null;
+        try {
+            temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+            try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(temp), 1 << 16)) {
+                writer.write(out);
+            }
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            temp = null;
+        } catch (IOException e) {
+            throw new CompileException("cannot write " + target + ": " + e, "");
+        } finally {
+            if (temp != null) deleteQuietly(temp);
+        }
+    }
+
+    @FunctionalInterface
+    interface IoWriter {
+        void write(java.io.OutputStream out) throws IOException;
+    }
+
+    /** A small text file's content, or null if it does not exist. */
+    static String readSmallText(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            throw new CompileException("cannot read " + file + ": " + e, "");
+        }
+    }
+
+    /** Best-effort removal of a temporary file or directory tree. */
+    static void deleteQuietly(Path path) {
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) return;
+        try (Stream<Path> walk = Files.walk(path)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            // A leftover temporary file is harmless; the real error, if any, is already on its way.
+            System.Logger log = System.getLogger(CompileCache.class.getName());
+            log.log(System.Logger.Level.DEBUG, "cannot delete " + path, e);
+        }
+    }
+
+    // ---- hashing ---------------------------------------------------------------------------
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new AssertionError("every JDK has SHA-256", e);
+        }
+    }
+
+    static String sha256Hex(byte[] bytes) {
+        return HexFormat.of().formatHex(sha256().digest(bytes));
+    }
+
+    static String sha256Hex(String s) {
+        return sha256Hex(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String sha256Hex(InputStream in) throws IOException {
+        MessageDigest md = sha256();
+        byte[] buffer = new byte[1 << 16];
+        for (int n; (n = in.read(buffer)) > 0; ) md.update(buffer, 0, n);
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    /** Accumulates a cache key from length-prefixed parts, so "ab"+"c" and "a"+"bc" differ. */
+    static final class KeyBuilder {
+        private final MessageDigest md = sha256();
+
+        KeyBuilder add(String part) {
+            byte[] b = part.getBytes(StandardCharsets.UTF_8);
+            md.update(java.nio.ByteBuffer.allocate(4).putInt(b.length).array());
+            md.update(b);
+            return this;
+        }
+
+        String hex() {
+            return HexFormat.of().formatHex(md.digest());
+        }
+    }
+}

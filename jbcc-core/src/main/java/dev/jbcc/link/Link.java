@@ -1,0 +1,21 @@
+package dev.jbcc.link;
+
+import java.nio.file.Path;
+
+/**
+ * A program attached to a hook. Closing the link detaches the program (unless the link is
+ * pinned, in which case the pin keeps it attached). One small type per attach kind; the set is
+ * closed so that callers can switch over it.
+ */
+public sealed interface Link extends AutoCloseable
+        permits RawLink, XdpLink, TcLink, TcxLink, SocketFilter, UprobeLink, UsdtLink {
+    /** Pins the link on a bpf file system, so it outlives this process. */
+    void pin(Path path);
+
+    /** Removes the pin, if any. */
+    void unpin();
+
+    /** Detaches the program. Idempotent. */
+    @Override
+    void close();
+}

@@ -1,0 +1,68 @@
+package dev.jbcc.link;
+
+import dev.jbcc.internal.sys.Bpf;
+import dev.jbcc.internal.sys.Fd;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A kernel {@code bpf_link}: an fd whose release detaches the program. Most attach kinds are a
+ * bpf_link underneath; their link types wrap one of these.
+ */
+public final class RawLink implements Link {
+    private final Fd fd;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile Path pinnedAt;
+
+    /** Takes ownership of a link fd. */
+    RawLink(Fd fd) {
+        this.fd = fd;
+    }
+
+    /** Opens a link pinned at {@code path}. */
+    public static RawLink openPinned(Path path) {
+        RawLink link = new RawLink(Bpf.objGet(path.toString(), 0));
+        link.pinnedAt = path;
+        return link;
+    }
+
+    public int fd() {
+        return fd.raw();
+    }
+
+    Fd handle() {
+        return fd;
+    }
+
+    @Override
+    public void pin(Path path) {
+        Bpf.objPin(fd, path.toString());
+        pinnedAt = path;
+    }
+
+    @Override
+    public void unpin() {
+        Path p = pinnedAt;
+        if (p == null) return;
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot unpin " + p, e);
+        }
+        pinnedAt = null;
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) fd.close();
+    }
+
+    @Override
+    public String toString() {
+        return "RawLink[fd " + fd.raw() + (closed.get() ? ", closed" : "") + "]";
+    }
+}
