@@ -109,7 +109,7 @@ public enum KernelFeature {
                     Fd.adopt(fd).close();
                     return null;
                 }
-                return "the kernel refuses to load a " + type + " program on " + target + ": "
+                return "the kernel refuses to load " + type + " programs on " + target + ": "
                         + Errno.describe(-fd);
             }
         }
