@@ -11,6 +11,7 @@ import dev.jbcc.spec.CoreRelocation;
 import dev.jbcc.spec.ProgramSpec;
 import dev.jbcc.spec.ObjectReader;
 import dev.jbcc.testing.FdLeakCheck;
+import dev.jbcc.testing.HostKernelOnly;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -73,6 +74,7 @@ class CoreRelocationsTest {
     }
 
     @Test
+    @HostKernelOnly("kfunc bpf_cast_to_kern_ctx: Linux 6.2")
     void everyKindIsPatchedIntoTheRunningProgram() throws IOException {
         Btf kernel = Btf.kernel();
         CollectionSpec spec = compile("core/kinds.c");
@@ -125,6 +127,7 @@ class CoreRelocationsTest {
     }
 
     @Test
+    @HostKernelOnly("kfunc bpf_cast_to_kern_ctx: Linux 6.2")
     void aKernelBitfieldInsideAnonymousMembersAndAWidenedLoad() {
         try (Collection c = Collection.load(compile("core/kinds.c"))) {
             Program p = c.program("skb_bits");

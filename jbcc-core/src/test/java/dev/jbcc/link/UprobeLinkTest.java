@@ -16,6 +16,7 @@ import dev.jbcc.symbols.ResolvedAddress;
 import dev.jbcc.symbols.StackTraces;
 import dev.jbcc.symbols.UserSymbols;
 import dev.jbcc.testing.FdLeakCheck;
+import dev.jbcc.testing.HostKernelOnly;
 import dev.jbcc.testing.NativeBinaries;
 import dev.jbcc.testing.NativeBinaries.Child;
 import org.junit.jupiter.api.BeforeAll;
@@ -239,6 +240,7 @@ class UprobeLinkTest {
     }
 
     @Test
+    @HostKernelOnly("uprobe_multi links: Linux 6.6")
     void cookiesAndUprobeMulti() {
         try (Collection c = Collection.load(spec); Child child = child()) {
             try (UprobeLink link = UprobeLink.attach(c.program("with_cookie"),

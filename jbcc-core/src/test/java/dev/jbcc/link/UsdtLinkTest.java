@@ -8,6 +8,7 @@ import dev.jbcc.compile.Source;
 import dev.jbcc.spec.CollectionSpec;
 import dev.jbcc.spec.ObjectReader;
 import dev.jbcc.testing.FdLeakCheck;
+import dev.jbcc.testing.HostKernelOnly;
 import dev.jbcc.testing.NativeBinaries;
 import dev.jbcc.testing.NativeBinaries.Child;
 import dev.jbcc.usdt.Usdt;
@@ -137,6 +138,7 @@ class UsdtLinkTest {
     }
 
     @Test
+    @HostKernelOnly("uprobe_multi links: Linux 6.6")
     void usdtThroughOneUprobeMultiLinkAndThroughTracefsWithASemaphore() {
         String multi = resource("/usdt/tick_libbpf.bpf.c").replace("SEC(\"usdt\")\nint BPF_USDT(on_tick",
                 "SEC(\"uprobe.multi\")\nint BPF_USDT(on_tick");
