@@ -5,7 +5,6 @@ import dev.jbcc.compile.Source;
 import dev.jbcc.spec.CollectionSpec;
 import dev.jbcc.spec.ObjectReader;
 import dev.jbcc.testing.FdLeakCheck;
-import dev.jbcc.testing.HostKernelOnly;
 import dev.jbcc.testing.TempBpfFs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -184,7 +183,6 @@ class CollectionTest {
     }
 
     @Test
-    @HostKernelOnly("the verifier log's '; source @ file:line' lines (6.1 prints '; source' only)")
     void verifierRejectionNamesTheCLine() {
         var e = assertThrows(VerifierException.class, () -> Collection.load(compile("reject.c")));
         String m = e.getMessage();

@@ -5,7 +5,7 @@ import dev.jbcc.link.KprobeLink;
 import dev.jbcc.testing.FdLeakCheck;
 import dev.jbcc.testing.TestNetwork;
 import dev.jbcc.trace.TraceEvent;
-import org.junit.jupiter.api.Tag;
+import dev.jbcc.testing.RequiresKprobes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -183,7 +183,7 @@ class BpfSeedProgramsTest {
 
     /** tcp-v4-connect.py: kprobe + kretprobe on tcp_v4_connect, events decoded as struct data_t. */
     @Test
-    @Tag("kprobes")
+    @RequiresKprobes
     void tcpv4connectReportsConnections() throws Exception {
         try (BPF b = BPF.fromFile(Seeds.file("tcpv4connect.c"));
              var server = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {

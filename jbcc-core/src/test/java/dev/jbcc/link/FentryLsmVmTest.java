@@ -4,7 +4,8 @@ import dev.jbcc.Collection;
 import dev.jbcc.spec.CollectionSpec;
 import dev.jbcc.testing.FdLeakCheck;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
+import dev.jbcc.testing.RequiresBpfLsm;
+import dev.jbcc.testing.RequiresFentry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -45,7 +46,7 @@ class FentryLsmVmTest {
         return Collection.load(new CollectionSpec(s.maps(), keep, s.btf(), s.variables(), s.externs(), s.byteOrder()));
     }
 
-    @Tag("fentry")
+    @RequiresFentry
     @Test
     void fentryAndFexitSeeEveryOpenAndItsResult() {
         try (Collection c = load("on_openat2_fentry", "on_openat2_fexit")) {
@@ -63,7 +64,7 @@ class FentryLsmVmTest {
         }
     }
 
-    @Tag("lsm")
+    @RequiresBpfLsm
     @Test
     void lsmFileOpenSeesEveryOpen() {
         try (Collection c = load("on_file_open")) {

@@ -5,7 +5,7 @@ import dev.jbcc.spec.CollectionSpec;
 import dev.jbcc.testing.FdLeakCheck;
 import dev.jbcc.testing.TempBpfFs;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
+import dev.jbcc.testing.RequiresKprobes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * Kprobes on a kernel that has them (the VM harness): each mechanism fires on this thread's
  * openat calls, stops after close, and leaves no tracefs kprobe_events entry behind.
  */
-@Tag("kprobes")
+@RequiresKprobes
 @ExtendWith(FdLeakCheck.class)
 class KprobeLinkVmTest {
     private static final int OPENS = 11;
