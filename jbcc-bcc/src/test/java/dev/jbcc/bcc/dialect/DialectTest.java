@@ -1,5 +1,6 @@
 package dev.jbcc.bcc.dialect;
 
+import dev.jbcc.testing.FdLeakCheck;
 import dev.jbcc.BpfMap;
 import dev.jbcc.Collection;
 import dev.jbcc.CompileException;
