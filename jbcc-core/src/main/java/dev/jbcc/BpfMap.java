@@ -660,7 +660,7 @@ public final class BpfMap implements AutoCloseable {
         MemorySegment addr = Libc.mmap(mappedLength, Libc.PROT_READ | (writable ? Libc.PROT_WRITE : 0),
                 Libc.MAP_SHARED, fd.raw(), offset, "mmap of map '" + name + "'");
         if (mappings == null) mappings = Arena.ofShared();
-        MemorySegment segment = addr.reinterpret(length, mappings, s -> Libc.munmap(s, mappedLength));
+        MemorySegment segment = addr.reinterpret(length, mappings, s -> Libc.retire(s, mappedLength));
         return writable ? segment : segment.asReadOnly();
     }
 

@@ -172,6 +172,7 @@ final class CollectionLoader {
 
     private void createMaps(byte[] kconfig) {
         for (MapSpec m : spec.maps().values()) {
+            if (options.mapReplacements().containsKey(m.name())) continue; // the caller's map stands in
             // Initial values naming programs or maps are set once those exist.
             List<MapSpec.Entry> direct = m.contents().stream().filter(e -> !(e.value() instanceof String)).toList();
             MapSpec toCreate = m.withContents(direct);
@@ -182,7 +183,7 @@ final class CollectionLoader {
                 maps.get(m.name()).freeze();
             }
         }
-        if (kconfig != null) {
+        if (kconfig != null && !options.mapReplacements().containsKey(KCONFIG)) {
             MapSpec k = MapSpec.of(KCONFIG, MapType.ARRAY, 4, kconfig.length, 1)
                     .withFlags(BpfMap.BPF_F_RDONLY_PROG | BpfMap.BPF_F_MMAPABLE)
                     .withContents(List.of(new MapSpec.Entry(0, kconfig)));
@@ -225,7 +226,7 @@ final class CollectionLoader {
             for (MapSpec.Entry e : m.contents()) {
                 if (!(e.value() instanceof String target)) continue;
                 int slot = ((Number) e.key()).intValue();
-                BpfMap map = maps.get(m.name());
+                BpfMap map = mapNamed(m.name());
                 if (m.type() == MapType.PROG_ARRAY) {
                     Program p = programs.get(target);
                     if (p == null) {
@@ -235,7 +236,7 @@ final class CollectionLoader {
                     }
                     map.putFd(slot, p.fd());
                 } else {
-                    BpfMap inner = maps.get(target);
+                    BpfMap inner = mapNamed(target);
                     if (inner == null) {
                         throw new IllegalStateException("map " + m.name() + " slot " + slot + " names map " + target
                                 + ", which the object does not define");
@@ -365,8 +366,14 @@ final class CollectionLoader {
         return new Instruction(in.opcode(), in.dst(), src, in.offset(), imm);
     }
 
-    private int mapFd(String name, ProgramSpec p, int index) {
+    /** A map this load created, or the caller's replacement for it. */
+    private BpfMap mapNamed(String name) {
         BpfMap m = maps.get(name);
+        return m != null ? m : options.mapReplacements().get(name);
+    }
+
+    private int mapFd(String name, ProgramSpec p, int index) {
+        BpfMap m = mapNamed(name);
         if (m == null) {
             throw new IllegalStateException("program " + p.name() + " instruction " + index + " uses map " + name
                     + ", which the object does not define");
@@ -396,7 +403,16 @@ final class CollectionLoader {
         boolean typed = e != null && btf.type(e.btfType()) instanceof BtfType.Var v && v.type() != 0;
         if (typed) {
             int[] ids = options.kernel().lookup(name, BtfType.Var.class);
-            if (ids.length > 0) return withImm(in, Opcode.PSEUDO_BTF_ID, ids[0] & 0xffffffffL);
+            // The verifier finds the variable's address through kallsyms, which lists data
+            // symbols only on kernels built with CONFIG_KALLSYMS_ALL.
+            if (ids.length > 0 && Kallsyms.address(name) != 0) {
+                return withImm(in, Opcode.PSEUDO_BTF_ID, ids[0] & 0xffffffffL);
+            }
+            if (ids.length > 0 && !(e != null && e.weak())) {
+                throw new UnsupportedFeatureException("typed __ksym variable " + name, null, "the kernel's BTF has it,"
+                        + " but /proc/kallsyms does not list it, so the verifier cannot resolve it (the kernel was built"
+                        + " without CONFIG_KALLSYMS_ALL); declare it __weak to read NULL instead");
+            }
         } else {
             long address = Kallsyms.address(name);
             if (address != 0) return withImm(in, 0, address);

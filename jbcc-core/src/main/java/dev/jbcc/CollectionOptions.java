@@ -3,6 +3,7 @@ package dev.jbcc;
 import dev.jbcc.btf.Btf;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -13,24 +14,40 @@ import java.util.Set;
  * @param programs  names of the programs to load; null loads all
  * @param kernelBtf the BTF that CO-RE relocations, ksyms and kfuncs resolve against; null means
  *                  the running kernel's
+ * @param mapReplacements maps (by the object's map name, data sections included) that programs use
+ *                  instead of creating them: the caller keeps owning them and the collection neither
+ *                  lists nor closes them (cilium/ebpf's MapReplacements; how a front-end loads one
+ *                  program at a time over maps it created once)
  */
-public record CollectionOptions(Path pinPath, Set<String> programs, Btf kernelBtf) {
+public record CollectionOptions(Path pinPath, Set<String> programs, Btf kernelBtf, Map<String, BpfMap> mapReplacements) {
     public static final Path DEFAULT_PIN_PATH = Path.of("/sys/fs/bpf");
+
+    public CollectionOptions {
+        mapReplacements = mapReplacements == null ? Map.of() : Map.copyOf(mapReplacements);
+    }
+
+    public CollectionOptions(Path pinPath, Set<String> programs, Btf kernelBtf) {
+        this(pinPath, programs, kernelBtf, Map.of());
+    }
 
     public static CollectionOptions defaults() {
         return new CollectionOptions(DEFAULT_PIN_PATH, null, null);
     }
 
     public CollectionOptions withPinPath(Path pinPath) {
-        return new CollectionOptions(pinPath, programs, kernelBtf);
+        return new CollectionOptions(pinPath, programs, kernelBtf, mapReplacements);
     }
 
     public CollectionOptions withPrograms(Set<String> programs) {
-        return new CollectionOptions(pinPath, Set.copyOf(programs), kernelBtf);
+        return new CollectionOptions(pinPath, Set.copyOf(programs), kernelBtf, mapReplacements);
     }
 
     public CollectionOptions withKernelBtf(Btf kernelBtf) {
-        return new CollectionOptions(pinPath, programs, kernelBtf);
+        return new CollectionOptions(pinPath, programs, kernelBtf, mapReplacements);
+    }
+
+    public CollectionOptions withMapReplacements(Map<String, BpfMap> mapReplacements) {
+        return new CollectionOptions(pinPath, programs, kernelBtf, mapReplacements);
     }
 
     Btf kernel() {

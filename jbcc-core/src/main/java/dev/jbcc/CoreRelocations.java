@@ -1,23 +1,134 @@
 package dev.jbcc;
 
+import dev.jbcc.asm.Instruction;
 import dev.jbcc.asm.Instructions;
+import dev.jbcc.asm.Opcode.OpClass;
 import dev.jbcc.btf.Btf;
+import dev.jbcc.btf.CoreReloKind;
+import dev.jbcc.btf.core.CoreFixup;
+import dev.jbcc.btf.core.CoreRelocationException;
+import dev.jbcc.btf.core.CoreResolver;
+import dev.jbcc.spec.CoreRelocation;
 import dev.jbcc.spec.ProgramSpec;
+
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Applies a program's CO-RE relocations against the kernel's BTF before load. */
 final class CoreRelocations {
     /** The helper id a poisoned call to a missing weak kfunc gets, as libbpf does. */
     static final long POISON_KFUNC = 2002000000L;
 
+    /** What the verifier says when a poisoned instruction is reachable. */
+    private static final String POISON_CALL = "unknown#" + CoreFixup.POISON_HELPER_ID;
+    private static final Pattern INSTRUCTION_LINE = Pattern.compile("^(\\d+): \\(85\\) call " + POISON_CALL);
+
+    /**
+     * Per program (by spec), the sentence for each poisoned slot, for {@link #explainPoison} to quote
+     * when the verifier reaches one. Weak keys: an entry lives as long as its spec.
+     */
+    private static final Map<ProgramSpec, Map<Integer, String>> POISONED =
+            Collections.synchronizedMap(new WeakHashMap<>());
+
     private CoreRelocations() {}
 
+    /**
+     * The program's instructions with every CO-RE relocation applied, in the same slot layout:
+     * patched values, and poisoned instructions (calls of a nonexistent helper) where the kernel
+     * lacks a field or enumerator.
+     *
+     * @throws CoreRelocationException if a relocation does not fit its instruction or is ambiguous
+     * @throws FormatException         if a relocation does not fit the object's BTF
+     */
     static Instructions apply(ProgramSpec program, Btf local, Btf kernel) {
-        if (program.coreRelocations().isEmpty()) return program.instructions();
-        throw new UnsupportedOperationException("CO-RE relocations are not applied yet (program " + program.name() + ")");
+        List<CoreRelocation> relocations = program.coreRelocations();
+        if (relocations.isEmpty()) return program.instructions();
+        if (local == null) {
+            throw new FormatException("program " + program.name() + " has CO-RE relocations but its object has no .BTF "
+                    + "section; compile with -g");
+        }
+        // One resolver per program: its candidate narrowing then depends on this program's relocations only.
+        CoreResolver resolver = CoreResolver.of(local, kernel);
+        Instructions insns = program.instructions();
+        // Replacements by instruction index: one instruction, or two for a poisoned ld_imm64.
+        Map<Integer, List<Instruction>> patched = new HashMap<>();
+        Map<Integer, String> poisoned = new HashMap<>();
+        for (CoreRelocation r : relocations) {
+            int index = insns.indexOfSlot(r.instructionOffset());
+            if (index < 0) {
+                throw new FormatException("program " + program.name() + ": CO-RE relocation " + r.kind() + " points at slot "
+                        + r.instructionOffset() + ", where no instruction starts (the program has "
+                        + insns.slotCount() + " slots)");
+            }
+            List<Instruction> before = patched.get(index);
+            Instruction insn = before != null ? before.getFirst() : insns.get(index);
+            String where = "program " + program.name() + ", instruction " + r.instructionOffset();
+            try {
+                CoreFixup fixup = resolver.resolve(r.typeId(), r.accessString(), r.kind());
+                CoreFixup.Poison poison = fixup.poisonFor(insn);
+                patched.put(index, fixup.apply(insn));
+                if (poison != null) {
+                    poisoned.put(r.instructionOffset(), "instruction " + r.instructionOffset() + " " + verb(r.kind(), insn)
+                            + " " + fixup.subject() + ", " + poison.reason() + " (CO-RE relocation could not be resolved); "
+                            + poison.fix());
+                }
+            } catch (CoreRelocationException e) {
+                throw e.in(where);
+            } catch (FormatException e) {
+                throw new FormatException(where + ": " + e.getMessage(), e);
+            }
+        }
+        if (poisoned.isEmpty()) POISONED.remove(program);
+        else POISONED.put(program, Map.copyOf(poisoned));
+
+        Instructions.Builder out = Instructions.builder();
+        for (int i = 0; i < insns.size(); i++) {
+            String symbol = insns.symbol(i);
+            if (symbol != null) out.symbol(symbol);
+            List<Instruction> replacement = patched.get(i);
+            if (replacement == null) {
+                out.add(insns.get(i), insns.reference(i));
+                continue;
+            }
+            out.add(replacement.getFirst(), insns.reference(i));
+            for (int k = 1; k < replacement.size(); k++) out.add(replacement.get(k));
+        }
+        return out.build();
     }
 
-    /** A sentence naming the field or type behind a poisoned instruction the verifier hit, or null. */
+    private static String verb(CoreReloKind kind, Instruction insn) {
+        if (kind.isEnumValue()) return "uses";
+        OpClass c = insn.opClass();
+        if (c == OpClass.ST || c == OpClass.STX) return "writes";
+        if (c == OpClass.LDX || kind == CoreReloKind.FIELD_BYTE_OFFSET) return "reads";
+        return "uses";
+    }
+
+    /**
+     * A sentence naming the field or type behind a poisoned instruction the verifier hit, or null:
+     * the log says {@code invalid func unknown#195896080} after the line {@code N: (85) call
+     * unknown#195896080} of the instruction at slot N.
+     */
     static String explainPoison(String verifierLog, ProgramSpec program) {
+        if (verifierLog == null || !verifierLog.contains("invalid func " + POISON_CALL)) return null;
+        Map<Integer, String> poisoned = POISONED.get(program);
+        String[] lines = verifierLog.split("\n");
+        for (int i = lines.length - 1; i >= 0; i--) {
+            if (!lines[i].startsWith("invalid func " + POISON_CALL)) continue;
+            for (int j = i - 1; j >= 0; j--) {
+                Matcher m = INSTRUCTION_LINE.matcher(lines[j]);
+                if (!m.find()) continue;
+                int slot = Integer.parseInt(m.group(1));
+                String sentence = poisoned == null ? null : poisoned.get(slot);
+                return sentence != null ? sentence : "instruction " + slot
+                        + " was poisoned because a CO-RE relocation could not be resolved against the kernel's BTF";
+            }
+        }
         return null;
     }
 }

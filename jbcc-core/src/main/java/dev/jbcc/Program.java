@@ -40,12 +40,15 @@ public final class Program implements AutoCloseable {
     private final ProgramType type;
     private final AttachType attachType;
     private final String attachTarget;
+    private final String sectionName;
     private final int id;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Path pinnedAt;
 
-    private Program(Fd fd, String name, ProgramType type, AttachType attachType, String attachTarget) {
+    private Program(Fd fd, String name, ProgramType type, AttachType attachType, String attachTarget,
+                    String sectionName) {
         this.fd = fd;
+        this.sectionName = sectionName;
         this.name = name;
         this.type = type;
         this.attachType = attachType;
@@ -106,7 +109,8 @@ public final class Program implements AutoCloseable {
             }
             Fd fd = Fd.adopt(raw);
             try {
-                return new Program(fd, spec.name(), spec.type(), spec.attachType(), spec.attachTarget());
+                return new Program(fd, spec.name(), spec.type(), spec.attachType(), spec.attachTarget(),
+                        spec.sectionName());
             } catch (RuntimeException e) {
                 fd.close();
                 throw e;
@@ -179,10 +183,26 @@ public final class Program implements AutoCloseable {
             return new SyscallException("BPF_PROG_LOAD", errno, "loading " + what + " failed without a verifier log");
         }
         VerifierLog summary = VerifierLog.summarize(log);
+        if (summary.sourceLocation().isEmpty() && summary.instructionIndex() >= 0) {
+            // Kernels before 6.2 print "; source" without "@ file:line"; line_info has both.
+            LineInfo line = null;
+            for (LineInfo li : spec.lineInfos()) {
+                if (li.instructionOffset() <= summary.instructionIndex()
+                        && (line == null || li.instructionOffset() >= line.instructionOffset())) line = li;
+            }
+            if (line != null) {
+                summary = new VerifierLog(summary.reason(), summary.instruction(), summary.instructionIndex(),
+                        line.source().strip(), fileName(line.fileName()) + ":" + line.line());
+            }
+        }
         var message = new StringBuilder("the verifier rejected ").append(what).append(": ").append(summary.describe());
         String poison = context.explainPoison().apply(log);
         if (poison != null) message.append("\n    ").append(poison);
         return new VerifierException(message.toString(), log, errno);
+    }
+
+    private static String fileName(String path) {
+        return path.substring(path.lastIndexOf('/') + 1);
     }
 
     /** Opens the program pinned at {@code path}. */
@@ -190,7 +210,7 @@ public final class Program implements AutoCloseable {
         Fd fd = Bpf.objGet(path.toString(), 0);
         try {
             var info = Bpf.progInfo(fd);
-            Program p = new Program(fd, info.name(), ProgramType.of(info.type()), null, null);
+            Program p = new Program(fd, info.name(), ProgramType.of(info.type()), null, null, null);
             p.pinnedAt = path;
             return p;
         } catch (RuntimeException e) {
@@ -215,6 +235,11 @@ public final class Program implements AutoCloseable {
     /** What its section named as the hook (function, tracepoint, …), or null. */
     public String attachTarget() {
         return attachTarget;
+    }
+
+    /** The ELF section it came from (e.g. {@code kprobe/do_unlinkat}), or null when unknown; auto-attach reads it. */
+    public String sectionName() {
+        return sectionName;
     }
 
     /** The kernel's id for this program (as bpftool lists it). */

@@ -16,7 +16,7 @@ import java.time.Duration;
  * @param cpu            the CPU with BPF_F_TEST_RUN_ON_CPU
  */
 public record TestRun(byte[] data, int dataOutSize, byte[] context, int contextOutSize, int repeat, int flags, int cpu) {
-    /** Run the program on the current CPU instead of … (raw tracepoint programs). */
+    /** Run the program on {@code cpu} rather than the calling thread's CPU (raw tracepoint programs). */
     public static final int BPF_F_TEST_RUN_ON_CPU = 1;
 
     /** A packet, with room for the packet the program returns. */
@@ -24,9 +24,12 @@ public record TestRun(byte[] data, int dataOutSize, byte[] context, int contextO
         return new TestRun(data, data.length + 256, null, 0, 1, 0, 0);
     }
 
-    /** A context, for programs that take one (raw tracepoints: their u64 arguments). */
+    /**
+     * A context, for programs that take one (raw tracepoints: their u64 arguments). Repeat is 0:
+     * the kernel runs raw tracepoint programs once and refuses any repeat count.
+     */
     public static TestRun context(byte[] context) {
-        return new TestRun(null, 0, context, 0, 1, 0, 0);
+        return new TestRun(null, 0, context, 0, 0, 0, 0);
     }
 
     public TestRun withRepeat(int repeat) {

@@ -126,7 +126,7 @@ class CollectionTest {
     }
 
     @Test
-    void kconfigExternsAndTypedKsym() throws Exception {
+    void kconfigExterns() {
         try (Collection c = Collection.load(compile("kconfig.c"))) {
             c.program("read_config").testRun(TestRun.context(new byte[8]));
             assertEquals(KernelVersion.current().code(), c.variable("kernel_version").get(U32, 0));
@@ -134,7 +134,20 @@ class CollectionTest {
             assertEquals(Integer.parseInt(hz), c.variable("hz").get(U32, 0));
             assertEquals(1, c.variable("bpf_syscall").get(U32, 0));
             assertEquals(0, c.variable("missing_option").get(U32, 0), "a weak option the kernel lacks reads 0");
-            assertEquals(1, c.variable("rq_cpu").get(U32, 0), "runqueues of CPU 1 through bpf_per_cpu_ptr");
+        }
+    }
+
+    @Test
+    void typedKsymResolvesThroughKernelBtfWhereKallsymsListsDataSymbols() {
+        CollectionSpec spec = compile("ksym.c");
+        if (KernelConfig.current().isEnabled("CONFIG_KALLSYMS_ALL")) {
+            try (Collection c = Collection.load(spec)) {
+                c.program("read_runqueue").testRun(TestRun.context(new byte[8]));
+                assertEquals(1, c.variable("rq_cpu").get(U32, 0), "runqueues of CPU 1 through bpf_per_cpu_ptr");
+            }
+        } else {
+            var e = assertThrows(UnsupportedFeatureException.class, () -> Collection.load(spec));
+            assertTrue(e.getMessage().contains("runqueues") && e.getMessage().contains("CONFIG_KALLSYMS_ALL"), e.getMessage());
         }
     }
 

@@ -127,6 +127,12 @@ public final class BtfHeaderWriter {
         out.append('\n');
         for (int id = 1; id < types.length; id++) {
             if (canonical[id] == id && names[id] != null && types[id] instanceof BtfType.Enumeration e) {
+                if (e.values().isEmpty()) {
+                    // BTF's forward declaration of an enum (6.1's vmlinux has some, e.g.
+                    // nf_nat_manip_type); C has no empty enum body.
+                    out.append("enum ").append(names[id]).append(";\n\n");
+                    continue;
+                }
                 writeEnum(id, e, names[id], 0);
                 out.append(";\n\n");
             }

@@ -71,10 +71,16 @@ public final class ClangCompiler {
     }
 
     /** Bumped whenever the way objects are built changes, so old cache entries stop matching. */
-    private static final String CACHE_FORMAT = "jbcc-clang-1";
+    private static final String CACHE_FORMAT = "jbcc-clang-1+file";
     /** Target-independent code generation flags; user flags come after and may override them. */
+    /**
+     * The source is embedded in the debug info (DWARF 5) because clang reads the C text of BTF
+     * line_info from there, or else from the named file, which does not exist for sources given
+     * as text; without it the verifier's messages would have line numbers but no source lines.
+     */
     private static final List<String> BASE_FLAGS = List.of(
-            "-target", "bpf", "-O2", "-g", "-D__TARGET_ARCH_" + targetArch(), "-fno-color-diagnostics");
+            "-target", "bpf", "-O2", "-g", "-gdwarf-5", "-gembed-source",
+            "-D__TARGET_ARCH_" + targetArch(), "-fno-color-diagnostics");
     /** Names the make rule in the dependency file, so the file names after it are easy to find. */
     private static final String DEP_TARGET = "jbcc-object";
 
@@ -118,6 +124,20 @@ public final class ClangCompiler {
 
     public Options options() {
         return options;
+    }
+
+    /**
+     * The directory compiles put on the include path for {@code vmlinux.h} (generated on first use),
+     * or null when compiling without kernel headers. Front-ends that run clang themselves on the
+     * same source (e.g. to read its AST) use it to see the same types.
+     */
+    public Path kernelHeaderDirectory() {
+        return options.kernelHeaders().resolve(cache).directory();
+    }
+
+    /** The flags every compile starts with (target, optimisation, debug info), before user flags. */
+    public static List<String> baseFlags() {
+        return BASE_FLAGS;
     }
 
     /** Compiles source text that has no file; diagnostics call it {@code <source>}. */
@@ -170,27 +190,30 @@ public final class ClangCompiler {
 
         Path temp = createTempDirectory();
         try {
-            Path input = temp.resolve("input.c");
+            // The source is compiled as a real file under the user's file name (not from stdin with
+            // a #line directive, which would shift the source text clang embeds for BTF line_info).
+            Path sourceDir = Files.createDirectory(temp.resolve("src"));
+            Path input = sourceDir.resolve(fileNameFor(source.name()));
             Path object = temp.resolve("output.o");
             Path depFile = temp.resolve("output.d");
             Path log = temp.resolve("clang.log");
-            // #line makes clang say the user's name in diagnostics and debug info instead of <stdin>.
-            Files.writeString(input, "#line 1 \"" + escape(source.name()) + "\"\n" + source.text(), StandardCharsets.UTF_8);
+            Files.writeString(input, source.text(), StandardCharsets.UTF_8);
 
             var command = new ArrayList<String>();
             command.add(clang.executable().toString());
             command.addAll(args);
-            command.addAll(List.of("-c", "-x", "c", "-", "-o", object.toString(),
-                    "-MD", "-MF", depFile.toString(), "-MT", DEP_TARGET));
+            command.addAll(List.of("-fdebug-prefix-map=" + sourceDir + "/=", "-c", "-x", "c", input.toString(),
+                    "-o", object.toString(), "-MD", "-MF", depFile.toString(), "-MT", DEP_TARGET));
             clangRuns.incrementAndGet();
-            var result = ProcessRunner.run(command, workingDir, input, log, options.timeout());
-            String output = Diagnostics.rename(result.output(), source.name());
+            var result = ProcessRunner.run(command, workingDir, null, log, options.timeout());
+            String output = result.output().replace(input.toString(), source.name());
             if (result.exitCode() != 0 || !Files.isRegularFile(object)) {
                 throw new CompileException(Diagnostics.summary(output, result.exitCode()), output);
             }
             byte[] elf = Files.readAllBytes(object);
             if (options.useCache()) {
-                var deps = dependencies(ProcessRunner.readText(depFile), workingDir, headers);
+                var deps = dependencies(ProcessRunner.readText(depFile), workingDir, headers).stream()
+                        .filter(d -> !d.path().startsWith(sourceDir.toString())).toList();
                 cache.store(key, new CompileCache.Entry(elf, output, deps));
             }
             return new CompiledObject(source.name(), elf, output, false);
@@ -258,8 +281,10 @@ public final class ClangCompiler {
         return names;
     }
 
-    private static String escape(String name) {
-        return name.replace("\\", "\\\\").replace("\"", "\\\"");
+    /** The user's file name when it is a plain one, else "source.c". */
+    static String fileNameFor(String sourceName) {
+        String base = sourceName.substring(sourceName.lastIndexOf('/') + 1);
+        return base.matches("[A-Za-z0-9_.+-]+") && !base.startsWith(".") ? base : "source.c";
     }
 
     /** The kernel's name for this machine's architecture, as bpf_tracing.h expects it. */

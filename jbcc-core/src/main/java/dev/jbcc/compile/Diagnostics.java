@@ -17,13 +17,8 @@ final class Diagnostics {
     private static final int SHOWN = 3;
 
     /** clang's own name for source read from standard input, which jbcc always uses. */
-    static final String STDIN = "<stdin>";
 
     /** Puts the user's name where clang says {@code <stdin>} (before any {@code #line} took effect). */
-    static String rename(String output, String sourceName) {
-        return output.replace(STDIN + ":", sourceName + ":");
-    }
-
     static List<String> errors(String output) {
         var errors = new ArrayList<String>();
         Matcher m = ERROR.matcher(output);

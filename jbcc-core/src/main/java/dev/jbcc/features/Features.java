@@ -13,6 +13,8 @@ import dev.jbcc.internal.sys.Bpf;
 import dev.jbcc.internal.sys.BtfLoadAttr;
 import dev.jbcc.internal.sys.Fd;
 import dev.jbcc.internal.sys.Libc;
+import dev.jbcc.internal.sys.LinkCreateAttr;
+import dev.jbcc.internal.sys.BpfAttr;
 import dev.jbcc.internal.sys.MapCreateAttr;
 import dev.jbcc.internal.sys.ProgLoadAttr;
 
@@ -289,6 +291,104 @@ public final class Features {
                 return unsupported(e);
             }
         });
+    }
+
+    // ---- links ----
+
+    /** Loads {@code r0 = 0; exit} as a KPROBE program, optionally with an expected attach type; -errno on failure. */
+    private static int loadKprobe(Arena arena, AttachType expected) {
+        var attr = probeProgram(arena, ProgramType.KPROBE, new long[] {MOV_R0_0, EXIT}, null);
+        if (expected != null) attr.expectedAttachType(expected.value());
+        return Bpf.progLoadErrno(attr);
+    }
+
+    /**
+     * perf_event bpf_links (BPF_LINK_CREATE with BPF_PERF_EVENT, 5.15): what lets kprobes, uprobes,
+     * tracepoints and perf events be attached as pinnable links with cookies. Without them jbcc
+     * attaches with PERF_EVENT_IOC_SET_BPF.
+     */
+    public static boolean haveBpfLinkPerfEvent() {
+        return cached("link:perf_event", () -> {
+            try (Arena arena = Arena.ofConfined()) {
+                int rc = loadKprobe(arena, null);
+                if (rc < 0) throw new SyscallException("BPF_PROG_LOAD", -rc, "probing perf_event links");
+                try (Fd prog = Fd.adopt(rc)) {
+                    // A bad perf event fd: EBADF from a kernel that got as far as looking it up, EINVAL from one without.
+                    var attr = new LinkCreateAttr(arena).progFd(prog).target(-1).attachType(AttachType.PERF_EVENT.value());
+                    try {
+                        Bpf.linkCreate(attr).close();
+                        return true;
+                    } catch (SyscallException e) {
+                        if (e.errno() == Errno.EBADF) return true;
+                        return unsupported(e);
+                    }
+                }
+            }
+        });
+    }
+
+    /** @throws UnsupportedFeatureException before Linux 5.15 */
+    public static void requireBpfLinkPerfEvent() {
+        if (!haveBpfLinkPerfEvent()) {
+            throw new UnsupportedFeatureException("perf_event bpf_links (BPF_LINK_TYPE_PERF_EVENT)", "5.15",
+                    "kprobes, uprobes and tracepoints still attach through PERF_EVENT_IOC_SET_BPF, without pins or cookies");
+        }
+    }
+
+    /**
+     * kprobe_multi links (BPF_TRACE_KPROBE_MULTI, 5.18, CONFIG_FPROBE): one link for many kernel
+     * functions. Probed with a real one-function link on {@code bpf_fentry_test1}, closed at once.
+     */
+    public static boolean haveKprobeMulti() {
+        return cached("link:kprobe_multi", () -> {
+            try (Arena arena = Arena.ofConfined()) {
+                int rc = loadKprobe(arena, AttachType.TRACE_KPROBE_MULTI);
+                if (rc < 0) {
+                    if (-rc == Errno.EINVAL) return false; // the kernel does not know the attach type
+                    throw new SyscallException("BPF_PROG_LOAD", -rc, "probing kprobe_multi links");
+                }
+                try (Fd prog = Fd.adopt(rc)) {
+                    MemorySegment syms = arena.allocate(ValueLayout.ADDRESS);
+                    syms.set(ValueLayout.ADDRESS, 0, arena.allocateFrom("bpf_fentry_test1"));
+                    var attr = new LinkCreateAttr(arena).progFd(prog).attachType(AttachType.TRACE_KPROBE_MULTI.value())
+                            .tail32(BpfAttr.LinkCreate.KPROBE_MULTI_CNT, 1)
+                            .tail(BpfAttr.LinkCreate.KPROBE_MULTI_SYMS, syms.address());
+                    try {
+                        Bpf.linkCreate(attr).close();
+                        return true;
+                    } catch (SyscallException e) {
+                        if (e.errno() == Errno.ESRCH || e.errno() == Errno.ENOENT) return true; // knows the link, not the function
+                        return unsupported(e);
+                    }
+                }
+            }
+        });
+    }
+
+    /** @throws UnsupportedFeatureException before Linux 5.18 or without CONFIG_FPROBE */
+    public static void requireKprobeMulti() {
+        if (!haveKprobeMulti()) {
+            throw new UnsupportedFeatureException("kprobe_multi links (BPF_TRACE_KPROBE_MULTI, CONFIG_FPROBE)", "5.18",
+                    "attach one kprobe per function");
+        }
+    }
+
+    /**
+     * Whether the kernel can create kprobes at all (CONFIG_KPROBES with CONFIG_KPROBE_EVENTS): a
+     * kprobe PMU, or tracefs {@code kprobe_events}. Not cached: tracefs may be mounted later.
+     */
+    public static boolean haveKprobes() {
+        return java.nio.file.Files.exists(java.nio.file.Path.of("/sys/bus/event_source/devices/kprobe/type"))
+                || java.nio.file.Files.exists(java.nio.file.Path.of("/sys/kernel/tracing/kprobe_events"))
+                || java.nio.file.Files.exists(java.nio.file.Path.of("/sys/kernel/debug/tracing/kprobe_events"));
+    }
+
+    /** @throws UnsupportedFeatureException on kernels built without CONFIG_KPROBES */
+    public static void requireKprobes() {
+        if (!haveKprobes()) {
+            throw new UnsupportedFeatureException("kprobes (the kernel lacks CONFIG_KPROBES)", null,
+                    "use a tracepoint, or fentry/fexit where the kernel allows BPF trampolines");
+        }
     }
 
     /** LINUX_VERSION_CODE of the running kernel, which kprobe programs had to state before 5.0. */

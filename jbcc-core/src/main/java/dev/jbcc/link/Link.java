@@ -7,7 +7,10 @@ import java.nio.file.Path;
  * pinned, in which case the pin keeps it attached). One small type per attach kind; the set is
  * closed so that callers can switch over it.
  */
-public sealed interface Link extends AutoCloseable permits RawLink {
+public sealed interface Link extends AutoCloseable
+        permits RawLink, XdpLink, TcLink, TcxLink, SocketFilter, UprobeLink, UsdtLink,
+                TracepointLink, RawTracepointLink, TracingLink, LsmLink, IterLink, CgroupLink, PerfEventLink,
+                KprobeLink {
     /** Pins the link on a bpf file system, so it outlives this process. */
     void pin(Path path);
 

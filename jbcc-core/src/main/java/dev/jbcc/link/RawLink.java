@@ -4,6 +4,10 @@ import dev.jbcc.internal.sys.Bpf;
 import dev.jbcc.internal.sys.Fd;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +41,21 @@ public final class RawLink implements Link {
     Fd handle() {
         return fd;
     }
+
+    /** BPF_OBJ_GET_INFO_BY_FD: the link's type, id and program id. */
+    public LinkInfo info() {
+        try (Arena arena = Arena.ofConfined()) {
+            // struct bpf_link_info: u32 type, u32 id, u32 prog_id, then a per-type union we do not read.
+            MemorySegment info = arena.allocate(INFO_SIZE, 8);
+            Bpf.objGetInfoByFd(fd, info);
+            int type = info.get(U32, 0);
+            return new LinkInfo(LinkType.of(type), type, info.get(U32, 4), info.get(U32, 8));
+        }
+    }
+
+    /** Bytes requested of bpf_link_info: the head and the largest union member jbcc could want, zeroed. */
+    private static final long INFO_SIZE = 128;
+    private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT.withOrder(ByteOrder.nativeOrder());
 
     @Override
     public void pin(Path path) {

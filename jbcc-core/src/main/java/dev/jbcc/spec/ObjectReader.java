@@ -170,6 +170,7 @@ public final class ObjectReader {
                 }
             }
             fixDataSecs();
+            makeHiddenFunctionsStatic();
             return new CollectionSpec(maps, programs, btf, variables, externs, elf.byteOrder());
         }
 
@@ -704,6 +705,32 @@ public final class ObjectReader {
                 }
                 if (types == null) types = new ArrayList<>(btf.ownTypes());
                 types.set(id - btf.firstTypeId(), new BtfType.DataSec(ds.name(), (int) s.size(), vars));
+            }
+            if (types != null) btf = btf.withTypes(types);
+        }
+
+        /**
+         * Global functions with hidden visibility (libbpf's {@code __hidden}, e.g. {@code bpf_usdt_arg}
+         * in {@code <bpf/usdt.bpf.h>}) cannot be called from outside the object, so their BTF
+         * linkage becomes static, as libbpf does: the verifier then checks them in each caller's
+         * context (a pointer argument known non-null) instead of on their own.
+         */
+        private void makeHiddenFunctionsStatic() {
+            if (btf == null) return;
+            java.util.Set<String> hidden = new java.util.HashSet<>();
+            for (Symbol sym : symbols) {
+                if (sym.type() == Symbol.Type.FUNC && sym.isGlobal() && sym.visibility() == Symbol.Visibility.HIDDEN) {
+                    hidden.add(sym.name());
+                }
+            }
+            if (hidden.isEmpty()) return;
+            List<BtfType> types = null;
+            List<BtfType> own = btf.ownTypes();
+            for (int i = 0; i < own.size(); i++) {
+                if (own.get(i) instanceof BtfType.Func f && f.linkage() == BtfType.Linkage.GLOBAL && hidden.contains(f.name())) {
+                    if (types == null) types = new ArrayList<>(own);
+                    types.set(i, new BtfType.Func(f.name(), f.type(), BtfType.Linkage.STATIC));
+                }
             }
             if (types != null) btf = btf.withTypes(types);
         }

@@ -11,6 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BtfHeaderWriterTest {
@@ -143,6 +144,23 @@ class BtfHeaderWriterTest {
     }
 
     /** Hand-built BTF for the cases the kernel may not have: clashing names, odd enum sizes, holes. */
+    /** BTF encodes a forward-declared enum as an enum without enumerators (6.1's vmlinux has two). */
+    @Test
+    void enumWithoutEnumeratorsIsDeclaredAndUsable() throws Exception {
+        Btf btf = Btf.of(List.of(
+                new BtfType.Enum("later", 4, false, List.of()),                            // 1
+                new BtfType.Ptr(1),                                                        // 2
+                new BtfType.Struct("holder", 8, List.of(new BtfType.Member("p", 2, 0, 0))))); // 3
+        String h = new BtfHeaderWriter(btf).write();
+        assertTrue(h.contains("enum later;\n"), h);
+        assertFalse(h.contains("enum later {"), h);
+        Files.writeString(dir.resolve("fwd_enum.h"), h);
+        Files.writeString(dir.resolve("fwd_enum.c"), "#include \"fwd_enum.h\"\nstruct holder x;\n");
+        Clang.Result r = Clang.run(dir, List.of(Clang.CLANG, "-target", "bpf", "-fsyntax-only", "-I", dir.toString(),
+                dir.resolve("fwd_enum.c").toString()));
+        assertEquals(0, r.exitCode(), () -> Clang.tail(r.output()));
+    }
+
     @Test
     void clashesPaddingAndEnumSizes() throws Exception {
         BtfType.Int i32 = new BtfType.Int("int", 4, BtfType.IntEncoding.SIGNED, 0, 32);
@@ -199,8 +217,9 @@ class BtfHeaderWriterTest {
             }
             BtfType resolved = btf.type(btf.resolve(id));
             if (resolved instanceof BtfType.Void || resolved instanceof BtfType.FuncProto
-                    || resolved instanceof BtfType.Fwd) {
-                continue; // no size in C
+                    || resolved instanceof BtfType.Fwd
+                    || resolved instanceof BtfType.Enumeration e && e.values().isEmpty()) {
+                continue; // no size in C (an enum without enumerators is declared, not defined)
             }
             String name = writer.typeName(id);
             tu.append("_Static_assert(sizeof(").append(name).append(") == ").append(btf.sizeOf(id))

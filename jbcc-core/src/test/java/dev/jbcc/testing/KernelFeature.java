@@ -1,96 +1,117 @@
 package dev.jbcc.testing;
 
 import dev.jbcc.AttachType;
-import dev.jbcc.BpfException;
-import dev.jbcc.Program;
+import dev.jbcc.Errno;
 import dev.jbcc.ProgramType;
-import dev.jbcc.asm.Asm;
-import dev.jbcc.asm.Instructions;
-import dev.jbcc.asm.Register;
-import dev.jbcc.spec.ProgramSpec;
+import dev.jbcc.btf.Btf;
+import dev.jbcc.btf.BtfType;
+import dev.jbcc.internal.sys.Bpf;
+import dev.jbcc.internal.sys.Fd;
+import dev.jbcc.internal.sys.ProgLoadAttr;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 
 /**
- * Kernel features that some tests need and the host kernel lacks. Each feature has the JUnit tag
- * that the host build excludes and the VM suite ({@code scripts/vmtest}, Debian's 6.1 kernel)
- * runs, and a probe of the running kernel that answers why the feature is missing, if it is.
- *
- * <p>The probes ask the kernel itself (a PMU, a program load), not a version number: the host
- * kernel is newer than the VM's yet refuses fentry and LSM loads.
+ * A kernel feature some tests need and the host kernel (6.18, no kprobes, refuses fentry, fexit
+ * and LSM loads) lacks. Each has a JUnit tag: the host build excludes these tags
+ * ({@code host.excluded.tags} in the root pom) and the VM suite ({@code scripts/vmtest}, Debian's
+ * 6.1 kernel) runs them. Tests say what they need with {@link RequiresKprobes},
+ * {@link RequiresFentry} or {@link RequiresBpfLsm}; {@link KernelFeatureCheck} fails them, never
+ * skips them, on a kernel without the feature.
  */
 public enum KernelFeature {
-    /** kprobes and kretprobes through the kprobe PMU (perf_event_open) and tracefs. */
-    KPROBES(KernelTags.KPROBES),
-    /** fentry/fexit (BPF trampolines) on kernel functions. */
-    FENTRY(KernelTags.FENTRY),
-    /** BPF LSM programs on active LSM hooks. */
-    LSM(KernelTags.LSM);
+    /** kprobes: the kprobe PMU and tracefs kprobe_events (CONFIG_KPROBES, CONFIG_KPROBE_EVENTS). */
+    KPROBES("kprobes", "kprobes (CONFIG_KPROBES with the kprobe PMU, /sys/bus/event_source/devices/kprobe)"),
+    /** fentry/fexit programs: the kernel loads a BPF_PROG_TYPE_TRACING program on a kernel function. */
+    FENTRY("fentry", "fentry/fexit programs (BPF trampolines: a TRACING program loaded on a kernel function)"),
+    /** BPF LSM programs: "bpf" is among the active LSMs and an LSM program on a hook loads. */
+    BPF_LSM("lsm", "BPF LSM programs (CONFIG_BPF_LSM with \"bpf\" in lsm=, an LSM program loaded on a hook)");
+
+    /** The tag of tests the VM suite excludes: they check behaviour of kernels newer than its 6.1. */
+    public static final String HOST_ONLY_TAG = "host-only";
 
     private final String tag;
+    private final String description;
 
-    KernelFeature(String tag) {
+    KernelFeature(String tag, String description) {
         this.tag = tag;
+        this.description = description;
     }
 
-    /** The JUnit tag of tests needing this feature; the root pom's host.excluded.tags lists it. */
+    /** The JUnit tag of tests that need this feature. */
     public String tag() {
         return tag;
     }
 
-    private static final ConcurrentMap<KernelFeature, Optional<String>> MISSING = new ConcurrentHashMap<>();
-
-    /** The feature whose tag is {@code tag}, if any. */
-    public static Optional<KernelFeature> forTag(String tag) {
-        return Arrays.stream(values()).filter(f -> f.tag.equals(tag)).findFirst();
+    public String description() {
+        return description;
     }
 
-    /** Why the running kernel lacks this feature, or empty when it has it. Probed once per JVM. */
-    public Optional<String> missing() {
-        return MISSING.computeIfAbsent(this, KernelFeature::probe);
+    /** Whether the running kernel has the feature; probed once per JVM. */
+    public boolean isAvailable() {
+        return missingReason() == null;
     }
 
-    private static Optional<String> probe(KernelFeature feature) {
-        return switch (feature) {
-            case KPROBES -> Files.isRegularFile(KPROBE_PMU_TYPE) ? Optional.empty()
-                    : Optional.of("no kprobe PMU (" + KPROBE_PMU_TYPE + "): the kernel is built without CONFIG_KPROBES");
-            case FENTRY -> loadFails(ProgramType.TRACING, AttachType.TRACE_FENTRY, "bpf_fentry_test1", "an fentry program");
-            case LSM -> lsmMissing();
+    /** Why the running kernel lacks the feature, or null if it has it. */
+    public String missingReason() {
+        return switch (this) {
+            case KPROBES -> Probes.KPROBES;
+            case FENTRY -> Probes.FENTRY;
+            case BPF_LSM -> Probes.BPF_LSM;
         };
     }
 
-    static final Path KPROBE_PMU_TYPE = Path.of("/sys/bus/event_source/devices/kprobe/type");
-    static final Path ACTIVE_LSMS = Path.of("/sys/kernel/security/lsm");
+    /** Holder: each probe runs on first use, once. */
+    private static final class Probes {
+        static final String KPROBES = probeKprobes();
+        static final String FENTRY = probeLoad(ProgramType.TRACING, AttachType.TRACE_FENTRY, "bpf_fentry_test1");
+        static final String BPF_LSM = probeLsm();
 
-    private static Optional<String> lsmMissing() {
-        String active;
-        try {
-            active = Files.readString(ACTIVE_LSMS).trim();
-        } catch (IOException e) {
-            return Optional.of("cannot read the active LSMs from " + ACTIVE_LSMS + " (" + e
-                    + "); is securityfs mounted there?");
+        private static String probeKprobes() {
+            return Files.exists(Path.of("/sys/bus/event_source/devices/kprobe/type")) ? null
+                    : "no kprobe PMU (/sys/bus/event_source/devices/kprobe)";
         }
-        if (!Arrays.asList(active.split(",")).contains("bpf")) {
-            return Optional.of("the BPF LSM is not active (" + ACTIVE_LSMS + ": " + active
-                    + "); boot with lsm=...,bpf");
-        }
-        return loadFails(ProgramType.LSM, AttachType.LSM_MAC, "file_open", "an LSM program");
-    }
 
-    /** Loads {@code r0 = 0; exit} as a BTF-attached program; the load is what the host refuses. */
-    private static Optional<String> loadFails(ProgramType type, AttachType attach, String target, String what) {
-        var code = Instructions.of(Asm.mov64(Register.R0, 0), Asm.exit());
-        var spec = ProgramSpec.of("jbcc_probe", type, code).withAttachType(attach).withAttachTarget(target);
-        try (Program ignored = Program.load(spec)) {
-            return Optional.empty();
-        } catch (BpfException | IllegalArgumentException e) {
-            return Optional.of("the kernel refuses to load " + what + " on " + target + ": " + e.getMessage());
+        private static String probeLsm() {
+            Path lsm = Path.of("/sys/kernel/security/lsm");
+            if (Files.isReadable(lsm)) {
+                try {
+                    String active = Files.readString(lsm).trim();
+                    if (!(',' + active + ',').contains(",bpf,")) return "\"bpf\" is not among the active LSMs (" + active + ")";
+                } catch (IOException e) {
+                    return "cannot read " + lsm + ": " + e.getMessage();
+                }
+            }
+            return probeLoad(ProgramType.LSM, AttachType.LSM_MAC, "bpf_lsm_file_open");
+        }
+
+        /** Loads {@code r0 = 0; exit} of {@code type} on kernel function {@code target}. */
+        private static String probeLoad(ProgramType type, AttachType attachType, String target) {
+            int[] ids = Btf.kernel().lookup(target, BtfType.Func.class);
+            if (ids.length == 0) return "no function " + target + " in the kernel's BTF";
+            try (Arena arena = Arena.ofConfined()) {
+                long[] code = TestPrograms.returning(0);
+                MemorySegment insns = arena.allocate(8L * code.length, 8);
+                for (int i = 0; i < code.length; i++) {
+                    insns.setAtIndex(ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN), i, code[i]);
+                }
+                var attr = new ProgLoadAttr(arena).progType(type.value()).insns(insns)
+                        .license(arena.allocateFrom("GPL")).progName("jbcc_probe")
+                        .expectedAttachType(attachType.value()).attachBtfId(ids[0]);
+                int fd = Bpf.progLoadErrno(attr);
+                if (fd >= 0) {
+                    Fd.adopt(fd).close();
+                    return null;
+                }
+                return "the kernel refuses to load " + type + " programs on " + target + ": "
+                        + Errno.describe(-fd);
+            }
         }
     }
 }

@@ -3,49 +3,59 @@ package dev.jbcc.testing;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.platform.commons.support.AnnotationSupport;
 
 import java.io.IOException;
+import java.lang.reflect.AnnotatedElement;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Optional;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
- * Fails (never skips) a test tagged with a {@link KernelFeature} that the running kernel lacks,
- * before the test or its class's {@code @BeforeAll} touches the kernel, and says where to run
- * it instead. Registered by {@link RequiresKprobes}, {@link RequiresFentry} and
- * {@link RequiresBpfLsm}; checks the tags, so a plain {@code @Tag("kprobes")} on the class counts too.
+ * Fails a test (never skips it) that needs a kernel feature the running kernel lacks: see
+ * {@link RequiresKprobes}, {@link RequiresFentry}, {@link RequiresBpfLsm}. Class-level annotations
+ * are checked before {@code @BeforeAll} methods run, so those fail with this message rather than
+ * with the kernel's errno.
  */
 public final class KernelFeatureCheck implements BeforeAllCallback, BeforeEachCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        check(context);
+        check(context, context.getRequiredTestClass());
     }
 
     @Override
     public void beforeEach(ExtensionContext context) {
-        check(context);
+        check(context, context.getRequiredTestClass());
+        check(context, context.getRequiredTestMethod());
     }
 
-    private static void check(ExtensionContext context) {
-        List<String> missing = context.getTags().stream().sorted()
-                .flatMap(tag -> KernelFeature.forTag(tag).stream())
-                .flatMap(feature -> feature.missing().map(why -> feature.tag() + ": " + why).stream())
-                .toList();
-        if (missing.isEmpty()) return;
-        String where = context.getTestClass().map(c -> " --select-class " + c.getName()).orElse("");
-        throw new AssertionError(context.getDisplayName() + " needs kernel features that this kernel ("
-                + kernelRelease() + ") lacks:\n  " + String.join("\n  ", missing)
-                + "\nThe host build leaves these tags out (host.excluded.tags in the root pom); the VM suite runs"
-                + " them on Debian's 6.1 kernel: scripts/vmtest" + where);
+    private static void check(ExtensionContext context, AnnotatedElement element) {
+        for (KernelFeature feature : required(element)) {
+            String missing = feature.missingReason();
+            if (missing == null) continue;
+            throw new AssertionError("This test needs " + feature.description() + ", which the running kernel "
+                    + release() + " lacks: " + missing + ". It is tagged \"" + feature.tag()
+                    + "\", which the host build excludes; run it in the VM suite: scripts/vmtest --select-class "
+                    + context.getRequiredTestClass().getName());
+        }
     }
 
-    private static String kernelRelease() {
+    /** The features {@code element} requires, from the annotations on it (also as meta-annotations). */
+    static Set<KernelFeature> required(AnnotatedElement element) {
+        Set<KernelFeature> features = EnumSet.noneOf(KernelFeature.class);
+        if (AnnotationSupport.isAnnotated(element, RequiresKprobes.class)) features.add(KernelFeature.KPROBES);
+        if (AnnotationSupport.isAnnotated(element, RequiresFentry.class)) features.add(KernelFeature.FENTRY);
+        if (AnnotationSupport.isAnnotated(element, RequiresBpfLsm.class)) features.add(KernelFeature.BPF_LSM);
+        return features;
+    }
+
+    private static String release() {
         try {
             return Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim();
         } catch (IOException e) {
-            return "release unknown: " + e.getMessage();
+            return "(release unreadable: " + e.getMessage() + ")";
         }
     }
 }

@@ -3,21 +3,18 @@ package dev.jbcc.testing;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Marks a test (class or method) that needs fentry/fexit programs (BPF trampolines). The tag keeps it out of the host build,
- * which lacks the feature, and {@code scripts/vmtest} runs it on Debian's 6.1 kernel. Run where
- * the feature is missing anyway, the test fails, naming what is missing: it is never skipped.
+ * The test needs fentry/fexit programs ({@link KernelFeature#FENTRY}). Tagged "fentry": the host build excludes it and
+ * the VM suite runs it ({@code scripts/vmtest --select-class ...}). On a kernel without the
+ * feature the test fails with a message saying so; it is never skipped.
  */
-@Documented
-@Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.TYPE, ElementType.METHOD})
-@Tag(KernelTags.FENTRY)
+@Retention(RetentionPolicy.RUNTIME)
+@Tag("fentry")
 @ExtendWith(KernelFeatureCheck.class)
-public @interface RequiresFentry {
-}
+public @interface RequiresFentry {}

@@ -52,4 +52,31 @@ public final class Cpus {
         if (count == 0) throw new FormatException("empty CPU list in " + POSSIBLE);
         return count;
     }
+
+    private static final Path ONLINE = Path.of("/sys/devices/system/cpu/online");
+
+    /** The CPUs online now, from /sys/devices/system/cpu/online (read at every call: CPUs come and go). */
+    public static int[] online() {
+        String list;
+        try {
+            list = Files.readString(ONLINE).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + ONLINE, e);
+        }
+        return parseList(list);
+    }
+
+    /** The CPUs in a kernel cpu list such as "0-3,8", in order. */
+    public static int[] parseList(String list) {
+        int[] cpus = new int[parseCount(list)];
+        int n = 0;
+        for (String part : list.trim().split(",")) {
+            if (part.isEmpty()) continue;
+            int dash = part.indexOf('-');
+            int from = Integer.parseInt(dash < 0 ? part : part.substring(0, dash));
+            int to = dash < 0 ? from : Integer.parseInt(part.substring(dash + 1));
+            for (int c = from; c <= to; c++) cpus[n++] = c;
+        }
+        return cpus;
+    }
 }

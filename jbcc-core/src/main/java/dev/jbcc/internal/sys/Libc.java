@@ -79,6 +79,12 @@ public final class Libc {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), ERRNO_OPTION);
     private static final MethodHandle SYSCONF = downcall("sysconf",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT), ERRNO_OPTION);
+    /** int open(const char *path, int flags, ...): called without a mode (no O_CREAT). */
+    private static final MethodHandle OPEN = downcall("open",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), ERRNO_OPTION);
+    /** int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const void *data). */
+    private static final MethodHandle MOUNT = downcall("mount",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS), ERRNO_OPTION);
 
     /** MAP_FAILED, i.e. (void *) -1. */
     private static final long MAP_FAILED = -1L;
@@ -194,6 +200,31 @@ public final class Libc {
         }
     }
 
+    private static final int MAP_PRIVATE = 2, MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20;
+    private static final java.util.concurrent.ScheduledExecutorService RETIRED = java.util.concurrent.Executors
+            .newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("jbcc-unmap").factory());
+
+    /**
+     * Unmaps a mapping that other threads may still be reading: the pages are first replaced in
+     * place by anonymous read-only zero pages (which releases the kernel object at once), and the
+     * placeholder is unmapped a second later. A read racing with an arena's close, which the JDK
+     * cannot always stop in time, then sees zeros instead of a SIGSEGV that kills the JVM.
+     */
+    public static void retire(MemorySegment addr, long length) {
+        MemorySegment capture = scratch().errno;
+        try {
+            MemorySegment placeholder = (MemorySegment) MMAP.invokeExact(capture, addr, length, PROT_READ,
+                    MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS, -1, 0L);
+            if (placeholder.address() == MAP_FAILED) {
+                munmap(addr, length);
+                return;
+            }
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        RETIRED.schedule(() -> munmap(addr, length), 1, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
     /** munmap(addr, length): 0 or -errno. */
     public static int munmap(MemorySegment addr, long length) {
         MemorySegment capture = scratch().errno;
@@ -288,5 +319,27 @@ public final class Libc {
     /** The system page size in bytes. */
     public static long pageSize() {
         return PageSize.VALUE;
+    }
+
+    /** open(path, flags) for an existing file: the new fd, or -errno. {@code path} is a NUL-terminated string. */
+    public static int open(MemorySegment path, int flags) {
+        MemorySegment capture = scratch().errno;
+        try {
+            int rc = (int) OPEN.invokeExact(capture, path, flags);
+            return rc >= 0 ? rc : -errno(capture);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** mount(source, target, fstype, flags, NULL): 0 or -errno. Arguments are NUL-terminated strings. */
+    public static int mount(MemorySegment source, MemorySegment target, MemorySegment fsType, long flags) {
+        MemorySegment capture = scratch().errno;
+        try {
+            int rc = (int) MOUNT.invokeExact(capture, source, target, fsType, flags, MemorySegment.NULL);
+            return rc == 0 ? 0 : -errno(capture);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
     }
 }

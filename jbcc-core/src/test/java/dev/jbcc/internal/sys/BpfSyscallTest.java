@@ -5,6 +5,7 @@ import dev.jbcc.MapType;
 import dev.jbcc.ProgramType;
 import dev.jbcc.SyscallException;
 import dev.jbcc.testing.FdLeakCheck;
+import dev.jbcc.testing.HostKernelOnly;
 import dev.jbcc.testing.TestPrograms;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -127,6 +128,7 @@ class BpfSyscallTest {
     }
 
     @Test
+    @HostKernelOnly("log_true_size in bpf_attr: Linux 6.4")
     void verifierRejectionLeavesTheLogInTheBuffer() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment insns = arena.allocate(8, 8);

@@ -1,0 +1,288 @@
+package dev.jbcc.bcc.dialect;
+
+import dev.jbcc.CompileException;
+import dev.jbcc.FormatException;
+import dev.jbcc.ProgramType;
+import dev.jbcc.btf.Btf;
+import dev.jbcc.btf.BtfType;
+import dev.jbcc.compile.ClangCompiler;
+import dev.jbcc.compile.CompiledObject;
+import dev.jbcc.compile.Source;
+import dev.jbcc.spec.CollectionSpec;
+import dev.jbcc.spec.MapSpec;
+import dev.jbcc.spec.ObjectReader;
+import dev.jbcc.spec.ProgramSpec;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Compiles bcc's C dialect, as bcc users write it, into a BPF object jbcc loads, without kernel
+ * headers: kernel includes resolve to the running kernel's BTF (vmlinux.h) plus jbcc's prelude,
+ * and the program is rewritten the way bcc rewrites it (tables, methods, probe arguments, implicit
+ * kernel reads, tracepoint structs, {@code bpf_trace_printk}) before {@link ClangCompiler} compiles
+ * it, cached.
+ *
+ * <p>The rewrite keeps every line where the user wrote it, so clang's diagnostics and the
+ * verifier's messages (through BTF line_info) name the user's lines.
+ *
+ * <p>Instances are immutable and safe to share between threads.
+ */
+public final class BccCompiler {
+    /** bcc's C is older than clang 19's defaults: these are warnings or silence there, not errors here. */
+    static final List<String> DIALECT_FLAGS = List.of("-Wno-unused-value", "-Wno-pointer-sign",
+            "-Wno-compare-distinct-pointer-types", "-Wno-gnu-variable-sized-type-not-at-end",
+            "-Wno-address-of-packed-member", "-Wno-unknown-warning-option", "-Wno-tautological-compare",
+            "-Wno-incompatible-pointer-types-discards-qualifiers", "-Wno-error=int-conversion",
+            "-Wno-error=incompatible-pointer-types", "-Wno-gnu-statement-expression-from-macro-expansion");
+    private static final Pattern CLANG_ERROR = Pattern.compile("^(.*?):(\\d+):(\\d+): (?:fatal )?error: (.*)$", Pattern.MULTILINE);
+
+    private final ClangCompiler compiler;
+    private final Path cacheRoot;
+    private final List<Path> tracefsRoots;
+    private volatile Prelude prelude;
+
+    private BccCompiler(ClangCompiler compiler, List<Path> tracefsRoots) {
+        this.compiler = compiler;
+        Path dir = compiler.options().cacheDirectory();
+        this.cacheRoot = dir != null ? dir.toAbsolutePath() : ClangCompiler.defaultCacheDirectory();
+        this.tracefsRoots = List.copyOf(tracefsRoots);
+    }
+
+    /** A compiler on {@link ClangCompiler#create()}: discovered clang, default cache, the running kernel's types. */
+    public static BccCompiler create() {
+        return create(ClangCompiler.create());
+    }
+
+    public static BccCompiler create(ClangCompiler compiler) {
+        return new BccCompiler(compiler, TracepointFormat.TRACEFS_ROOTS);
+    }
+
+    /** A copy that reads tracepoint formats under other tracefs mount points (first match wins). */
+    public BccCompiler withTracefsRoots(List<Path> roots) {
+        return new BccCompiler(compiler, roots);
+    }
+
+    public ClangCompiler clangCompiler() {
+        return compiler;
+    }
+
+    /** Compiles program text that has no file; it is called {@code name} in messages. */
+    public BccProgram compile(String name, String text, List<String> cflags) {
+        return compile(Source.of(name, text), cflags);
+    }
+
+    /** Compiles a bcc program file. */
+    public BccProgram compile(Path file, List<String> cflags) {
+        return compile(Source.read(file), cflags);
+    }
+
+    /**
+     * Rewrites and compiles a bcc program.
+     *
+     * @param cflags extra clang flags, as bcc's {@code cflags} (e.g. {@code -DMAX=10})
+     * @throws CompileException naming the user's file and line: syntax errors, unknown table methods,
+     *                          writes through kernel pointers, missing tracepoints
+     */
+    public BccProgram compile(Source source, List<String> cflags) {
+        List<String> userFlags = List.copyOf(cflags);
+        long start = System.nanoTime();
+        Prelude p = prelude();
+
+        PrePass.Result pre = PrePass.run(source.name(), source.text(),
+                (category, event) -> TracepointFormat.read(tracefsRoots, category, event), pageSize());
+        var ownHeaders = new ArrayList<String>();
+        p.ensureStubs(kernelIncludes(pre.includes(), source.includeDirectory(), ownHeaders));
+
+        var flags = new ArrayList<>(userFlags);
+        flags.addAll(p.includeFlags());
+        flags.addAll(DIALECT_FLAGS);
+
+        var keyParts = new ArrayList<>(List.of(p.identity(), source.name(), pre.text(), String.join("\0", flags),
+                String.valueOf(source.includeDirectory()), Path.of("").toAbsolutePath().toString()));
+        keyParts.addAll(ownHeaders);
+        String key = RewriteCache.key(keyParts);
+        RewriteCache cache = p.rewriteCache();
+        long astStart = System.nanoTime();
+        AstPass.Result rewritten = compiler.options().useCache() ? cache.lookup(key) : null;
+        long astEnd = astStart;
+        if (rewritten == null) {
+            ClangAst.Node ast = astDump(p, source, pre.text(), flags);
+            astEnd = System.nanoTime();
+            rewritten = AstPass.run(source.name(), source.text(), pre.text(), ast, pre.tables());
+            if (compiler.options().useCache()) cache.store(key, rewritten);
+        }
+        long rewriteEnd = System.nanoTime();
+
+        CompiledObject object = compiler.compile(new Source(source.name(), rewritten.text(), source.includeDirectory()), flags);
+        CollectionSpec spec;
+        try {
+            spec = ObjectReader.read(object.elf(), source.name());
+        } catch (FormatException e) {
+            throw new CompileException("the object compiled from " + source.name() + " is not readable: " + e.getMessage(), "");
+        }
+        long end = System.nanoTime();
+
+        var timings = new BccProgram.Timings(Duration.ofNanos(rewriteEnd - start), Duration.ofNanos(astEnd - astStart),
+                Duration.ofNanos(end - rewriteEnd));
+        return new BccProgram(source.name(), source.text(), rewritten.text(), object, spec,
+                functions(rewritten, spec), tables(pre, rewritten, spec), SourceMap.of(source.text()), timings);
+    }
+
+    private Prelude prelude() {
+        Prelude p = prelude;
+        if (p == null) {
+            synchronized (this) {
+                p = prelude;
+                if (p == null) prelude = p = Prelude.forCompiler(compiler, cacheRoot);
+            }
+        }
+        return p;
+    }
+
+    // ---- the AST dump ----
+
+    private ClangAst.Node astDump(Prelude p, Source source, String text, List<String> flags) {
+        Path temp = p.temporaryDirectory();
+        try {
+            Path dir = Files.createDirectory(temp.resolve("src"));
+            Path file = dir.resolve(fileNameFor(source.name()));
+            Files.writeString(file, text, StandardCharsets.UTF_8);
+            var command = new ArrayList<String>();
+            command.add(p.clang().toString());
+            command.addAll(p.baseFlags());
+            if (source.includeDirectory() != null) command.addAll(List.of("-iquote", source.includeDirectory().toString()));
+            command.addAll(flags);
+            command.addAll(List.of("-I", p.kernelHeaders().toString(), "-fsyntax-only", "-Xclang", "-ast-dump=json",
+                    "-x", "c", file.toString()));
+            Path json = temp.resolve("ast.json");
+            Prelude.Output out = p.runCapturing(command, json, temp.resolve("clang.log"));
+            String diagnostics = out.stderr().replace(file.toString(), source.name());
+            if (out.exitCode() != 0) throw new CompileException(summary(diagnostics, out.exitCode()), diagnostics);
+            return ClangAst.parse(Files.readString(json, StandardCharsets.UTF_8), file.toString(), text);
+        } catch (IOException e) {
+            throw new CompileException("compiling " + source.name() + ": " + e, "");
+        } finally {
+            Prelude.deleteTree(temp);
+        }
+    }
+
+    /** The first errors, file:line first, as clang printed them. */
+    private static String summary(String diagnostics, int exitCode) {
+        Matcher m = CLANG_ERROR.matcher(diagnostics);
+        var lines = new ArrayList<String>();
+        while (m.find() && lines.size() < 3) lines.add(m.group());
+        if (lines.isEmpty()) return "clang failed (exit " + exitCode + "): " + diagnostics.strip().lines().findFirst().orElse("");
+        return String.join("\n", lines);
+    }
+
+    /** The user's file name when it is a plain one (as ClangCompiler names the compiled file), else "source.c". */
+    static String fileNameFor(String sourceName) {
+        String base = sourceName.substring(sourceName.lastIndexOf('/') + 1);
+        return base.matches("[A-Za-z0-9_.+-]+") && !base.startsWith(".") ? base : "source.c";
+    }
+
+    /** Kernel includes of the program and of its own headers (which may include kernel headers too). */
+    private static Set<String> kernelIncludes(List<Lexer.Include> includes, Path includeDirectory, List<String> headerTexts) {
+        var names = new LinkedHashSet<String>();
+        var seen = new LinkedHashSet<Path>();
+        var work = new ArrayList<>(includes);
+        while (!work.isEmpty()) {
+            Lexer.Include inc = work.removeLast();
+            if (Prelude.isServed(inc.name())) {
+                names.add(inc.name());
+            } else if (!inc.angled() && includeDirectory != null) {
+                Path header = includeDirectory.resolve(inc.name()).normalize();
+                if (Files.isRegularFile(header) && seen.add(header)) {
+                    try {
+                        String headerText = Files.readString(header, StandardCharsets.UTF_8);
+                        headerTexts.add(header + "\0" + headerText);
+                        work.addAll(Lexer.lex(headerText).includes());
+                    } catch (IOException e) {
+                        continue; // unreadable: clang reports it with the include's line
+                    }
+                }
+            }
+        }
+        return names;
+    }
+
+    // ---- metadata from the object ----
+
+    private static List<BccFunction> functions(AstPass.Result rewritten, CollectionSpec spec) {
+        var out = new ArrayList<BccFunction>();
+        for (AstPass.Function f : rewritten.functions()) {
+            ProgramSpec program = spec.programs().get(f.name());
+            if (program == null) continue; // e.g. a function clang dropped; nothing to load
+            ProgramType type = program.type();
+            out.add(new BccFunction(f.name(), program.sectionName(), type, AutoAttach.of(f.name()), f.line()));
+        }
+        return out;
+    }
+
+    private static Map<String, BccTable> tables(PrePass.Result pre, AstPass.Result rewritten, CollectionSpec spec) {
+        Btf btf = spec.btf();
+        var out = new LinkedHashMap<String, BccTable>();
+        for (TableDecl d : pre.tables().values().stream().sorted(java.util.Comparator.comparingInt(TableDecl::line)).toList()) {
+            MapSpec m = spec.maps().get(d.name());
+            if (m == null) {
+                throw new CompileException("table " + d.name() + " (line " + d.line() + ") is missing from the compiled object", "");
+            }
+            var submissions = new ArrayList<BccTable.Submission>();
+            for (AstPass.Submission s : rewritten.submissions()) {
+                if (!s.table().equals(d.name())) continue;
+                int typeId = 0;
+                if (s.global() != null && btf != null) {
+                    typeId = btf.find(s.global(), BtfType.Var.class).map(BtfType.Var::type).orElse(0);
+                }
+                submissions.add(new BccTable.Submission(s.line(), s.typeName(), typeId));
+            }
+            out.put(d.name(), new BccTable(d.name(), d.macro(), d.kind(), m.type(), d.keyType(), d.leafType(),
+                    m.btfKeyType(), m.btfValueType(), m.maxEntries(), d.pinnedPath(), d.line(), submissions));
+        }
+        return out;
+    }
+
+    // ---- the page size (BPF_RINGBUF_OUTPUT counts pages) ----
+
+    private static volatile long pageSize;
+
+    /** AT_PAGESZ from the process's auxiliary vector; 4096 if it cannot be read. */
+    static long pageSize() {
+        long size = pageSize;
+        if (size == 0) {
+            size = 4096;
+            try {
+                ByteBuffer auxv = ByteBuffer.wrap(Files.readAllBytes(Path.of("/proc/self/auxv"))).order(ByteOrder.nativeOrder());
+                final long atPagesz = 6;
+                while (auxv.remaining() >= 16) {
+                    long type = auxv.getLong();
+                    long value = auxv.getLong();
+                    if (type == atPagesz) {
+                        size = value;
+                        break;
+                    }
+                    if (type == 0) break;
+                }
+            } catch (IOException e) {
+                // Without /proc the common page size is the best guess; ring buffer sizes stay valid multiples.
+                System.getLogger(BccCompiler.class.getName()).log(System.Logger.Level.DEBUG, "cannot read /proc/self/auxv", e);
+            }
+            pageSize = size;
+        }
+        return size;
+    }
+}

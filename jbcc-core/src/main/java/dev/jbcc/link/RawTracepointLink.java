@@ -1,0 +1,87 @@
+package dev.jbcc.link;
+
+import dev.jbcc.Errno;
+import dev.jbcc.NotFoundException;
+import dev.jbcc.Program;
+import dev.jbcc.ProgramType;
+import dev.jbcc.SyscallException;
+import dev.jbcc.UnsupportedFeatureException;
+import dev.jbcc.internal.sys.Bpf;
+
+import java.nio.file.Path;
+
+/**
+ * A {@code SEC("raw_tp/NAME")} program on a raw tracepoint ({@code BPF_RAW_TRACEPOINT_OPEN},
+ * 4.17+): the program gets the tracepoint's raw arguments ({@code struct bpf_raw_tracepoint_args}),
+ * without the tracefs formatting a {@link TracepointLink} pays for.
+ */
+public final class RawTracepointLink implements Link {
+    private final String tracepoint;
+    private final RawLink link;
+
+    private RawTracepointLink(String tracepoint, RawLink link) {
+        this.tracepoint = tracepoint;
+        this.link = link;
+    }
+
+    public static RawTracepointLink attach(Program program, String tracepoint) {
+        return attach(program, tracepoint, 0);
+    }
+
+    /**
+     * @param tracepoint the tracepoint's name without its category ({@code sys_enter}, {@code sched_switch})
+     * @param cookie     a value for {@code bpf_get_attach_cookie} (6.10+), or 0
+     * @throws NotFoundException if the kernel has no such tracepoint
+     */
+    public static RawTracepointLink attach(Program program, String tracepoint, long cookie) {
+        if (program.type() != ProgramType.RAW_TRACEPOINT && program.type() != ProgramType.RAW_TRACEPOINT_WRITABLE) {
+            throw new IllegalArgumentException("program '" + program.name() + "' is a " + program.type()
+                    + " program; raw tracepoints run RAW_TRACEPOINT programs (SEC(\"raw_tp/NAME\"))"
+                    + (program.type() == ProgramType.TRACING ? "; attach tp_btf/fentry/fexit programs with TracingLink" : ""));
+        }
+        if (tracepoint.contains(":") || tracepoint.contains("/")) {
+            throw new IllegalArgumentException("raw tracepoint '" + tracepoint + "': give the name without its category"
+                    + " (sys_enter, not raw_syscalls:sys_enter)");
+        }
+        try {
+            return new RawTracepointLink(tracepoint, new RawLink(Bpf.rawTracepointOpen(tracepoint, program.handle(), cookie)));
+        } catch (SyscallException e) {
+            if (e.errno() == Errno.ENOENT) {
+                throw new NotFoundException("raw tracepoint " + tracepoint + " does not exist in this kernel"
+                        + " (raw tracepoints are the names under /sys/kernel/tracing/events/*/, without the category)", e);
+            }
+            if (cookie != 0 && (e.errno() == Errno.E2BIG || e.errno() == Errno.EINVAL)) {
+                throw new UnsupportedFeatureException("bpf cookies on raw tracepoints", "6.10", "attach without a cookie");
+            }
+            throw e;
+        }
+    }
+
+    public String tracepoint() {
+        return tracepoint;
+    }
+
+    public RawLink rawLink() {
+        return link;
+    }
+
+    @Override
+    public void pin(Path path) {
+        link.pin(path);
+    }
+
+    @Override
+    public void unpin() {
+        link.unpin();
+    }
+
+    @Override
+    public void close() {
+        link.close();
+    }
+
+    @Override
+    public String toString() {
+        return "RawTracepointLink[" + tracepoint + ", " + link + "]";
+    }
+}

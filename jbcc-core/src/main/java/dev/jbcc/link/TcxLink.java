@@ -1,0 +1,92 @@
+package dev.jbcc.link;
+
+import dev.jbcc.Errno;
+import dev.jbcc.KernelVersion;
+import dev.jbcc.Program;
+import dev.jbcc.ProgramType;
+import dev.jbcc.SyscallException;
+import dev.jbcc.UnsupportedFeatureException;
+import dev.jbcc.internal.sys.Bpf;
+import dev.jbcc.internal.sys.Fd;
+import dev.jbcc.internal.sys.LinkCreateAttr;
+import dev.jbcc.netlink.NetDevice;
+
+import java.lang.foreign.Arena;
+import java.nio.file.Path;
+
+/**
+ * A TC program on a device's tcx hook (BPF_LINK_CREATE with BPF_TCX_INGRESS / BPF_TCX_EGRESS,
+ * Linux 6.6+): no qdisc, several programs per hook, detached when the link closes. The program's
+ * return value is the verdict, as with a direct-action filter ({@code TCX_NEXT} = -1 passes on to
+ * the next program or the clsact filters). The device is looked up in the calling thread's
+ * network namespace.
+ */
+public final class TcxLink implements Link {
+    private final RawLink link;
+    private final NetDevice device;
+    private final TcDirection direction;
+
+    private TcxLink(RawLink link, NetDevice device, TcDirection direction) {
+        this.link = link;
+        this.device = device;
+        this.direction = direction;
+    }
+
+    /**
+     * Attaches {@code program} (a SCHED_CLS program) to the ingress or egress of {@code device}.
+     *
+     * @throws IllegalArgumentException    if the program is not a SCHED_CLS program
+     * @throws UnsupportedFeatureException on kernels before 6.6, which have no tcx
+     * @throws SyscallException            naming the device otherwise
+     */
+    public static TcxLink attach(Program program, String device, TcDirection direction) {
+        NetLinks.requireType(program, ProgramType.SCHED_CLS, "TcxLink", "SEC(\"tcx/ingress\") or SEC(\"tcx/egress\")");
+        NetDevice dev = NetLinks.device(device);
+        try (Arena arena = Arena.ofConfined()) {
+            var attr = new LinkCreateAttr(arena).progFd(program.handle()).target(dev.index())
+                    .attachType(direction.tcxAttachType().value());
+            Fd fd = Bpf.linkCreate(attr);
+            return new TcxLink(new RawLink(fd), dev, direction);
+        } catch (SyscallException e) {
+            if (e.errno() == Errno.EINVAL && !KernelVersion.current().atLeast(6, 6)) {
+                throw new UnsupportedFeatureException("tcx links (BPF_TCX_INGRESS, BPF_TCX_EGRESS)", "6.6",
+                        "attach with TcLink (a clsact qdisc and a direct-action bpf filter) instead");
+            }
+            throw new SyscallException("BPF_LINK_CREATE tcx " + direction.name().toLowerCase() + " on "
+                    + dev.describe(), e.errno());
+        }
+    }
+
+    public NetDevice device() {
+        return device;
+    }
+
+    public TcDirection direction() {
+        return direction;
+    }
+
+    /** The underlying bpf_link. */
+    public RawLink raw() {
+        return link;
+    }
+
+    @Override
+    public void pin(Path path) {
+        link.pin(path);
+    }
+
+    @Override
+    public void unpin() {
+        link.unpin();
+    }
+
+    @Override
+    public void close() {
+        link.close();
+    }
+
+    @Override
+    public String toString() {
+        return "TcxLink[" + device.describe() + " " + direction + " " + link + "]";
+    }
+}

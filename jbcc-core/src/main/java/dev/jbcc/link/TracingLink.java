@@ -1,0 +1,121 @@
+package dev.jbcc.link;
+
+import dev.jbcc.AttachType;
+import dev.jbcc.Errno;
+import dev.jbcc.Program;
+import dev.jbcc.ProgramType;
+import dev.jbcc.SyscallException;
+import dev.jbcc.UnsupportedFeatureException;
+import dev.jbcc.internal.sys.Bpf;
+import dev.jbcc.internal.sys.BpfAttr;
+import dev.jbcc.internal.sys.Fd;
+import dev.jbcc.internal.sys.LinkCreateAttr;
+
+import java.lang.foreign.Arena;
+import java.nio.file.Path;
+import java.util.Set;
+
+/**
+ * A BTF-attached tracing program ({@code SEC("fentry/FN")}, {@code fexit}, {@code fmod_ret},
+ * {@code tp_btf/TP}) on the kernel function or tracepoint it was loaded for: the target was fixed
+ * at load time (its BTF id), so attaching takes no target. Uses {@code BPF_LINK_CREATE} with the
+ * program's attach type (5.10+; tp_btf 6.10+), falling back to {@code BPF_RAW_TRACEPOINT_OPEN}.
+ */
+public final class TracingLink implements Link {
+    private static final Set<AttachType> ATTACH_TYPES =
+            Set.of(AttachType.TRACE_FENTRY, AttachType.TRACE_FEXIT, AttachType.MODIFY_RETURN, AttachType.TRACE_RAW_TP);
+
+    private final String target;
+    private final RawLink link;
+
+    private TracingLink(String target, RawLink link) {
+        this.target = target;
+        this.link = link;
+    }
+
+    public static TracingLink attach(Program program) {
+        return attach(program, 0);
+    }
+
+    /**
+     * @param cookie a value for {@code bpf_get_attach_cookie} (5.19+), or 0
+     * @throws IllegalArgumentException if the program is not an fentry/fexit/fmod_ret/tp_btf program
+     */
+    public static TracingLink attach(Program program, long cookie) {
+        if (program.type() != ProgramType.TRACING || !ATTACH_TYPES.contains(program.attachType())) {
+            throw new IllegalArgumentException("program '" + program.name() + "' is a " + program.type()
+                    + (program.attachType() != null ? "/" + program.attachType() : "")
+                    + " program; TracingLink attaches fentry/fexit/fmod_ret/tp_btf programs"
+                    + (program.attachType() == AttachType.TRACE_ITER ? "; attach iterators with IterLink" : "")
+                    + (program.type() == ProgramType.LSM ? "; attach LSM programs with LsmLink" : ""));
+        }
+        return new TracingLink(program.attachTarget(), new RawLink(create(program, program.attachType(), cookie)));
+    }
+
+    /**
+     * BPF_LINK_CREATE for a program whose target is its load-time BTF id, else (a kernel that
+     * cannot create this kind of link: EINVAL) BPF_RAW_TRACEPOINT_OPEN with no name.
+     */
+    static Fd create(Program program, AttachType attachType, long cookie) {
+        try (Arena arena = Arena.ofConfined()) {
+            var attr = new LinkCreateAttr(arena).progFd(program.handle()).attachType(attachType.value());
+            if (cookie != 0) attr.tail(BpfAttr.LinkCreate.TRACING_COOKIE, cookie);
+            try {
+                return Bpf.linkCreate(attr);
+            } catch (SyscallException e) {
+                if (e.errno() != Errno.EINVAL) throw explain(program, e);
+                if (cookie != 0) {
+                    throw new UnsupportedFeatureException("bpf cookies on " + attachType + " links",
+                            attachType == AttachType.TRACE_RAW_TP ? "6.10" : "5.19", "attach without a cookie");
+                }
+            }
+            try {
+                return Bpf.rawTracepointOpen(null, program.handle(), 0);
+            } catch (SyscallException e) {
+                throw explain(program, e);
+            }
+        }
+    }
+
+    private static RuntimeException explain(Program program, SyscallException e) {
+        return switch (e.errno()) {
+            case Errno.EPERM, Errno.EACCES -> new SyscallException("attach " + program.type() + " program '"
+                    + program.name() + "'", e.errno(), "needs root (CAP_BPF and CAP_PERFMON), and a kernel that allows"
+                    + " BPF trampolines (not in lockdown)");
+            case Errno.EBUSY, Errno.EEXIST -> new SyscallException("attach " + program.type() + " program '"
+                    + program.name() + "'", e.errno(), "this program is already attached; load it again to attach twice");
+            case Errno.ENOTSUPP, Errno.EOPNOTSUPP -> new UnsupportedFeatureException("BPF trampolines for "
+                    + program.attachTarget(), "5.5", "this kernel or architecture cannot attach fentry/fexit here");
+            default -> e;
+        };
+    }
+
+    /** The function or tracepoint named in the section (e.g. {@code do_unlinkat}). */
+    public String target() {
+        return target;
+    }
+
+    public RawLink rawLink() {
+        return link;
+    }
+
+    @Override
+    public void pin(Path path) {
+        link.pin(path);
+    }
+
+    @Override
+    public void unpin() {
+        link.unpin();
+    }
+
+    @Override
+    public void close() {
+        link.close();
+    }
+
+    @Override
+    public String toString() {
+        return "TracingLink[" + target + ", " + link + "]";
+    }
+}
