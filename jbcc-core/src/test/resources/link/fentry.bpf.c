@@ -45,3 +45,39 @@ int BPF_PROG(on_file_open, struct file *file)
         __sync_fetch_and_add(&lsm_file_opens, 1);
     return 0; /* allow */
 }
+
+/*
+ * fmod_ret on security_file_open(struct file *file), for one file opened by the target thread.
+ * A non-zero return skips the function's body and becomes its result, so the open fails with it.
+ * (Not bpf_modify_return_test: before 6.2 only error-injectable or security_* functions can be
+ * modified, and Debian's 6.1 lacks CONFIG_FUNCTION_ERROR_INJECTION.)
+ */
+__u64 target_ino = 0;
+int override_ret = 0;
+__u64 fmod_ret_calls = 0;
+__u64 modify_fexit_calls = 0;
+__s64 modify_fexit_ret = 0;
+
+static __always_inline int is_target_file(struct file *file)
+{
+    return is_target() && file->f_inode->i_ino == target_ino;
+}
+
+SEC("fmod_ret/security_file_open")
+int BPF_PROG(override_file_open, struct file *file, int ret)
+{
+    if (!is_target_file(file))
+        return 0; /* let the function run */
+    __sync_fetch_and_add(&fmod_ret_calls, 1);
+    return override_ret;
+}
+
+SEC("fexit/security_file_open")
+int BPF_PROG(after_file_open, struct file *file, int ret)
+{
+    if (is_target_file(file)) {
+        __sync_fetch_and_add(&modify_fexit_calls, 1);
+        modify_fexit_ret = ret;
+    }
+    return 0;
+}

@@ -1,6 +1,9 @@
 package dev.jbcc.link;
 
+import dev.jbcc.AttachType;
 import dev.jbcc.Collection;
+import dev.jbcc.Errno;
+import dev.jbcc.internal.sys.Libc;
 import dev.jbcc.spec.CollectionSpec;
 import dev.jbcc.testing.FdLeakCheck;
 import org.junit.jupiter.api.BeforeAll;
@@ -8,6 +11,13 @@ import dev.jbcc.testing.RequiresBpfLsm;
 import dev.jbcc.testing.RequiresFentry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import static dev.jbcc.link.TracingPrograms.get;
 import static dev.jbcc.link.TracingPrograms.openat;
@@ -61,6 +71,48 @@ class FentryLsmVmTest {
             }
             assertStopped(c, "fentry_calls");
             assertStopped(c, "fexit_calls");
+        }
+    }
+
+    /** open(2) of the file: the fd (closed again) or -errno. */
+    static int open(MemorySegment path) {
+        int fd = Libc.open(path, Libc.O_RDONLY | Libc.O_CLOEXEC);
+        if (fd >= 0) Libc.close(fd);
+        return fd;
+    }
+
+    @RequiresFentry
+    @Test
+    void fmodRetOverridesTheReturnValueUntilClosed(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("guarded"), "x");
+        try (Arena arena = Arena.ofConfined();
+             Collection c = load("override_file_open", "after_file_open")) {
+            MemorySegment path = arena.allocateFrom(file.toString());
+            c.variable("target_ino").set(ValueLayout.JAVA_LONG, 0, (Long) Files.getAttribute(file, "unix:ino"));
+            try (TracingLink fexit = TracingLink.attach(c.program("after_file_open"))) {
+                try (TracingLink fmodRet = TracingLink.attach(c.program("override_file_open"))) {
+                    assertEquals("security_file_open", fmodRet.target());
+                    assertEquals(AttachType.MODIFY_RETURN, c.program("override_file_open").attachType());
+
+                    // Returning 0 lets security_file_open run: the open succeeds and fexit sees its 0.
+                    assertTrue(open(path) >= 0);
+                    assertEquals(1, get(c, "fmod_ret_calls"));
+                    assertEquals(1, get(c, "modify_fexit_calls"));
+                    assertEquals(0, get(c, "modify_fexit_ret"));
+
+                    // A non-zero return replaces the function's result: the open fails with it.
+                    c.variable("override_ret").set(ValueLayout.JAVA_INT, 0, -Errno.EPERM);
+                    assertEquals(-Errno.EPERM, open(path), "the open fails with the overriding value");
+                    assertEquals(2, get(c, "fmod_ret_calls"));
+                    assertEquals(2, get(c, "modify_fexit_calls"));
+                    assertEquals(-Errno.EPERM, get(c, "modify_fexit_ret"), "fexit saw the overriding value");
+                }
+                // Closed: the override no longer applies, although override_ret still asks for it.
+                assertTrue(open(path) >= 0, "open after close");
+                assertEquals(2, get(c, "fmod_ret_calls"));
+                assertEquals(3, get(c, "modify_fexit_calls"));
+                assertEquals(0, get(c, "modify_fexit_ret"));
+            }
         }
     }
 

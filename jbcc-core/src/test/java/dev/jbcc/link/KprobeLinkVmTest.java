@@ -1,6 +1,10 @@
 package dev.jbcc.link;
 
+import dev.jbcc.UnsupportedFeatureException;
+import dev.jbcc.features.Features;
 import dev.jbcc.Collection;
+import dev.jbcc.Program;
+import dev.jbcc.SyscallException;
 import dev.jbcc.spec.CollectionSpec;
 import dev.jbcc.testing.FdLeakCheck;
 import dev.jbcc.testing.TempBpfFs;
@@ -24,6 +28,9 @@ import static org.junit.jupiter.api.Assertions.*;
 @ExtendWith(FdLeakCheck.class)
 class KprobeLinkVmTest {
     private static final int OPENS = 11;
+    private static final long COOKIE = 0x5EED_0FF5E7L;
+    /** perf_event_open's error for a kprobe offset that is not an instruction boundary. */
+    private static final int EILSEQ = 84;
 
     static CollectionSpec spec;
 
@@ -67,6 +74,39 @@ class KprobeLinkVmTest {
     }
 
     @Test
+    void pmuKprobeAtAnOffsetIntoTheFunctionWithACookie() {
+        try (Collection c = load()) {
+            Program program = c.program("on_openat2_entry");
+            var options = KprobeOptions.symbol("do_sys_openat2").withMethod(KprobeOptions.Method.PMU).withCookie(COOKIE);
+            // The kernel takes only offsets at instruction boundaries (else EILSEQ): the first one
+            // past the entry starts the prologue's second instruction, which every call runs.
+            KprobeLink link = null;
+            long offset = 0;
+            var refused = new StringBuilder();
+            while (link == null && ++offset < 64) {
+                try {
+                    link = KprobeLink.attach(program, options.withOffset(offset));
+                } catch (SyscallException e) {
+                    if (e.errno() != EILSEQ) throw e;
+                    refused.append(offset).append(' ');
+                }
+            }
+            assertNotNull(link, "no offset in 1..63 of do_sys_openat2 was accepted");
+            // With ftrace (distribution kernels), a function starts with a 5-byte nop (after a 4-byte
+            // endbr64 with IBT), so +1 is refused: proof that the offset reached the kernel.
+            assertFalse(refused.isEmpty(), "offset " + offset + " was accepted first");
+            try (KprobeLink atOffset = link) {
+                String where = "kprobe do_sys_openat2+0x" + Long.toHexString(offset);
+                assertTrue(atOffset.toString().contains(where), atOffset + ", refused before it: " + refused);
+                assertEquals(KprobeLink.Mechanism.PMU, atOffset.mechanism());
+                assertCountsOpens(c, "entry_calls");
+                assertEquals(COOKIE, get(c, "cookie_seen"));
+            }
+            assertStopped(c, "entry_calls");
+        }
+    }
+
+    @Test
     void tracefsKretprobeWithMaxActiveIsRemovedFromKprobeEventsOnClose() throws Exception {
         try (Collection c = load()) {
             var options = KprobeOptions.symbol("do_sys_openat2").asRetprobe().withMaxActive(16);
@@ -103,6 +143,13 @@ class KprobeLinkVmTest {
     @Test
     void kprobeMultiByPatternCoversTheMatchingFunctions() {
         try (Collection c = load()) {
+            if (!Features.haveKprobeMulti()) {
+                // Debian's 6.1 is built without CONFIG_FPROBE: the error must say so and offer the way out.
+                var e = assertThrows(UnsupportedFeatureException.class, () -> Links.attach(c.program("on_openat_multi")));
+                assertTrue(e.getMessage().contains("CONFIG_FPROBE") && e.getMessage().contains("KprobeLink.attach"),
+                        e.getMessage());
+                return;
+            }
             try (Link link = Links.attach(c.program("on_openat_multi"))) {
                 KprobeLink multi = (KprobeLink) link;
                 assertEquals(KprobeLink.Mechanism.KPROBE_MULTI, multi.mechanism());

@@ -1,5 +1,6 @@
 package dev.jbcc.perf;
 
+import dev.jbcc.testing.HostKernelOnly;
 import dev.jbcc.AlreadyClosedException;
 import dev.jbcc.BpfMap;
 import dev.jbcc.Codec;
@@ -105,6 +106,7 @@ class PerfBufferTest {
     }
 
     @Test
+    @HostKernelOnly("perf_event_attr.config3 in the kernel BTF: Linux 6.3")
     void attrAndMmapPageOffsetsMatchTheKernelsBtf() {
         Btf kernel = Btf.kernel();
         int attr = kernel.lookupFirst("perf_event_attr", BtfType.Struct.class).orElseThrow();

@@ -1,5 +1,6 @@
 package dev.jbcc.btf.core;
 
+import dev.jbcc.testing.HostKernelOnly;
 import dev.jbcc.Collection;
 import dev.jbcc.CollectionOptions;
 import dev.jbcc.Program;
@@ -116,6 +117,7 @@ class CoreKernelLayoutTest {
     }
 
     @Test
+    @HostKernelOnly("bpf_reg_state.iter (a signed bitfield in an anonymous union): Linux 6.4")
     void bitfieldsReadWithProbedRelocations() {
         KernelFields.Field iowait = KernelFields.field(kernel, "task_struct", "in_iowait");
         assertTrue(iowait.bitfieldSize() > 0);
@@ -166,6 +168,7 @@ class CoreKernelLayoutTest {
     }
 
     @Test
+    @HostKernelOnly("BPF_MEMSX sign-extending loads: Linux 6.6")
     void signedFieldOfAnotherSizeBecomesASignExtendingLoadWhenAsked() {
         // The program reads prio as a signed long; the kernel's is an int.
         CoreResolver resolver = CoreResolver.of(spec.btf(), kernel).withSignExtendingLoads();
