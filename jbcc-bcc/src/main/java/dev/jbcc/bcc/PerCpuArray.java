@@ -3,15 +3,11 @@ package dev.jbcc.bcc;
 import dev.jbcc.BpfMap;
 import dev.jbcc.bcc.dialect.BccTable;
 
-import java.lang.foreign.MemorySegment;
-import java.util.Collections;
-import java.util.List;
-
 /**
- * bcc's PerCpuArray (BPF_PERCPU_ARRAY): an array whose leaves are lists with one value per
- * possible CPU; negative indexes count from the end, delete zeroes every CPU's value.
+ * bcc's PerCpuArray (BPF_PERCPU_ARRAY): an array whose leaves are per-CPU lists; negative
+ * indexes count from the end, delete zeroes every CPU's value.
  */
-public final class PerCpuArray extends KeyedTable<List<Value>> {
+public final class PerCpuArray extends PerCpuTable {
     PerCpuArray(BPF bpf, BccTable declaration, BpfMap map) {
         super(bpf, declaration, map);
     }
@@ -19,59 +15,5 @@ public final class PerCpuArray extends KeyedTable<List<Value>> {
     @Override
     boolean isArray() {
         return true;
-    }
-
-    @Override
-    List<Value> decodeLeaf(MemorySegment buffer) {
-        return PerCpu.decode(this, buffer);
-    }
-
-    @Override
-    void encodeLeaf(List<Value> leaf, MemorySegment buffer) {
-        PerCpu.encode(this, leaf, buffer);
-    }
-
-    @Override
-    long count(List<Value> leaf) {
-        return PerCpu.sum(this, leaf);
-    }
-
-    /** How many leaves each key has: the possible CPUs. */
-    public int possibleCpus() {
-        return map.possibleCpus();
-    }
-
-    /** A per-CPU leaf with {@code leaf} on every CPU. */
-    public List<Value> allCpus(Value leaf) {
-        return Collections.nCopies(map.possibleCpus(), leaf);
-    }
-
-    /** The sum over CPUs of {@code key}'s integer leaves (0 when the key is absent). */
-    public long sum(Value key) {
-        List<Value> leaves = get(key);
-        return leaves == null ? 0 : PerCpu.sum(this, leaves);
-    }
-
-    public long sum(long key) {
-        return sum(indexKey(key));
-    }
-
-    /** The largest CPU's leaf for {@code key} (0 when the key is absent). */
-    public long max(Value key) {
-        List<Value> leaves = get(key);
-        return leaves == null ? 0 : PerCpu.max(this, leaves);
-    }
-
-    public long max(long key) {
-        return max(indexKey(key));
-    }
-
-    /** The sum divided by the number of possible CPUs, as bcc's {@code average}. */
-    public double average(Value key) {
-        return (double) sum(key) / map.possibleCpus();
-    }
-
-    public double average(long key) {
-        return average(indexKey(key));
     }
 }
