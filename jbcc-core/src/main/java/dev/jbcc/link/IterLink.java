@@ -15,7 +15,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import java.nio.file.Path;
 
 /**
  * A {@code SEC("iter/KIND")} program made into an iterator link (5.8+). Each {@link #open()}
@@ -27,7 +26,7 @@ import java.nio.file.Path;
  * try (IterLink tasks = IterLink.attach(prog)) { String text = tasks.readText(); }
  * }</pre>
  */
-public final class IterLink implements Link {
+public final class IterLink implements BpfLinkBacked {
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT.withOrder(ByteOrder.nativeOrder());
     /** sizeof(union bpf_iter_link_info). */
     private static final int ITER_INFO_SIZE = 16;
@@ -97,23 +96,9 @@ public final class IterLink implements Link {
         return kind;
     }
 
+    @Override
     public RawLink rawLink() {
         return link;
-    }
-
-    @Override
-    public void pin(Path path) {
-        link.pin(path);
-    }
-
-    @Override
-    public void unpin() {
-        link.unpin();
-    }
-
-    @Override
-    public void close() {
-        link.close();
     }
 
     @Override

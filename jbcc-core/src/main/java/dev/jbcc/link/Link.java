@@ -8,8 +8,8 @@ import java.nio.file.Path;
  * closed so that callers can switch over it.
  */
 public sealed interface Link extends AutoCloseable
-        permits RawLink, XdpLink, TcLink, TcxLink, SocketFilter, UprobeLink, UsdtLink,
-                TracepointLink, RawTracepointLink, TracingLink, LsmLink, IterLink, CgroupLink, PerfEventLink,
+        permits RawLink, BpfLinkBacked, XdpLink, TcLink, SocketFilter, UprobeLink, UsdtLink,
+                TracepointLink, CgroupLink, PerfEventLink,
                 KprobeLink {
     /** Pins the link on a bpf file system, so it outlives this process. */
     void pin(Path path);

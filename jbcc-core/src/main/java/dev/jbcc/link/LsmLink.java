@@ -4,14 +4,12 @@ import dev.jbcc.AttachType;
 import dev.jbcc.Program;
 import dev.jbcc.ProgramType;
 
-import java.nio.file.Path;
-
 /**
  * A {@code SEC("lsm/HOOK")} program on the LSM hook it was loaded for (BPF LSM, 5.7+; the kernel
  * needs {@code bpf} in its LSM list). A non-zero return denies the operation with that errno.
  * For per-cgroup LSM programs ({@code lsm_cgroup/}) use {@link CgroupLink}.
  */
-public final class LsmLink implements Link {
+public final class LsmLink implements BpfLinkBacked {
     private final String hook;
     private final RawLink link;
 
@@ -40,23 +38,9 @@ public final class LsmLink implements Link {
         return hook;
     }
 
+    @Override
     public RawLink rawLink() {
         return link;
-    }
-
-    @Override
-    public void pin(Path path) {
-        link.pin(path);
-    }
-
-    @Override
-    public void unpin() {
-        link.unpin();
-    }
-
-    @Override
-    public void close() {
-        link.close();
     }
 
     @Override

@@ -8,14 +8,12 @@ import dev.jbcc.SyscallException;
 import dev.jbcc.UnsupportedFeatureException;
 import dev.jbcc.internal.sys.Bpf;
 
-import java.nio.file.Path;
-
 /**
  * A {@code SEC("raw_tp/NAME")} program on a raw tracepoint ({@code BPF_RAW_TRACEPOINT_OPEN},
  * 4.17+): the program gets the tracepoint's raw arguments ({@code struct bpf_raw_tracepoint_args}),
  * without the tracefs formatting a {@link TracepointLink} pays for.
  */
-public final class RawTracepointLink implements Link {
+public final class RawTracepointLink implements BpfLinkBacked {
     private final String tracepoint;
     private final RawLink link;
 
@@ -61,23 +59,9 @@ public final class RawTracepointLink implements Link {
         return tracepoint;
     }
 
+    @Override
     public RawLink rawLink() {
         return link;
-    }
-
-    @Override
-    public void pin(Path path) {
-        link.pin(path);
-    }
-
-    @Override
-    public void unpin() {
-        link.unpin();
-    }
-
-    @Override
-    public void close() {
-        link.close();
     }
 
     @Override

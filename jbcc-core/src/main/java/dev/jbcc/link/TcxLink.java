@@ -12,7 +12,6 @@ import dev.jbcc.internal.sys.LinkCreateAttr;
 import dev.jbcc.netlink.NetDevice;
 
 import java.lang.foreign.Arena;
-import java.nio.file.Path;
 
 /**
  * A TC program on a device's tcx hook (BPF_LINK_CREATE with BPF_TCX_INGRESS / BPF_TCX_EGRESS,
@@ -21,7 +20,7 @@ import java.nio.file.Path;
  * the next program or the clsact filters). The device is looked up in the calling thread's
  * network namespace.
  */
-public final class TcxLink implements Link {
+public final class TcxLink implements BpfLinkBacked {
     private final RawLink link;
     private final NetDevice device;
     private final TcDirection direction;
@@ -66,23 +65,9 @@ public final class TcxLink implements Link {
     }
 
     /** The underlying bpf_link. */
-    public RawLink raw() {
+    @Override
+    public RawLink rawLink() {
         return link;
-    }
-
-    @Override
-    public void pin(Path path) {
-        link.pin(path);
-    }
-
-    @Override
-    public void unpin() {
-        link.unpin();
-    }
-
-    @Override
-    public void close() {
-        link.close();
     }
 
     @Override

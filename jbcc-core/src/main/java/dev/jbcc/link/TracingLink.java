@@ -12,7 +12,6 @@ import dev.jbcc.internal.sys.Fd;
 import dev.jbcc.internal.sys.LinkCreateAttr;
 
 import java.lang.foreign.Arena;
-import java.nio.file.Path;
 import java.util.Set;
 
 /**
@@ -21,7 +20,7 @@ import java.util.Set;
  * at load time (its BTF id), so attaching takes no target. Uses {@code BPF_LINK_CREATE} with the
  * program's attach type (5.10+; tp_btf 6.10+), falling back to {@code BPF_RAW_TRACEPOINT_OPEN}.
  */
-public final class TracingLink implements Link {
+public final class TracingLink implements BpfLinkBacked {
     private static final Set<AttachType> ATTACH_TYPES =
             Set.of(AttachType.TRACE_FENTRY, AttachType.TRACE_FEXIT, AttachType.MODIFY_RETURN, AttachType.TRACE_RAW_TP);
 
@@ -95,23 +94,9 @@ public final class TracingLink implements Link {
         return target;
     }
 
+    @Override
     public RawLink rawLink() {
         return link;
-    }
-
-    @Override
-    public void pin(Path path) {
-        link.pin(path);
-    }
-
-    @Override
-    public void unpin() {
-        link.unpin();
-    }
-
-    @Override
-    public void close() {
-        link.close();
     }
 
     @Override
