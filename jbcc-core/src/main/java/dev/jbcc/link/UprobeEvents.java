@@ -6,13 +6,9 @@ import dev.jbcc.UnsupportedFeatureException;
 import dev.jbcc.internal.sys.Fd;
 import dev.jbcc.internal.sys.PerfEventAttr;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The kernel side of a uprobe: a perf event from the uprobe PMU (4.17+) or, failing that, from a
@@ -83,111 +79,53 @@ final class UprobeEvents {
 
     // ---- tracefs ----
 
-    private static final AtomicLong EVENT_COUNTER = new AtomicLong();
     static final String TRACEFS_GROUP = "jbcc_uprobes";
 
-    /** The tracefs mount, or null. */
-    static Path tracefs() {
-        for (Path p : new Path[] {Path.of("/sys/kernel/tracing"), Path.of("/sys/kernel/debug/tracing")}) {
-            if (Files.exists(p.resolve("uprobe_events"))) return p;
-        }
-        return null;
+    /** Our uprobe_events entries in the tracefs mount, or null when there is no uprobe_events file. */
+    static DynamicEvents tracefs() {
+        Path tracefs = PerfEvents.tracefsIfMounted();
+        if (tracefs == null || !Files.exists(tracefs.resolve("uprobe_events"))) return null;
+        return new DynamicEvents(tracefs, "uprobe_events", TRACEFS_GROUP);
     }
 
-    /** A tracefs uprobe event: its name and the perf event opened on it. */
-    record TracefsEvent(Path tracefs, String name, Fd perfEvent) {}
+    /** A tracefs uprobe event: where it is defined, its name, and the perf event opened on it. */
+    record TracefsEvent(DynamicEvents events, String name, Fd perfEvent) {
+        /** Removes the event; the perf event on it must be closed first. */
+        void remove() {
+            events.remove(name);
+        }
+    }
 
     /** Adds {@code p:jbcc_uprobes/NAME PATH:0xOFF(0xREF)} to uprobe_events and opens a tracepoint perf event on it. */
     static TracefsEvent openTracefs(Path binary, long offset, long refCtrOffset, boolean retprobe, int pid) {
-        Path tracefs = tracefs();
-        if (tracefs == null) {
+        DynamicEvents events = tracefs();
+        if (events == null) {
             throw new UnsupportedFeatureException("uprobes (CONFIG_UPROBE_EVENTS)", null,
                     "neither the uprobe PMU nor tracefs uprobe_events exists; mount tracefs at /sys/kernel/tracing"
                             + " (mount -t tracefs nodev /sys/kernel/tracing) or use a kernel built with CONFIG_UPROBE_EVENTS");
         }
-        removeStale(tracefs);
-        String name = "jbcc_" + ProcessHandle.current().pid() + "_" + EVENT_COUNTER.incrementAndGet();
+        // Events of jbcc processes that died without closing their links would pile up otherwise.
+        events.removeStale();
+        String name = DynamicEvents.newName();
         String definition = (retprobe ? "r:" : "p:") + TRACEFS_GROUP + "/" + name + " " + binary + ":0x"
                 + Long.toHexString(offset) + (refCtrOffset != 0 ? "(0x" + Long.toHexString(refCtrOffset) + ")" : "");
-        writeEvents(tracefs, definition);
-        try {
-            Path idFile = tracefs.resolve("events").resolve(TRACEFS_GROUP).resolve(name).resolve("id");
-            long id = Long.parseLong(Files.readString(idFile).strip());
-            try (Arena arena = Arena.ofConfined()) {
-                var attr = new PerfEventAttr(arena).type(PerfEventAttr.PERF_TYPE_TRACEPOINT).config(id).samplePeriod(1);
-                return new TracefsEvent(tracefs, name, perfEventOpen(attr, pid, "tracefs uprobe " + definition));
-            }
-        } catch (IOException | RuntimeException e) {
+        events.add(definition);
+        try (Arena arena = Arena.ofConfined()) {
+            var attr = new PerfEventAttr(arena).type(PerfEventAttr.PERF_TYPE_TRACEPOINT).config(events.id(name)).samplePeriod(1);
+            return new TracefsEvent(events, name, perfEventOpen(attr, pid, "tracefs uprobe " + definition));
+        } catch (RuntimeException e) {
             try {
-                removeTracefs(tracefs, name);
+                events.remove(name);
             } catch (RuntimeException suppressed) {
                 e.addSuppressed(suppressed);
             }
-            if (e instanceof IOException io) throw new UncheckedIOException("cannot read the id of " + definition, io);
-            throw (RuntimeException) e;
-        }
-    }
-
-    /**
-     * Removes events left by jbcc processes that died without closing their links (their names
-     * carry the pid), so uprobe_events does not fill up across crashed runs. Best effort: an
-     * event another process still uses stays.
-     */
-    private static void removeStale(Path tracefs) {
-        String text;
-        try {
-            text = Files.readString(tracefs.resolve("uprobe_events"));
-        } catch (IOException e) {
-            return;
-        }
-        String prefix = TRACEFS_GROUP + "/jbcc_";
-        for (String line : text.split("\n")) {
-            int at = line.indexOf(prefix);
-            if (at < 0) continue;
-            int nameEnd = line.indexOf(' ', at);
-            String name = line.substring(at + TRACEFS_GROUP.length() + 1, nameEnd < 0 ? line.length() : nameEnd);
-            String[] parts = name.split("_");
-            if (parts.length != 3) continue;
-            long owner;
-            try {
-                owner = Long.parseLong(parts[1]);
-            } catch (NumberFormatException e) {
-                continue;
-            }
-            if (ProcessHandle.of(owner).isPresent()) continue;
-            try {
-                removeTracefs(tracefs, name);
-            } catch (SyscallException busy) {
-                System.getLogger("dev.jbcc.link").log(System.Logger.Level.DEBUG,
-                        "stale uprobe event " + name + " is still in use", busy);
-            }
-        }
-    }
-
-    /** Removes an event this process added; the perf event on it must be closed first. */
-    static void removeTracefs(Path tracefs, String name) {
-        writeEvents(tracefs, "-:" + TRACEFS_GROUP + "/" + name);
-    }
-
-    private static void writeEvents(Path tracefs, String line) {
-        Path events = tracefs.resolve("uprobe_events");
-        try {
-            // One write per definition, appended: truncating would remove every other uprobe.
-            Files.writeString(events, line + "\n", StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            throw new SyscallException("write '" + line + "' to " + events, Errno.EINVAL,
-                    e.getMessage() + " (the kernel rejected the definition; see " + tracefs.resolve("error_log") + ")");
+            throw e;
         }
     }
 
     /** Whether tracefs still lists one of our events: for tests that check cleanup. */
     static boolean tracefsHas(String name) {
-        Path tracefs = tracefs();
-        if (tracefs == null) return false;
-        try {
-            return Files.readString(tracefs.resolve("uprobe_events")).contains(TRACEFS_GROUP + "/" + name + " ");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        DynamicEvents events = tracefs();
+        return events != null && events.has(name);
     }
 }

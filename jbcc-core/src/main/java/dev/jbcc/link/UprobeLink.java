@@ -130,7 +130,7 @@ public final class UprobeLink implements Link {
             if (perfEvent != null) perfEvent.close();
             if (tracefsEvent != null) {
                 try {
-                    UprobeEvents.removeTracefs(tracefsEvent.tracefs(), tracefsEvent.name());
+                    tracefsEvent.remove();
                 } catch (RuntimeException suppressed) {
                     e.addSuppressed(suppressed);
                 }
@@ -286,7 +286,7 @@ public final class UprobeLink implements Link {
         if (link != null) link.close();
         if (perfEvent != null) perfEvent.close();
         // The tracefs entry can only go once no perf event holds it.
-        if (tracefsEvent != null) UprobeEvents.removeTracefs(tracefsEvent.tracefs(), tracefsEvent.name());
+        if (tracefsEvent != null) tracefsEvent.remove();
     }
 
     @Override
