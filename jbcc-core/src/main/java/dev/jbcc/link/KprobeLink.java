@@ -1,5 +1,6 @@
 package dev.jbcc.link;
 
+import dev.jbcc.trace.Tracefs;
 import dev.jbcc.AttachType;
 import dev.jbcc.Errno;
 import dev.jbcc.NotFoundException;
@@ -81,7 +82,7 @@ public final class KprobeLink implements Link {
     /** Whether this kernel can make kprobes at all: a kprobe PMU or tracefs kprobe_events. */
     public static boolean kernelHasKprobes() {
         if (Pmu.INSTANCE != null) return true;
-        Path tracefs = PerfEvents.tracefsIfMounted();
+        Path tracefs = Tracefs.ifMounted().orElse(null);
         return tracefs != null && Files.exists(tracefs.resolve("kprobe_events"));
     }
 
@@ -105,13 +106,13 @@ public final class KprobeLink implements Link {
                     + "' was loaded for kprobe_multi (SEC(\"kprobe.multi/...\")); attach it with KprobeLink.attachMulti");
         }
         Pmu pmu = Pmu.INSTANCE;
-        Path tracefs = PerfEvents.tracefsIfMounted();
+        Path tracefs = Tracefs.ifMounted().orElse(null);
         boolean haveTracefs = tracefs != null && Files.exists(tracefs.resolve("kprobe_events"));
         if (pmu == null && !haveTracefs) {
             if (tracefs == null) {
                 // Maybe tracefs is just not mounted yet: mount it and look again.
                 try {
-                    tracefs = PerfEvents.tracefs();
+                    tracefs = Tracefs.path();
                 } catch (UnsupportedFeatureException noTracefs) {
                     UnsupportedFeatureException e = noKprobes(options);
                     e.addSuppressed(noTracefs);
@@ -229,7 +230,7 @@ public final class KprobeLink implements Link {
      */
     static String alternativeHook(String function, boolean retprobe) {
         String syscall = Kprobes.syscallOf(function);
-        Path tracefs = PerfEvents.tracefsIfMounted();
+        Path tracefs = Tracefs.ifMounted().orElse(null);
         if (syscall != null && tracefs != null) {
             String tp = (retprobe ? "sys_exit_" : "sys_enter_") + syscall;
             if (Files.exists(tracefs.resolve("events/syscalls").resolve(tp))) {

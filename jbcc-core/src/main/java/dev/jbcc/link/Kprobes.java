@@ -1,5 +1,6 @@
 package dev.jbcc.link;
 
+import dev.jbcc.trace.Tracefs;
 import dev.jbcc.NotFoundException;
 import dev.jbcc.symbols.KernelSymbols;
 
@@ -60,7 +61,7 @@ public final class Kprobes {
     public static List<String> matching(String glob) {
         Pattern pattern = globToRegex(glob);
         var names = new LinkedHashSet<String>();
-        Path tracefs = PerfEvents.tracefsIfMounted();
+        Path tracefs = Tracefs.ifMounted().orElse(null);
         List<String> lines = null;
         if (tracefs != null) {
             try {

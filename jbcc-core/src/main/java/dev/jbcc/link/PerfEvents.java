@@ -9,7 +9,6 @@ import dev.jbcc.UnsupportedFeatureException;
 import dev.jbcc.internal.sys.Bpf;
 import dev.jbcc.internal.sys.BpfAttr;
 import dev.jbcc.internal.sys.Fd;
-import dev.jbcc.internal.sys.Libc;
 import dev.jbcc.internal.sys.LinkCreateAttr;
 import dev.jbcc.internal.sys.PerfEventAttr;
 
@@ -28,8 +27,6 @@ import java.nio.file.Path;
 final class PerfEvents {
     private PerfEvents() {}
 
-    static final Path TRACEFS = Path.of("/sys/kernel/tracing");
-    static final Path DEBUGFS_TRACING = Path.of("/sys/kernel/debug/tracing");
 
     /** Where a PMU format field ("config:0", "config:32-63") puts its bits. */
     record FormatField(int lowBit, int width) {
@@ -67,52 +64,6 @@ final class PerfEvents {
             return -1;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + typeFile, e);
-        }
-    }
-
-    // ---- tracefs ----
-
-    private static final class Mounted {
-        static final Object LOCK = new Object();
-        static volatile Path path;
-    }
-
-    /** The tracefs mount if one exists, without mounting; null otherwise. */
-    static Path tracefsIfMounted() {
-        for (Path p : new Path[] {TRACEFS, DEBUGFS_TRACING}) {
-            if (Files.isDirectory(p.resolve("events"))) return p;
-        }
-        return null;
-    }
-
-    /**
-     * The tracefs mount, mounting tracefs at /sys/kernel/tracing if nothing is mounted yet (as
-     * perf and bpftrace do).
-     *
-     * @throws UnsupportedFeatureException if tracefs is neither mounted nor mountable
-     */
-    static Path tracefs() {
-        Path known = Mounted.path;
-        if (known != null) return known;
-        synchronized (Mounted.LOCK) {
-            Path found = tracefsIfMounted();
-            if (found == null) {
-                int rc = -Errno.ENOENT;
-                if (Files.isDirectory(TRACEFS)) {
-                    try (Arena a = Arena.ofConfined()) {
-                        rc = Libc.mount(a.allocateFrom("nodev"), a.allocateFrom(TRACEFS.toString()), a.allocateFrom("tracefs"), 0);
-                    }
-                }
-                found = tracefsIfMounted();
-                if (found == null) {
-                    throw new UnsupportedFeatureException("tracefs (CONFIG_TRACING)", null,
-                            "no tracefs at " + TRACEFS + " or " + DEBUGFS_TRACING + ", and mounting it at " + TRACEFS
-                                    + " failed (" + (rc < 0 ? Errno.describe(-rc) : "no events directory") + ");"
-                                    + " mount it yourself (mount -t tracefs nodev " + TRACEFS + ") or run as root");
-                }
-            }
-            Mounted.path = found;
-            return found;
         }
     }
 

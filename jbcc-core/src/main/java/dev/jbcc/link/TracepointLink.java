@@ -1,9 +1,9 @@
 package dev.jbcc.link;
 
+import dev.jbcc.trace.Tracefs;
 import dev.jbcc.NotFoundException;
 import dev.jbcc.Program;
 import dev.jbcc.ProgramType;
-import dev.jbcc.SyscallException;
 import dev.jbcc.UnsupportedFeatureException;
 import dev.jbcc.internal.sys.Fd;
 import dev.jbcc.internal.sys.PerfEventAttr;
@@ -46,7 +46,7 @@ public final class TracepointLink implements Link {
                     + " program; tracepoints run TRACEPOINT programs (SEC(\"tracepoint/CAT/NAME\"))"
                     + (program.type() == ProgramType.RAW_TRACEPOINT ? "; attach it with RawTracepointLink" : ""));
         }
-        Path tracefs = PerfEvents.tracefs();
+        Path tracefs = Tracefs.path();
         long id = PerfEvents.tracepointId(tracefs, options.category(), options.name());
         Fd perfEvent;
         try (Arena arena = Arena.ofConfined()) {

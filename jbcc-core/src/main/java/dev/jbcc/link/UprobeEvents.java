@@ -1,5 +1,6 @@
 package dev.jbcc.link;
 
+import dev.jbcc.trace.Tracefs;
 import dev.jbcc.Errno;
 import dev.jbcc.SyscallException;
 import dev.jbcc.UnsupportedFeatureException;
@@ -83,7 +84,7 @@ final class UprobeEvents {
 
     /** Our uprobe_events entries in the tracefs mount, or null when there is no uprobe_events file. */
     static DynamicEvents tracefs() {
-        Path tracefs = PerfEvents.tracefsIfMounted();
+        Path tracefs = Tracefs.ifMounted().orElse(null);
         if (tracefs == null || !Files.exists(tracefs.resolve("uprobe_events"))) return null;
         return new DynamicEvents(tracefs, "uprobe_events", TRACEFS_GROUP);
     }

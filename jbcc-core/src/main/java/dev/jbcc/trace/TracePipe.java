@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -38,8 +37,6 @@ import java.util.regex.Pattern;
  * {@link AlreadyClosedException}, as for ring buffers.
  */
 public final class TracePipe implements AutoCloseable {
-    static final Path TRACEFS = Path.of("/sys/kernel/tracing");
-    static final Path DEBUGFS_TRACING = Path.of("/sys/kernel/debug/tracing");
     private static final Pattern INSTANCE_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     private static final int CHUNK = 64 * 1024;
 
@@ -67,7 +64,7 @@ public final class TracePipe implements AutoCloseable {
 
     /** Opens the global trace_pipe. */
     public static TracePipe open() {
-        return open(tracingRoot().resolve("trace_pipe"), null);
+        return open(Tracefs.path().resolve("trace_pipe"), null);
     }
 
     /**
@@ -81,7 +78,7 @@ public final class TracePipe implements AutoCloseable {
     public static TracePipe openInstance(String name) {
         if (!INSTANCE_NAME.matcher(name).matches())
             throw new IllegalArgumentException("tracing instance name '" + name + "' must be 1-64 of [A-Za-z0-9_.-]");
-        Path root = tracingRoot();
+        Path root = Tracefs.path();
         Path dir = root.resolve("instances").resolve(name);
         try {
             Files.createDirectory(dir);
@@ -134,24 +131,6 @@ public final class TracePipe implements AutoCloseable {
             fd.close();
             throw t;
         }
-    }
-
-    /**
-     * The tracefs directory, mounting tracefs at /sys/kernel/tracing when nothing provides it yet.
-     *
-     * @throws SyscallException if tracefs cannot be mounted (not root, or the kernel lacks CONFIG_TRACING)
-     */
-    static synchronized Path tracingRoot() {
-        if (Files.exists(TRACEFS.resolve("trace_pipe"))) return TRACEFS;
-        if (Files.exists(DEBUGFS_TRACING.resolve("trace_pipe"))) return DEBUGFS_TRACING;
-        try (Arena a = Arena.ofConfined()) {
-            int rc = Libc.mount(a.allocateFrom("tracefs"), a.allocateFrom(TRACEFS.toString()), a.allocateFrom("tracefs"), 0);
-            if (rc < 0) {
-                throw new SyscallException("mount", -rc, "tracefs at " + TRACEFS + " (neither it nor " + DEBUGFS_TRACING
-                        + " has a trace_pipe): mounting needs root, and the kernel needs CONFIG_TRACING");
-            }
-        }
-        return TRACEFS;
     }
 
     /** The pipe this reader reads. */

@@ -43,7 +43,7 @@ class KprobeLinkTest {
     @Test
     void featureProbeAgreesWithTheKernelsInterfaces() {
         boolean pmu = Files.exists(Path.of("/sys/bus/event_source/devices/kprobe/type"));
-        Path tracefs = PerfEvents.tracefs();
+        Path tracefs = dev.jbcc.trace.Tracefs.path();
         boolean events = Files.exists(tracefs.resolve("kprobe_events"));
         assertEquals(pmu || events, Features.haveKprobes());
         assertEquals(pmu || events, KprobeLink.kernelHasKprobes());

@@ -111,7 +111,7 @@ class KprobeLinkVmTest {
         try (Collection c = load()) {
             var options = KprobeOptions.symbol("do_sys_openat2").asRetprobe().withMaxActive(16);
             String event;
-            Path kprobeEvents = PerfEvents.tracefs().resolve("kprobe_events");
+            Path kprobeEvents = dev.jbcc.trace.Tracefs.path().resolve("kprobe_events");
             try (KprobeLink link = KprobeLink.attach(c.program("on_openat2_return"), options)) {
                 assertEquals(KprobeLink.Mechanism.TRACEFS, link.mechanism(), "maxactive needs tracefs");
                 event = link.tracefsEvent();
@@ -135,7 +135,7 @@ class KprobeLinkVmTest {
                 assertCountsOpens(c, "entry_calls");
             }
             assertStopped(c, "entry_calls");
-            assertFalse(Files.readString(PerfEvents.tracefs().resolve("kprobe_events")).contains("jbcc_kprobes/jbcc_"
+            assertFalse(Files.readString(dev.jbcc.trace.Tracefs.path().resolve("kprobe_events")).contains("jbcc_kprobes/jbcc_"
                     + ProcessHandle.current().pid() + "_"), "no event of this process is left");
         }
     }
