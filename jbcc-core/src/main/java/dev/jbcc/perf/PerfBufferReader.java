@@ -11,6 +11,7 @@ import dev.jbcc.internal.sys.Bpf;
 import dev.jbcc.internal.sys.EpollSet;
 import dev.jbcc.internal.sys.Fd;
 import dev.jbcc.internal.sys.Libc;
+import dev.jbcc.internal.sys.PerfEventAttr;
 import dev.jbcc.internal.sys.PollGuard;
 
 import java.lang.foreign.Arena;
@@ -141,8 +142,10 @@ public final class PerfBufferReader implements AutoCloseable {
         List<CpuRing> opened = new ArrayList<>();
         try {
             epoll = EpollSet.create(cpus.length);
-            MemorySegment attr = arena.allocate(PerfEvent.ATTR);
-            fillAttr(attr, options);
+            var attr = new PerfEventAttr(arena).type(PerfEventAttr.PERF_TYPE_SOFTWARE)
+                    .config(PerfEventAttr.PERF_COUNT_SW_BPF_OUTPUT).samplePeriod(1).sampleType(PerfEventAttr.PERF_SAMPLE_RAW);
+            if (options.watermarkBytes() > 0) attr.wakeupWatermark(options.watermarkBytes());
+            else attr.wakeupEvents(options.wakeupEvents());
             MemorySegment key = arena.allocate(4, 4), value = arena.allocate(4, 4);
             for (int cpu : cpus) {
                 CpuRing ring = openCpu(attr, cpu, options.pagesPerCpu(), arena, map.name());
@@ -167,23 +170,9 @@ public final class PerfBufferReader implements AutoCloseable {
         }
     }
 
-    private static void fillAttr(MemorySegment attr, PerfBufferOptions options) {
-        attr.set(U32, PerfEvent.ATTR_TYPE, PerfEvent.PERF_TYPE_SOFTWARE);
-        attr.set(U32, PerfEvent.ATTR_SIZE, (int) PerfEvent.ATTR.byteSize());
-        attr.set(U64, PerfEvent.ATTR_CONFIG, PerfEvent.PERF_COUNT_SW_BPF_OUTPUT);
-        attr.set(U64, PerfEvent.ATTR_SAMPLE_PERIOD, 1);
-        attr.set(U64, PerfEvent.ATTR_SAMPLE_TYPE, PerfEvent.PERF_SAMPLE_RAW);
-        if (options.watermarkBytes() > 0) {
-            attr.set(U64, PerfEvent.ATTR_FLAGS, PerfEvent.ATTR_FLAG_WATERMARK);
-            attr.set(U32, PerfEvent.ATTR_WAKEUP, options.watermarkBytes());
-        } else {
-            attr.set(U32, PerfEvent.ATTR_WAKEUP, options.wakeupEvents());
-        }
-    }
-
     @SuppressWarnings("restricted") // the segment is exactly the length mmap was asked for
-    private static CpuRing openCpu(MemorySegment attr, int cpu, int pages, Arena arena, String mapName) {
-        int raw = Libc.perfEventOpen(attr, -1, cpu, -1, PerfEvent.PERF_FLAG_FD_CLOEXEC);
+    private static CpuRing openCpu(PerfEventAttr attr, int cpu, int pages, Arena arena, String mapName) {
+        int raw = attr.openErrno(-1, cpu, -1);
         if (raw < 0) {
             int errno = -raw;
             throw new SyscallException("perf_event_open", errno, "BPF output event on CPU " + cpu + " for map '" + mapName
@@ -368,7 +357,7 @@ public final class PerfBufferReader implements AutoCloseable {
                         key.set(U32, 0, ring.cpu);
                         Bpf.mapDeleteElem(map, key);
                     }
-                    int rc = Libc.ioctl(ring.fd.raw(), PerfEvent.PERF_EVENT_IOC_DISABLE, 0);
+                    int rc = Libc.ioctl(ring.fd.raw(), PerfEventAttr.PERF_EVENT_IOC_DISABLE, 0);
                     if (rc < 0) throw new SyscallException("ioctl(PERF_EVENT_IOC_DISABLE) on CPU " + ring.cpu, -rc);
                 } catch (RuntimeException e) {
                     if (failure == null) failure = e;

@@ -1,5 +1,7 @@
 package dev.jbcc.perf;
 
+import dev.jbcc.internal.sys.PerfEventAttr;
+
 import dev.jbcc.testing.HostKernelOnly;
 import dev.jbcc.AlreadyClosedException;
 import dev.jbcc.BpfMap;
@@ -110,17 +112,17 @@ class PerfBufferTest {
     void attrAndMmapPageOffsetsMatchTheKernelsBtf() {
         Btf kernel = Btf.kernel();
         int attr = kernel.lookupFirst("perf_event_attr", BtfType.Struct.class).orElseThrow();
-        for (var member : PerfEvent.ATTR.memberLayouts()) {
-            String name = member.name().orElseThrow();
-            if (name.startsWith("__reserved") || name.equals("flags")) continue;
+        for (var member : PerfEventAttr.LAYOUT.memberLayouts()) {
+            if (member.name().isEmpty() || member.name().get().equals("flags")) continue; // padding; the bitfield word
+            String name = member.name().get();
             assertEquals(member.byteSize(), kernelSize(kernel, attr, name), name + " size");
-            assertEquals(PerfEvent.ATTR.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement(name)) * 8,
+            assertEquals(PerfEventAttr.LAYOUT.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement(name)) * 8,
                     bitOffset(kernel, attr, name), name + " offset");
         }
-        assertEquals(PerfEvent.ATTR_FLAGS * 8, bitOffset(kernel, attr, "disabled"));
-        assertEquals(PerfEvent.ATTR_FLAGS * 8 + Long.numberOfTrailingZeros(PerfEvent.ATTR_FLAG_WATERMARK),
+        assertEquals(PerfEventAttr.FLAGS * 8, bitOffset(kernel, attr, "disabled"));
+        assertEquals(PerfEventAttr.FLAGS * 8 + Long.numberOfTrailingZeros(PerfEventAttr.FLAG_WATERMARK),
                 bitOffset(kernel, attr, "watermark"));
-        assertTrue(kernel.sizeOf(attr) >= PerfEvent.ATTR.byteSize());
+        assertTrue(kernel.sizeOf(attr) >= PerfEventAttr.LAYOUT.byteSize());
 
         int page = kernel.lookupFirst("perf_event_mmap_page", BtfType.Struct.class).orElseThrow();
         assertEquals(PerfEvent.MMAP_DATA_HEAD * 8, bitOffset(kernel, page, "data_head"));

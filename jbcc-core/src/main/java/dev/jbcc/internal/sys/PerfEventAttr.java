@@ -45,7 +45,14 @@ public final class PerfEventAttr {
 
     /** Bits of the {@code flags} word (the C bitfield starting at {@code disabled}). */
     public static final long FLAG_DISABLED = 1, FLAG_INHERIT = 1 << 1, FLAG_EXCLUDE_USER = 1 << 4,
-            FLAG_EXCLUDE_KERNEL = 1 << 5, FLAG_EXCLUDE_HV = 1 << 6, FLAG_EXCLUDE_IDLE = 1 << 7, FLAG_FREQ = 1 << 10;
+            FLAG_EXCLUDE_KERNEL = 1 << 5, FLAG_EXCLUDE_HV = 1 << 6, FLAG_EXCLUDE_IDLE = 1 << 7, FLAG_FREQ = 1 << 10,
+            FLAG_WATERMARK = 1 << 14;
+
+    /** {@code PERF_COUNT_SW_BPF_OUTPUT}: the software event bpf_perf_event_output() writes to. */
+    public static final long PERF_COUNT_SW_BPF_OUTPUT = 10;
+
+    /** {@code sample_type} bit: samples carry the raw record (what a perf buffer reads). */
+    public static final long PERF_SAMPLE_RAW = 1L << 10;
 
     /** perf_event_open flag: the new fd is close-on-exec. */
     public static final long PERF_FLAG_FD_CLOEXEC = 8;
@@ -91,6 +98,12 @@ public final class PerfEventAttr {
     }
 
     public PerfEventAttr wakeupEvents(int n) { segment.set(BpfAttr.U32, WAKEUP_EVENTS, n); return this; }
+
+    /** Wake the reader once {@code bytes} are in the ring rather than after a number of events. */
+    public PerfEventAttr wakeupWatermark(int bytes) {
+        segment.set(BpfAttr.U32, WAKEUP_EVENTS, bytes); // a union with wakeup_events
+        return orFlags(FLAG_WATERMARK);
+    }
 
     public MemorySegment segment() {
         return segment;
