@@ -63,6 +63,26 @@ class CoreRelocationsTest {
         }
     }
 
+    /**
+     * A struct that vmlinux lacks is looked for in the loaded modules' BTF, as libbpf does: the
+     * host builds veth in, the VM's Debian kernel has it as a module (the harness loads it).
+     */
+    @Test
+    void typesVmlinuxLacksAreFoundInModuleBtf() {
+        Btf where = Btf.kernel();
+        if (where.lookup("veth_priv", BtfType.Struct.class).length == 0) {
+            where = Btf.kernelModules().stream().filter(m -> m.lookup("veth_priv", BtfType.Struct.class).length > 0)
+                    .findFirst().orElseThrow(() -> new AssertionError("no BTF has struct veth_priv: load veth (modprobe veth)"));
+            assertSame(Btf.kernel(), where.base(), "a module's BTF is split over vmlinux");
+        }
+        long expected = dev.jbcc.btf.core.KernelFields.field(where, "veth_priv", "peer").byteOffset();
+        try (Collection c = Collection.load(compile("core/module_type.c"))) {
+            c.program("module_type").testRun(new TestRun(null, 0, new byte[8], 0, 0, 0, 0)); // syscall programs take no repeat
+            assertEquals(1, c.variable("veth_priv_exists").get(U64, 0));
+            assertEquals(expected, c.variable("peer_offset").get(U64, 0));
+        }
+    }
+
     @Test
     void aReachablePoisonedReadFailsVerificationNamingTheFieldAndStruct() {
         CollectionSpec spec = compile("core/poison_reachable.c");

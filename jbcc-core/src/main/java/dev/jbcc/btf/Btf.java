@@ -117,6 +117,32 @@ public final class Btf {
     }
 
     /**
+     * The BTF of every loaded kernel module that has one ({@code /sys/kernel/btf/*} but vmlinux), in
+     * name order; empty where the kernel has no module BTF. Each is parsed once per process.
+     */
+    public static List<Btf> kernelModules() {
+        List<String> names = new ArrayList<>();
+        try (var dir = Files.newDirectoryStream(Path.of("/sys/kernel/btf"))) {
+            for (Path p : dir) {
+                String name = p.getFileName().toString();
+                if (!name.equals("vmlinux")) names.add(name);
+            }
+        } catch (IOException e) {
+            return List.of();
+        }
+        names.sort(null);
+        List<Btf> modules = new ArrayList<>(names.size());
+        for (String name : names) {
+            try {
+                modules.add(kernelModule(name));
+            } catch (UnsupportedFeatureException unloadedMeanwhile) {
+                // the module went away between the listing and the read: it has nothing to offer
+            }
+        }
+        return List.copyOf(modules);
+    }
+
+    /**
      * The BTF of a loaded kernel module, {@code /sys/kernel/btf/<name>}: split BTF whose ids and
      * strings continue those of {@link #kernel()}. Parsed once per process and module name.
      *

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * Resolves the CO-RE relocations of one object (its {@code local} BTF) against a {@code target}
@@ -33,7 +34,8 @@ import java.util.Objects;
 public final class CoreResolver {
     private final Btf local;
     private final Btf target;
-    private final List<Btf> modules;
+    /** Read on first need: most objects never look past vmlinux, and reading every module's BTF costs. */
+    private final Supplier<List<Btf>> modules;
     private final boolean signExtendingLoads;
     /** Candidates per local root type id, narrowed as relocations match. */
     private final Map<Integer, Candidate[]> candidates = new HashMap<>();
@@ -41,7 +43,7 @@ public final class CoreResolver {
     /** A target type: its id in {@code btf}, which is vmlinux or a module's split BTF. */
     private record Candidate(Btf btf, int id) {}
 
-    private CoreResolver(Btf local, Btf target, List<Btf> modules, boolean signExtendingLoads) {
+    private CoreResolver(Btf local, Btf target, Supplier<List<Btf>> modules, boolean signExtendingLoads) {
         this.local = local;
         this.target = target;
         this.modules = modules;
@@ -61,16 +63,38 @@ public final class CoreResolver {
      * @throws IllegalArgumentException if a module's BTF is not split over {@code target}
      */
     public static CoreResolver of(Btf local, Btf target, List<Btf> modules) {
+        List<Btf> copy = checkSplitOver(target, List.copyOf(modules));
+        return of(local, target, () -> copy);
+    }
+
+    /**
+     * A resolver against vmlinux BTF {@code target} and the module BTFs {@code modules} supplies,
+     * asked for once, when a type first has no candidate in vmlinux (e.g. {@link Btf#kernelModules}).
+     */
+    public static CoreResolver of(Btf local, Btf target, Supplier<List<Btf>> modules) {
         Objects.requireNonNull(local, "local");
         Objects.requireNonNull(target, "target");
-        List<Btf> copy = List.copyOf(modules);
-        for (Btf m : copy) {
+        Objects.requireNonNull(modules, "modules");
+        Supplier<List<Btf>> once = new Supplier<>() {
+            private List<Btf> read;
+
+            @Override
+            public List<Btf> get() {
+                if (read == null) read = checkSplitOver(target, List.copyOf(modules.get()));
+                return read;
+            }
+        };
+        return new CoreResolver(local, target, once, false);
+    }
+
+    private static List<Btf> checkSplitOver(Btf target, List<Btf> modules) {
+        for (Btf m : modules) {
             if (m.base() != target) {
                 throw new IllegalArgumentException("module BTF must be split BTF over the target (vmlinux) BTF;"
                         + " read it with Btf.kernelModule(name)");
             }
         }
-        return new CoreResolver(local, target, copy, false);
+        return modules;
     }
 
     /**
@@ -92,9 +116,9 @@ public final class CoreResolver {
         return target;
     }
 
-    /** The module BTFs searched after vmlinux. */
+    /** The module BTFs searched after vmlinux (read now if they were not yet). */
     public List<Btf> modules() {
-        return modules;
+        return modules.get();
     }
 
     /**
@@ -112,9 +136,9 @@ public final class CoreResolver {
         return candidates.computeIfAbsent(localTypeId, id -> {
             String essential = Names.essential(local.name(id));
             Candidate[] inVmlinux = search(target, essential, local.kind(id), true);
-            if (inVmlinux.length > 0 || modules.isEmpty()) return inVmlinux;
+            if (inVmlinux.length > 0) return inVmlinux;
             List<Candidate> inModules = new ArrayList<>();
-            for (Btf module : modules) inModules.addAll(List.of(search(module, essential, local.kind(id), false)));
+            for (Btf module : modules.get()) inModules.addAll(List.of(search(module, essential, local.kind(id), false)));
             return inModules.toArray(Candidate[]::new);
         });
     }

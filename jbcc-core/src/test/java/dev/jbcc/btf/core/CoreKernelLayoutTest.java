@@ -3,6 +3,7 @@ package dev.jbcc.btf.core;
 import dev.jbcc.testing.HostKernelOnly;
 import dev.jbcc.Collection;
 import dev.jbcc.CollectionOptions;
+import dev.jbcc.KernelVersion;
 import dev.jbcc.Program;
 import dev.jbcc.TestRun;
 import dev.jbcc.VerifierException;
@@ -144,13 +145,28 @@ class CoreKernelLayoutTest {
     }
 
     // ---------------------------------------------------------------------------------------------
-    // A signed field of another size: poisoned by default, a sign-extending load when asked
+    // A signed field of another size: a sign-extending load where the kernel has BPF_MEMSX (6.6),
+    // poisoned before (as libbpf always does), and poisoned whenever a resolver is not asked for it
 
     @Test
-    void signedFieldOfAnotherSizeIsPoisonedByDefault() {
-        var e = assertThrows(VerifierException.class, () -> load("read_prio_low").close());
-        assertTrue(e.getMessage().contains("task_struct___l.prio") && e.getMessage().contains("unsigned integers"),
-                e.getMessage());
+    void signedFieldOfAnotherSizeIsSignExtendedFrom66AndPoisonedBefore() {
+        if (!KernelVersion.current().atLeast(6, 6)) {
+            var e = assertThrows(VerifierException.class, () -> load("read_prio_low").close());
+            assertTrue(e.getMessage().contains("task_struct___l.prio") && e.getMessage().contains("unsigned integers"),
+                    e.getMessage());
+            return;
+        }
+        ByteBuffer task = kernelStruct("task_struct");
+        task.putInt(offset("task_struct", "prio"), -5);
+        try (Collection c = load("read_prio_low")) {
+            assertEquals(-5, run(c.program("read_prio_low"), task.array()));
+        }
+    }
+
+    @Test
+    void signedFieldOfAnotherSizeIsPoisonedUnlessTheResolverIsAsked() {
+        ProgramSpec low = relocate("read_prio_low", CoreResolver.of(spec.btf(), kernel));
+        assertEquals(CoreFixup.poisonInstruction(), low.instructions().get(0));
     }
 
     /** The program's instructions relocated by {@code resolver}, as a loader would (no ld_imm64 in these programs). */
