@@ -7,7 +7,7 @@ public final class Errno {
     public static final int EPERM = 1, ENOENT = 2, ESRCH = 3, EINTR = 4, EIO = 5, ENXIO = 6, E2BIG = 7,
             EBADF = 9, EAGAIN = 11, ENOMEM = 12, EACCES = 13, EFAULT = 14, EBUSY = 16, EEXIST = 17,
             ENODEV = 19, ENOTDIR = 20, EINVAL = 22, ENFILE = 23, EMFILE = 24, ENOSPC = 28, ERANGE = 34,
-            ENOSYS = 38, ELOOP = 40, ENOMSG = 42, ENODATA = 61, EOVERFLOW = 75, EOPNOTSUPP = 95,
+            ENOSYS = 38, ELOOP = 40, ENOMSG = 42, ENODATA = 61, EOVERFLOW = 75, EILSEQ = 84, EOPNOTSUPP = 95,
             EADDRINUSE = 98, EADDRNOTAVAIL = 99, ENOTSUPP = 524;
 
     /** "EPERM (Operation not permitted)" style text for an errno. */
@@ -38,6 +38,7 @@ public final class Errno {
             case ELOOP -> "ELOOP (Too many levels of symbolic links)";
             case ENOMSG -> "ENOMSG (No message of desired type)";
             case ENODATA -> "ENODATA (No data available)";
+            case EILSEQ -> "EILSEQ (Invalid or incomplete multibyte or wide character)";
             case EOVERFLOW -> "EOVERFLOW (Value too large for defined data type)";
             case EOPNOTSUPP -> "EOPNOTSUPP (Operation not supported)";
             case EADDRINUSE -> "EADDRINUSE (Address already in use)";

@@ -207,6 +207,10 @@ public final class KprobeLink implements Link {
                 case Errno.ENOENT -> "the kernel cannot find " + options.symbol();
                 case Errno.EINVAL -> "the function cannot be probed (it may be inlined, notrace, or blacklisted in"
                         + " /sys/kernel/debug/kprobes/blacklist), or the offset is not an instruction boundary";
+                // The kernel's word for a probe address inside an instruction.
+                case Errno.EILSEQ -> "offset " + options.offset() + " (0x" + Long.toHexString(options.offset()) + ") of "
+                        + options.symbol() + " is inside an instruction: a kprobe must sit on an instruction boundary;"
+                        + " take an offset from the function's disassembly (0 is always one)";
                 default -> null;
             };
             throw new SyscallException("perf_event_open (" + options.describe() + ")", errno, hint);
