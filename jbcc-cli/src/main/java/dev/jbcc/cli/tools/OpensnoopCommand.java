@@ -1,6 +1,9 @@
 package dev.jbcc.cli.tools;
 
 import dev.jbcc.Collection;
+import dev.jbcc.CollectionOptions;
+import dev.jbcc.UnsupportedFeatureException;
+import dev.jbcc.btf.Btf;
 import dev.jbcc.compile.ClangCompiler;
 import dev.jbcc.compile.Source;
 import dev.jbcc.link.TracepointLink;
@@ -14,10 +17,13 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +45,7 @@ public final class OpensnoopCommand implements java.util.concurrent.Callable<Int
 
     /** The program's source, a class path resource next to this class. */
     static final String PROGRAM = "opensnoop.bpf.c";
+    private static final String KERNEL_BTF = "/sys/kernel/btf/vmlinux";
 
     // struct open_event in opensnoop.bpf.c, native byte order (the kernel's).
     private static final int PID = 0;
@@ -76,6 +83,9 @@ public final class OpensnoopCommand implements java.util.concurrent.Callable<Int
         }
         PrintWriter out = spec.commandLine().getOut();
         byte[] elf = ClangCompiler.create().compile(Source.of(PROGRAM, programSource()), java.util.List.of()).elf();
+        // The kernel's BTF (~5 MB) is needed only while CO-RE relocates the programs: parsed here
+        // rather than through Btf.kernel(), which keeps it for the life of the process.
+        CollectionOptions options = CollectionOptions.defaults().withKernelBtf(Btf.parse(readKernelBtf()));
         CollectionSpec program = ObjectReader.read(elf, PROGRAM)
                 .withVariable("target_tgid", pid)
                 .withVariable("failed_only", failedOnly ? 1 : 0);
@@ -92,13 +102,17 @@ public final class OpensnoopCommand implements java.util.concurrent.Callable<Int
             }
         }, "jbcc-opensnoop-stop");
         Runtime.getRuntime().addShutdownHook(hook);
-        try (Collection objects = Collection.load(program);
+        try (Collection objects = Collection.load(program, options);
              TracepointLink enter = TracepointLink.attach(objects.program("enter_openat"), "syscalls", "sys_enter_openat");
              TracepointLink exit = TracepointLink.attach(objects.program("exit_openat"), "syscalls", "sys_exit_openat");
              RingBufferReader reader = RingBufferReader.open(objects.map("events"), record -> print(out, record))) {
             out.println((printUid ? String.format("%-6s ", "UID") : "")
                     + String.format("%-6s %-16s %4s %3s %s", "PID", "COMM", "FD", "ERR", "PATH"));
             out.flush();
+            options = null;
+            // Tracing from here on: give back the heap that loading used (the kernel BTF, the ELF);
+            // with the launcher's heap free ratios a full collection also shrinks the heap.
+            System.gc();
             long deadline = seconds == null ? Long.MAX_VALUE : System.nanoTime() + (long) (seconds * 1e9);
             while (!stop.get()) {
                 long left = deadline - System.nanoTime();
@@ -138,6 +152,19 @@ public final class OpensnoopCommand implements java.util.concurrent.Callable<Int
         byte[] bytes = new byte[n];
         MemorySegment.copy(e, ValueLayout.JAVA_BYTE, offset, bytes, 0, n);
         return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /** {@code /sys/kernel/btf/vmlinux} in one read of its size (sysfs reports it). */
+    private static byte[] readKernelBtf() {
+        try (RandomAccessFile in = new RandomAccessFile(KERNEL_BTF, "r")) {
+            byte[] bytes = new byte[(int) in.length()];
+            in.readFully(bytes);
+            if (in.read() >= 0) return Files.readAllBytes(Path.of(KERNEL_BTF)); // sysfs under-reported the size
+            return bytes;
+        } catch (IOException e) {
+            throw new UnsupportedFeatureException("kernel BTF (CONFIG_DEBUG_INFO_BTF)", "5.4",
+                    "cannot read " + KERNEL_BTF + " (" + e.getMessage() + "); boot a kernel built with CONFIG_DEBUG_INFO_BTF=y");
+        }
     }
 
     static String programSource() {
