@@ -38,7 +38,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>The BPF program ships as C source and is compiled with clang at the first run; later runs
  * take the object from jbcc's compile cache ({@code ~/.cache/jbcc}) and start without clang.
  */
-@Command(name = "opensnoop", description = {
+@Command(name = "opensnoop", mixinStandardHelpOptions = true, description = {
         "Trace open() syscalls (openat), printing PID, command, file descriptor or -1, errno and path,",
         "until Ctrl-C or -d SECS. bcc's opensnoop, on jbcc."})
 public final class OpensnoopCommand implements java.util.concurrent.Callable<Integer> {

@@ -117,6 +117,17 @@ class OpensnoopCommandTest {
     }
 
     @Test
+    void helpListsTheOptions() {
+        CommandLine cl = Main.commandLine();
+        var out = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        assertEquals(0, cl.execute("opensnoop", "--help"));
+        for (String option : List.of("-p, --pid=PID", "-d, --duration=SECS", "-x, --failed", "-n, --name=NAME")) {
+            assertTrue(out.toString().contains(option), out.toString());
+        }
+    }
+
+    @Test
     void aNegativePidIsAUsageError() throws Exception {
         CommandLine cl = Main.commandLine();
         var err = new StringWriter();
