@@ -16,6 +16,7 @@ import java.io.PrintWriter;
         mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
         subcommands = {VersionCommand.class, BtfCommand.class, CompileCommand.class, RunCommand.class,
+                       dev.jbcc.cli.tools.OpensnoopCommand.class,
                        CommandLine.HelpCommand.class})
 public final class Main implements java.util.concurrent.Callable<Integer> {
 

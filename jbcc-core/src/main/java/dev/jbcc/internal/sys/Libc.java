@@ -56,8 +56,6 @@ public final class Libc {
             FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG),
             Linker.Option.firstVariadicArg(1), ERRNO_OPTION);
     private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), ERRNO_OPTION);
-    private static final MethodHandle FCNTL = downcall("fcntl",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2), ERRNO_OPTION);
     /** int ioctl(int fd, unsigned long request, unsigned long arg). */
     private static final MethodHandle IOCTL = downcall("ioctl",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), Linker.Option.firstVariadicArg(2), ERRNO_OPTION);
@@ -65,26 +63,44 @@ public final class Libc {
             FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG), ERRNO_OPTION);
     private static final MethodHandle MUNMAP = downcall("munmap",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG), ERRNO_OPTION);
-    private static final MethodHandle READ = downcall("read",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), ERRNO_OPTION);
-    private static final MethodHandle WRITE = downcall("write",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), ERRNO_OPTION);
     private static final MethodHandle EPOLL_CREATE1 = downcall("epoll_create1",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT), ERRNO_OPTION);
     private static final MethodHandle EPOLL_CTL = downcall("epoll_ctl",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS), ERRNO_OPTION);
     private static final MethodHandle EPOLL_WAIT = downcall("epoll_wait",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), ERRNO_OPTION);
-    private static final MethodHandle EVENTFD = downcall("eventfd",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), ERRNO_OPTION);
     private static final MethodHandle SYSCONF = downcall("sysconf",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT), ERRNO_OPTION);
+
+    // Handles that few tools need are linked on first use, each in its own holder class (so the
+    // handle stays a constant for the JIT): every distinct downcall shape costs a cold JVM several
+    // milliseconds to link, which `jbcc opensnoop`'s start-up measures.
+    private static final class FcntlHandle {
+        static final MethodHandle HANDLE = downcall("fcntl",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2), ERRNO_OPTION);
+    }
+    private static final class ReadHandle {
+        static final MethodHandle HANDLE = downcall("read",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), ERRNO_OPTION);
+    }
+    private static final class WriteHandle {
+        static final MethodHandle HANDLE = downcall("write",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), ERRNO_OPTION);
+    }
+    private static final class EventfdHandle {
+        static final MethodHandle HANDLE = downcall("eventfd",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), ERRNO_OPTION);
+    }
     /** int open(const char *path, int flags, ...): called without a mode (no O_CREAT). */
-    private static final MethodHandle OPEN = downcall("open",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), ERRNO_OPTION);
+    private static final class OpenHandle {
+        static final MethodHandle HANDLE = downcall("open",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), ERRNO_OPTION);
+    }
     /** int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const void *data). */
-    private static final MethodHandle MOUNT = downcall("mount",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS), ERRNO_OPTION);
+    private static final class MountHandle {
+        static final MethodHandle HANDLE = downcall("mount",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS), ERRNO_OPTION);
+    }
 
     /** MAP_FAILED, i.e. (void *) -1. */
     private static final long MAP_FAILED = -1L;
@@ -165,7 +181,7 @@ public final class Libc {
     public static int fcntl(int fd, int cmd, int arg) {
         MemorySegment capture = scratch().errno;
         try {
-            int rc = (int) FCNTL.invokeExact(capture, fd, cmd, arg);
+            int rc = (int) FcntlHandle.HANDLE.invokeExact(capture, fd, cmd, arg);
             return rc >= 0 ? rc : -errno(capture);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -240,7 +256,7 @@ public final class Libc {
     public static long read(int fd, MemorySegment buf, long count) {
         MemorySegment capture = scratch().errno;
         try {
-            long rc = (long) READ.invokeExact(capture, fd, buf, count);
+            long rc = (long) ReadHandle.HANDLE.invokeExact(capture, fd, buf, count);
             return rc >= 0 ? rc : -errno(capture);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -251,7 +267,7 @@ public final class Libc {
     public static long write(int fd, MemorySegment buf, long count) {
         MemorySegment capture = scratch().errno;
         try {
-            long rc = (long) WRITE.invokeExact(capture, fd, buf, count);
+            long rc = (long) WriteHandle.HANDLE.invokeExact(capture, fd, buf, count);
             return rc >= 0 ? rc : -errno(capture);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -295,7 +311,7 @@ public final class Libc {
     public static int eventfd(int initval, int flags) {
         MemorySegment capture = scratch().errno;
         try {
-            int rc = (int) EVENTFD.invokeExact(capture, initval, flags);
+            int rc = (int) EventfdHandle.HANDLE.invokeExact(capture, initval, flags);
             return rc >= 0 ? rc : -errno(capture);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -325,7 +341,7 @@ public final class Libc {
     public static int open(MemorySegment path, int flags) {
         MemorySegment capture = scratch().errno;
         try {
-            int rc = (int) OPEN.invokeExact(capture, path, flags);
+            int rc = (int) OpenHandle.HANDLE.invokeExact(capture, path, flags);
             return rc >= 0 ? rc : -errno(capture);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -336,7 +352,7 @@ public final class Libc {
     public static int mount(MemorySegment source, MemorySegment target, MemorySegment fsType, long flags) {
         MemorySegment capture = scratch().errno;
         try {
-            int rc = (int) MOUNT.invokeExact(capture, source, target, fsType, flags, MemorySegment.NULL);
+            int rc = (int) MountHandle.HANDLE.invokeExact(capture, source, target, fsType, flags, MemorySegment.NULL);
             return rc == 0 ? 0 : -errno(capture);
         } catch (Throwable t) {
             throw rethrow(t);

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: GPL-2.0
+// Start-up timer for opensnoop-like tools: runs COMMAND with its stdout on a pseudo-terminal (so
+// tools that use stdio print their header line at once, as they would on a terminal), and measures
+// the time from fork until the first output line that starts with "PID" - the header every
+// opensnoop prints only after it has attached. It then keeps the tool running for SETTLE_MS while
+// draining its output, reads VmRSS and VmHWM from /proc/PID/status, stops it with SIGINT and waits.
+//
+//   opensnoop_timer SETTLE_MS COMMAND [ARGS...]
+// prints: attach_ms vmrss_kb vmhwm_kb
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pty.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static long status_kb(pid_t pid, const char *field)
+{
+	char path[64], line[256];
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return -1;
+	long kb = -1;
+	size_t n = strlen(field);
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, field, n) == 0 && line[n] == ':') {
+			kb = strtol(line + n + 1, NULL, 10);
+			break;
+		}
+	}
+	fclose(f);
+	return kb;
+}
+
+// Reads what is available (up to wait_ms); returns bytes read, 0 at EOF, -1 on timeout.
+static ssize_t drain(int fd, char *buf, size_t cap, int wait_ms)
+{
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+	int r = poll(&p, 1, wait_ms);
+	if (r <= 0)
+		return -1;
+	ssize_t n = read(fd, buf, cap);
+	return n < 0 ? 0 : n; // EIO on a pty master = the child closed its side
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 3) {
+		fprintf(stderr, "usage: %s SETTLE_MS COMMAND [ARGS...]\n", argv[0]);
+		return 2;
+	}
+	int settle_ms = atoi(argv[1]);
+	struct termios raw;
+	memset(&raw, 0, sizeof(raw));
+	cfmakeraw(&raw);
+	int master;
+	int saved_stderr = dup(STDERR_FILENO);
+	double start = now_ms();
+	pid_t pid = forkpty(&master, NULL, &raw, NULL);
+	if (pid < 0) {
+		perror("forkpty");
+		return 1;
+	}
+	if (pid == 0) {
+		// Only stdin and stdout on the terminal; stderr stays where the timer's goes.
+		dup2(saved_stderr, STDERR_FILENO);
+		close(saved_stderr);
+		execvp(argv[2], argv + 2);
+		perror(argv[2]);
+		_exit(127);
+	}
+	close(saved_stderr);
+	// Look for a line starting with "PID" at the start of the output or after a newline.
+	char buf[65536], tail[8] = "\n";
+	double attached = -1;
+	double deadline = start + 120000;
+	while (attached < 0) {
+		double left = deadline - now_ms();
+		if (left <= 0)
+			break;
+		ssize_t n = drain(master, buf, sizeof(buf) - 1, (int)left);
+		if (n <= 0)
+			break;
+		buf[n] = 0;
+		char joined[sizeof(buf) + sizeof(tail)];
+		snprintf(joined, sizeof(joined), "%s%s", tail, buf);
+		if (strstr(joined, "\nPID"))
+			attached = now_ms();
+		size_t keep = n < 4 ? (size_t)n : 4;
+		memcpy(tail, buf + n - keep, keep);
+		tail[keep] = 0;
+	}
+	long rss = -1, hwm = -1;
+	if (attached >= 0) {
+		double until = now_ms() + settle_ms;
+		for (double left; (left = until - now_ms()) > 0;)
+			if (drain(master, buf, sizeof(buf), (int)left) == 0)
+				break;
+		rss = status_kb(pid, "VmRSS");
+		hwm = status_kb(pid, "VmHWM");
+	}
+	kill(pid, SIGINT);
+	double stop_deadline = now_ms() + 10000;
+	int wstatus = 0;
+	while (waitpid(pid, &wstatus, WNOHANG) == 0) {
+		if (now_ms() > stop_deadline) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &wstatus, 0);
+			break;
+		}
+		drain(master, buf, sizeof(buf), 50);
+	}
+	close(master);
+	if (attached < 0) {
+		fprintf(stderr, "%s: no header line within the time limit (exit status %d)\n", argv[2],
+			WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1);
+		return 1;
+	}
+	printf("%.1f %ld %ld\n", attached - start, rss, hwm);
+	return 0;
+}

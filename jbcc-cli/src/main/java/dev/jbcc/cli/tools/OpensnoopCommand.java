@@ -1,0 +1,178 @@
+package dev.jbcc.cli.tools;
+
+import dev.jbcc.Collection;
+import dev.jbcc.CollectionOptions;
+import dev.jbcc.UnsupportedFeatureException;
+import dev.jbcc.btf.Btf;
+import dev.jbcc.compile.ClangCompiler;
+import dev.jbcc.compile.Source;
+import dev.jbcc.link.TracepointLink;
+import dev.jbcc.ringbuf.RingBufferReader;
+import dev.jbcc.spec.CollectionSpec;
+import dev.jbcc.spec.ObjectReader;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * {@code jbcc opensnoop}: bcc's opensnoop on jbcc. Every openat(2) as {@code PID COMM FD ERR PATH},
+ * from a CO-RE program on the syscalls:sys_enter_openat/sys_exit_openat tracepoints and a ring
+ * buffer. The header line is printed only once both tracepoints are attached, so a caller can take
+ * it as "tracing from here on".
+ *
+ * <p>The BPF program ships as C source and is compiled with clang at the first run; later runs
+ * take the object from jbcc's compile cache ({@code ~/.cache/jbcc}) and start without clang.
+ */
+@Command(name = "opensnoop", mixinStandardHelpOptions = true, description = {
+        "Trace open() syscalls (openat), printing PID, command, file descriptor or -1, errno and path,",
+        "until Ctrl-C or -d SECS. bcc's opensnoop, on jbcc."})
+public final class OpensnoopCommand implements java.util.concurrent.Callable<Integer> {
+
+    /** The program's source, a class path resource next to this class. */
+    static final String PROGRAM = "opensnoop.bpf.c";
+    private static final String KERNEL_BTF = "/sys/kernel/btf/vmlinux";
+
+    // struct open_event in opensnoop.bpf.c, native byte order (the kernel's).
+    private static final int PID = 0;
+    private static final int UID = 4;
+    private static final int RET = 8;
+    private static final int COMM = 16;
+    private static final int COMM_LEN = 16;
+    private static final int PATH = 32;
+    private static final int PATH_LEN = 256;
+    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = {"-p", "--pid"}, paramLabel = "PID", description = "Trace this process only.")
+    int pid;
+
+    @Option(names = {"-d", "--duration"}, paramLabel = "SECS", description = "Stop after this many seconds.")
+    Double seconds;
+
+    @Option(names = {"-x", "--failed"}, description = "Show failed opens only.")
+    boolean failedOnly;
+
+    @Option(names = {"-n", "--name"}, paramLabel = "NAME", description = "Show processes whose name contains NAME only.")
+    String name;
+
+    @Option(names = {"-U", "--print-uid"}, description = "Print the UID column.")
+    boolean printUid;
+
+    @Override
+    public Integer call() {
+        if (pid < 0) throw new CommandLine.ParameterException(spec.commandLine(), "-p PID must be positive, not " + pid);
+        if (seconds != null && !(seconds > 0)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "-d SECS must be positive, not " + seconds);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        byte[] elf = ClangCompiler.create().compile(Source.of(PROGRAM, programSource()), java.util.List.of()).elf();
+        // The kernel's BTF (~5 MB) is needed only while CO-RE relocates the programs: parsed here
+        // rather than through Btf.kernel(), which keeps it for the life of the process.
+        CollectionOptions options = CollectionOptions.defaults().withKernelBtf(Btf.parse(readKernelBtf()));
+        CollectionSpec program = ObjectReader.read(elf, PROGRAM)
+                .withVariable("target_tgid", pid)
+                .withVariable("failed_only", failedOnly ? 1 : 0);
+
+        AtomicBoolean stop = new AtomicBoolean();
+        CountDownLatch done = new CountDownLatch(1);
+        // Ctrl-C: stop the loop and let it detach and flush before the JVM exits.
+        Thread hook = new Thread(() -> {
+            stop.set(true);
+            try {
+                done.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "jbcc-opensnoop-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try (Collection objects = Collection.load(program, options);
+             TracepointLink enter = TracepointLink.attach(objects.program("enter_openat"), "syscalls", "sys_enter_openat");
+             TracepointLink exit = TracepointLink.attach(objects.program("exit_openat"), "syscalls", "sys_exit_openat");
+             RingBufferReader reader = RingBufferReader.open(objects.map("events"), record -> print(out, record))) {
+            out.println((printUid ? String.format("%-6s ", "UID") : "")
+                    + String.format("%-6s %-16s %4s %3s %s", "PID", "COMM", "FD", "ERR", "PATH"));
+            out.flush();
+            options = null;
+            // Tracing from here on: give back the heap that loading used (the kernel BTF, the ELF);
+            // with the launcher's heap free ratios a full collection also shrinks the heap.
+            System.gc();
+            long deadline = seconds == null ? Long.MAX_VALUE : System.nanoTime() + (long) (seconds * 1e9);
+            while (!stop.get()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) break;
+                reader.poll(Duration.ofNanos(Math.min(left, 100_000_000L)));
+                out.flush();
+            }
+            reader.consume();
+            return 0;
+        } finally {
+            out.flush();
+            done.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C: the hook is running and waits for `done`, counted down above.
+            }
+        }
+    }
+
+    private void print(PrintWriter out, MemorySegment e) {
+        String comm = string(e, COMM, COMM_LEN);
+        if (name != null && !comm.contains(name)) return;
+        int ret = e.get(INT, RET);
+        // bcc's columns: FD is the result or -1, ERR the errno or 0.
+        int fd = ret >= 0 ? ret : -1;
+        int err = ret >= 0 ? 0 : -ret;
+        if (printUid) out.print(String.format("%-6d ", Integer.toUnsignedLong(e.get(INT, UID))));
+        out.println(String.format("%-6d %-16s %4d %3d %s", Integer.toUnsignedLong(e.get(INT, PID)), comm, fd, err,
+                string(e, PATH, PATH_LEN)));
+    }
+
+    /** A NUL-terminated string in a fixed-size field. */
+    private static String string(MemorySegment e, int offset, int max) {
+        int n = 0;
+        while (n < max && e.get(ValueLayout.JAVA_BYTE, offset + n) != 0) n++;
+        byte[] bytes = new byte[n];
+        MemorySegment.copy(e, ValueLayout.JAVA_BYTE, offset, bytes, 0, n);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /** {@code /sys/kernel/btf/vmlinux} in one read of its size (sysfs reports it). */
+    private static byte[] readKernelBtf() {
+        try (RandomAccessFile in = new RandomAccessFile(KERNEL_BTF, "r")) {
+            byte[] bytes = new byte[(int) in.length()];
+            in.readFully(bytes);
+            if (in.read() >= 0) return Files.readAllBytes(Path.of(KERNEL_BTF)); // sysfs under-reported the size
+            return bytes;
+        } catch (IOException e) {
+            throw new UnsupportedFeatureException("kernel BTF (CONFIG_DEBUG_INFO_BTF)", "5.4",
+                    "cannot read " + KERNEL_BTF + " (" + e.getMessage() + "); boot a kernel built with CONFIG_DEBUG_INFO_BTF=y");
+        }
+    }
+
+    static String programSource() {
+        try (InputStream in = OpensnoopCommand.class.getResourceAsStream(PROGRAM)) {
+            if (in == null) throw new IllegalStateException(PROGRAM + " is missing from jbcc's jar");
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
