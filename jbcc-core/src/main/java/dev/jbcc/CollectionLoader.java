@@ -337,7 +337,7 @@ final class CollectionLoader {
 
     /** The program with every reference resolved against the maps created and the kernel. */
     private ProgramSpec resolve(ProgramSpec p) {
-        Instructions insns = CoreRelocations.apply(p, spec.btf(), options.kernel());
+        Instructions insns = CoreRelocations.apply(p, spec.btf(), options.kernel(), options.kernelBtf() == null);
         Instructions.Builder b = insns.toBuilder();
         for (int i = 0; i < insns.size(); i++) {
             Reference r = insns.reference(i);

@@ -38,6 +38,18 @@ final class CoreRelocations {
     private CoreRelocations() {}
 
     /**
+     * Against the running kernel (the loader was given no BTF of its own), types
+     * vmlinux lacks are looked for in the loaded modules' BTF, and signed fields of another size
+     * are read with sign-extending loads where the kernel has them (6.6); against a BTF the caller
+     * gave, that BTF alone decides.
+     */
+    private static CoreResolver resolver(Btf local, Btf kernel, boolean runningKernel) {
+        if (!runningKernel) return CoreResolver.of(local, kernel);
+        CoreResolver resolver = CoreResolver.of(local, kernel, Btf::kernelModules);
+        return KernelVersion.current().atLeast(6, 6) ? resolver.withSignExtendingLoads() : resolver;
+    }
+
+    /**
      * The program's instructions with every CO-RE relocation applied, in the same slot layout:
      * patched values, and poisoned instructions (calls of a nonexistent helper) where the kernel
      * lacks a field or enumerator.
@@ -45,18 +57,7 @@ final class CoreRelocations {
      * @throws CoreRelocationException if a relocation does not fit its instruction or is ambiguous
      * @throws FormatException         if a relocation does not fit the object's BTF
      */
-    /**
-     * Against the running kernel, types vmlinux lacks are looked for in the loaded modules' BTF, and
-     * signed fields of another size are read with sign-extending loads where the kernel has them
-     * (6.6); against any other BTF, that BTF alone decides.
-     */
-    private static CoreResolver resolver(Btf local, Btf kernel) {
-        if (kernel != Btf.kernel()) return CoreResolver.of(local, kernel);
-        CoreResolver resolver = CoreResolver.of(local, kernel, Btf::kernelModules);
-        return KernelVersion.current().atLeast(6, 6) ? resolver.withSignExtendingLoads() : resolver;
-    }
-
-    static Instructions apply(ProgramSpec program, Btf local, Btf kernel) {
+    static Instructions apply(ProgramSpec program, Btf local, Btf kernel, boolean runningKernel) {
         List<CoreRelocation> relocations = program.coreRelocations();
         if (relocations.isEmpty()) return program.instructions();
         if (local == null) {
@@ -64,7 +65,7 @@ final class CoreRelocations {
                     + "section; compile with -g");
         }
         // One resolver per program: its candidate narrowing then depends on this program's relocations only.
-        CoreResolver resolver = resolver(local, kernel);
+        CoreResolver resolver = resolver(local, kernel, runningKernel);
         Instructions insns = program.instructions();
         // Replacements by instruction index: one instruction, or two for a poisoned ld_imm64.
         Map<Integer, List<Instruction>> patched = new HashMap<>();
