@@ -5,9 +5,10 @@ import dev.jbcc.btf.Btf;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import java.lang.ref.Reference;
 import java.util.Arrays;
+import javax.management.JMException;
+import javax.management.ObjectName;
 
 /**
  * Figure 6 of issue 6: jbcc's parse of {@code /sys/kernel/btf/vmlinux}, as {@code btf.c} measures
@@ -17,8 +18,8 @@ import java.util.Arrays;
  *   BtfBench cold      Btf.kernel() once in this fresh JVM (read and parse; class loading and
  *                      interpretation included): parse_ns=N types=N
  *   BtfBench warm N    N parses of the file's bytes after it was read; the median of the last half
- *                      (JIT-compiled): parse_ns=N, then the heap the parsed Btf retains after a
- *                      full GC (heap_bytes=N), and what it retains once every type has been
+ *                      (JIT-compiled): parse_ns=N, then the heap the parsed Btf retains
+ *                      (live bytes by class histogram, heap_bytes=N), and what it retains once every type has been
  *                      materialised as a record (heap_all_types_bytes=N)
  * </pre>
  * The warm figure includes reading the file, as libbpf's does.
@@ -38,7 +39,13 @@ public final class BtfBench {
             System.err.println("usage: BtfBench cold | BtfBench warm N");
             System.exit(2);
         }
-        int n = Math.max(2, Integer.parseInt(args[1]));
+        long parseNanos = warmParse(Math.max(2, Integer.parseInt(args[1])));
+        long[] retained = retained();
+        System.out.println("parse_ns=" + parseNanos + " heap_bytes=" + retained[0] + " heap_all_types_bytes=" + retained[1]);
+    }
+
+    /** The median of the last half of {@code n} parses. In its own method so that no parsed Btf outlives it. */
+    private static long warmParse(int n) throws IOException {
         long[] ns = new long[n];
         for (int i = 0; i < n; i++) {
             long start = System.nanoTime();
@@ -48,21 +55,38 @@ public final class BtfBench {
         }
         long[] lastHalf = Arrays.copyOfRange(ns, n / 2, n);
         Arrays.sort(lastHalf);
-
-        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        long before = usedAfterGc(memory);
-        Btf btf = Btf.parse(read());
-        long parsed = usedAfterGc(memory);
-        for (int id = 1; id < btf.typeCount(); id++) btf.type(id);
-        long materialised = usedAfterGc(memory);
-        Reference.reachabilityFence(btf);
-        System.out.println("parse_ns=" + lastHalf[lastHalf.length / 2] + " heap_bytes=" + (parsed - before)
-                + " heap_all_types_bytes=" + (materialised - before));
+        return lastHalf[lastHalf.length / 2];
     }
 
-    private static long usedAfterGc(MemoryMXBean memory) {
-        for (int i = 0; i < 3; i++) System.gc();
-        return memory.getHeapMemoryUsage().getUsed();
+    /** Heap retained by one parsed Btf, then by the same Btf with every type materialised. */
+    private static long[] retained() throws IOException {
+        long before = liveBytes();
+        Btf btf = Btf.parse(read());
+        long parsed = liveBytes();
+        for (int id = 1; id < btf.typeCount(); id++) btf.type(id);
+        long materialised = liveBytes();
+        Reference.reachabilityFence(btf);
+        return new long[] {parsed - before, materialised - before};
+    }
+
+    /**
+     * Bytes of live objects, from the class histogram the JVM takes after a full GC (jcmd's
+     * GC.class_histogram): exact, where MemoryMXBean's "used" counts whole G1 regions for a large
+     * array.
+     */
+    private static long liveBytes() {
+        try {
+            String histogram = (String) ManagementFactory.getPlatformMBeanServer().invoke(
+                    new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+                    new Object[] {new String[0]}, new String[] {String[].class.getName()});
+            for (String line : histogram.split("\n")) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length == 3 && f[0].equals("Total")) return Long.parseLong(f[2]);
+            }
+            throw new IllegalStateException("no Total line in the class histogram");
+        } catch (JMException e) {
+            throw new IllegalStateException("class histogram: " + e.getMessage(), e);
+        }
     }
 
     /** The whole file in one read, sized by its length, as Btf.kernel() reads it. */
