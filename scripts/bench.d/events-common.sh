@@ -27,9 +27,10 @@ run_events() {
         "$1" "$BENCH_WORK/events.bpf.o" "$BENCH_WORK/events" "${BENCH_REPS:-5}" "$BUFFER_BYTES"
 }
 
-# print_section OUTPUT: the code block of figures, then the list of missed targets (or none).
+# print_figures OUTPUT WHY: the code block of figures, then the list of missed targets (or none)
+# followed by WHY, the measured reasons and what would close the gap.
 print_figures() {
-    local out=$1
+    local out=$1 why=$2
     echo '```'
     sed '/^#misses$/,$d' <<<"$out"
     echo '```'
@@ -42,5 +43,7 @@ print_figures() {
         echo "Missed targets in this run:"
         echo
         sed 's/^/- /' <<<"$misses"
+        echo
+        echo "$why"
     fi
 }
