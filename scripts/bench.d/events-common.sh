@@ -1,7 +1,7 @@
 # Sourced by 10-ringbuf and 20-perfbuf (not executable, so scripts/bench does not run it): builds
 # the producers (events.bpf.c) and the libbpf reference consumer (events.c) once into $BENCH_WORK
 # and runs dev.jbcc.bench.events.EventBench, which alternates Java and C repetitions.
-#   BENCH_REPS   repetitions per case and side (default 5); the medians are printed
+#   BENCH_REPS   repetitions per case and side (default 7); the medians are printed
 #   BENCH_SCALE  multiplies the record counts (default 1)
 set -euo pipefail
 C_DIR="$REPO/jbcc-bench/src/main/c"
@@ -24,7 +24,7 @@ build_events() {
 run_events() {
     build_events
     "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$BENCH_CP" dev.jbcc.bench.events.EventBench \
-        "$1" "$BENCH_WORK/events.bpf.o" "$BENCH_WORK/events" "${BENCH_REPS:-5}" "$BUFFER_BYTES"
+        "$1" "$BENCH_WORK/events.bpf.o" "$BENCH_WORK/events" "${BENCH_REPS:-7}" "$BUFFER_BYTES"
 }
 
 # print_figures OUTPUT WHY: the code block of figures, then the list of missed targets (or none)
