@@ -105,7 +105,7 @@ public final class EventBench {
         double scale = Double.parseDouble(System.getenv().getOrDefault("BENCH_SCALE", "1"));
         // Counts give runs of a few hundred milliseconds; perf wakes the reader per record and is slower.
         List<Case> cases = kind.equals("ring")
-                ? List.of(new Case("burst", 64, scaled(2_000_000, scale), 4096), new Case("burst", 1024, scaled(400_000, scale), 4096),
+                ? List.of(new Case("burst", 64, scaled(4_000_000, scale), 4096), new Case("burst", 1024, scaled(800_000, scale), 4096),
                           new Case("tp", 64, scaled(300_000, scale), 0), new Case("tp", 1024, scaled(200_000, scale), 0))
                 : List.of(new Case("burst", 64, scaled(200_000, scale), 4096), new Case("burst", 1024, scaled(100_000, scale), 4096),
                           new Case("tp", 64, scaled(50_000, scale), 0), new Case("tp", 1024, scaled(50_000, scale), 0));
