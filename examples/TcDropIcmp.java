@@ -1,4 +1,4 @@
-// The seed's tc.py in Java (bcc: examples/networking/tc_*.py): a clsact qdisc on a network device
+// The seed's tc.py in Java (bcc: examples/networking/simple_tc.py): a clsact qdisc on a network device
 // with a direct-action bpf filter on its ingress that drops every incoming ICMP packet and counts
 // the drops by IP protocol; once a second the counts are printed. Exiting deletes the qdisc, which
 // leaves the device as it was: ping works again.
