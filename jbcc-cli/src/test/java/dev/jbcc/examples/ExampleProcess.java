@@ -56,9 +56,22 @@ final class ExampleProcess implements AutoCloseable {
 
     /** Starts {@code examples/<file>} with {@code args}. */
     static ExampleProcess start(String file, String... args) {
+        return start(List.of(), file, args);
+    }
+
+    /**
+     * Starts {@code examples/<file>} inside network namespace {@code namespace} ({@code ip netns
+     * exec}, which then runs java itself: the process is the example's JVM).
+     */
+    static ExampleProcess startInNamespace(String namespace, String file, String... args) {
+        return start(List.of("ip", "netns", "exec", namespace), file, args);
+    }
+
+    private static ExampleProcess start(List<String> prefix, String file, String... args) {
         Path source = examplesDirectory().resolve(file);
         if (!Files.isRegularFile(source)) fail("no example " + source);
-        List<String> command = new ArrayList<>(List.of(
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"),
@@ -122,6 +135,26 @@ final class ExampleProcess implements AutoCloseable {
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) fail(name + " still running after " + timeout);
             return process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return fail("interrupted");
+        }
+    }
+
+    /**
+     * Stops the example as Ctrl-C would: SIGTERM, which like SIGINT runs the JVM's shutdown hooks
+     * (SIGINT itself may be ignored by a JVM started from a background job). Waits for it to end;
+     * fails if it does not, or if it wrote an exception to standard error. Returns every line printed.
+     */
+    List<String> interrupt(Duration timeout) {
+        process.toHandle().destroy(); // Process.destroy() would also close our end of its stdout before we read it all
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) fail(name + " still running " + timeout + " after SIGTERM\n" + transcript());
+            for (String line = lines.poll(5, TimeUnit.SECONDS); line != null && line != EOF; line = lines.poll(5, TimeUnit.SECONDS)) {
+                seen.add(line);
+            }
+            if (stderr().contains("Exception")) fail(name + " failed while stopping\n" + transcript());
+            return List.copyOf(seen);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return fail("interrupted");
