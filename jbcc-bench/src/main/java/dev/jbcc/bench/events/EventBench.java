@@ -8,6 +8,8 @@ import dev.jbcc.bench.Stats;
 import dev.jbcc.link.TracepointLink;
 import dev.jbcc.perf.PerfBufferOptions;
 import dev.jbcc.perf.PerfBufferReader;
+import dev.jbcc.perf.RawSampleHandler;
+import dev.jbcc.ringbuf.RawRecordHandler;
 import dev.jbcc.ringbuf.RingBufferReader;
 import dev.jbcc.spec.CollectionSpec;
 import dev.jbcc.spec.ObjectReader;
@@ -45,7 +47,9 @@ import java.util.Map;
  * same, run the same producer on a second thread with the same counts, and measure the same way:
  * per repetition a fresh reader, a warm-up run of a tenth of the records, then the measured run;
  * elapsed time from the producer's start to the last delivered batch, CPU time of the consuming
- * thread. Repetitions alternate Java and C and the medians are printed. The Java side first runs
+ * thread. Both sides' handlers read the record's first word; the Java side uses the readers'
+ * allocation-free handlers ({@link RawRecordHandler}, {@link RawSampleHandler}), as libbpf's
+ * callbacks get a pointer. Repetitions alternate Java and C and the medians are printed. The Java side first runs
  * two unmeasured repetitions so that the JIT has compiled the poll loop, as it would have in any
  * tool that runs longer than a second.
  */
@@ -161,8 +165,9 @@ public final class EventBench {
     private Run runJava(Collection coll, Program program, Case c) throws Exception {
         BpfMap map = coll.map(kind);
         if (kind.equals("ring")) {
-            try (var reader = RingBufferReader.open(map, record -> {
-                checksum += record.get(U64, 0);
+            // The allocation-free handler: an offset into the ring, no segment per record.
+            try (var reader = RingBufferReader.open(map, (RawRecordHandler) (ring, offset, length) -> {
+                checksum += ring.get(U64, offset);
                 delivered++;
             })) {
                 runOnce(coll, program, c, Math.max(1, c.count() / 10), reader::poll);
@@ -170,8 +175,8 @@ public final class EventBench {
             }
         }
         var options = PerfBufferOptions.defaults().withPagesPerCpu((int) (bufferBytes / 4096));
-        try (var reader = PerfBufferReader.open(map, options, (cpu, data) -> {
-            checksum += data.get(U64, 0);
+        try (var reader = PerfBufferReader.open(map, options, (RawSampleHandler) (cpu, buffer, offset, length) -> {
+            checksum += buffer.get(U64, offset);
             delivered++;
         }, null)) {
             runOnce(coll, program, c, Math.max(1, c.count() / 10), reader::poll);
