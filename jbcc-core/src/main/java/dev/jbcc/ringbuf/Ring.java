@@ -29,10 +29,11 @@ final class Ring {
     static final int BUSY = 1 << 31;
     static final int DISCARD = 1 << 30;
 
-    // Positions and headers are shared with the kernel: native order, naturally aligned, so
-    // that the acquire/release access modes are allowed.
+    // Positions are shared with the kernel: native order, naturally aligned, so that the
+    // acquire/release access modes are allowed (read once per batch).
     private static final VarHandle POSITION =
             ValueLayout.JAVA_LONG.withOrder(ByteOrder.nativeOrder()).varHandle().withInvokeExactBehavior();
+    // Headers (one per record) are read plainly and fenced; see readHeader.
     private static final ValueLayout.OfInt HEADER = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.nativeOrder());
 
     final String name;
