@@ -39,6 +39,8 @@ static int prog_fd, stats_fd, config_fd;
 static uint64_t delivered, checksum;
 static _Atomic int64_t target;
 static uint64_t run_count, next_seq;
+/* Wall time of the last run's producer, from its start to its last record. */
+static uint64_t produce_ns;
 
 static uint64_t now_ns(clockid_t clock)
 {
@@ -82,6 +84,7 @@ static void on_perf_sample(void *ctx, int cpu, void *data, uint32_t size)
 
 static void *produce(void *unused)
 {
+    uint64_t p0 = now_ns(CLOCK_MONOTONIC);
     if (use_burst && !use_ring) {
         /* burst_perf: each getppid() of this thread emits a chunk with bpf_loop */
         set_array(config_fd, 1, record_size);
@@ -113,6 +116,7 @@ static void *produce(void *unused)
             getpid();
         set_array(config_fd, 0, 0);
     }
+    produce_ns = now_ns(CLOCK_MONOTONIC) - p0;
     atomic_store(&target, (int64_t)get_array(stats_fd, 1));
     return NULL;
 }
@@ -195,8 +199,8 @@ int main(int argc, char **argv)
     uint64_t dropped, elapsed, cpu;
     run(consumer, count / 10 ? count / 10 : 1, &dropped, &elapsed, &cpu);
     run(consumer, count, &dropped, &elapsed, &cpu);
-    printf("delivered=%llu dropped=%llu elapsed_ns=%llu cpu_ns=%llu\n", (unsigned long long)delivered,
-           (unsigned long long)dropped, (unsigned long long)elapsed, (unsigned long long)cpu);
+    printf("delivered=%llu dropped=%llu elapsed_ns=%llu cpu_ns=%llu produce_ns=%llu\n", (unsigned long long)delivered,
+           (unsigned long long)dropped, (unsigned long long)elapsed, (unsigned long long)cpu, (unsigned long long)produce_ns);
     fprintf(stderr, "checksum %llu\n", (unsigned long long)checksum);
 
     bpf_link__destroy(link);

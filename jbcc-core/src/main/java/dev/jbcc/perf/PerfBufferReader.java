@@ -16,7 +16,9 @@ import dev.jbcc.internal.sys.PollGuard;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,6 +55,11 @@ import static dev.jbcc.perf.PerfEvent.U64;
  */
 public final class PerfBufferReader implements AutoCloseable {
     private static final VarHandle POSITION = U64.varHandle().withInvokeExactBehavior();
+    // Record fields are read with unaligned layouts: the kernel keeps them 8-byte aligned, and
+    // these skip the per-read alignment check (the scratch buffer is aligned too).
+    private static final ValueLayout.OfInt U32_UNALIGNED = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.nativeOrder());
+    private static final ValueLayout.OfShort U16_UNALIGNED = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.nativeOrder());
+    private static final ValueLayout.OfLong U64_UNALIGNED = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.nativeOrder());
     /** A perf record's size is a u16, so this holds any record that wraps around a ring's end. */
     private static final int SCRATCH_SIZE = 1 << 16;
 
@@ -62,7 +69,9 @@ public final class PerfBufferReader implements AutoCloseable {
     private final EpollSet epoll;
     private final Arena mappings;
     private final MemorySegment scratch;
-    private final SampleHandler samples;
+    /** The read-only view of {@link #scratch} handed to handlers, made once. */
+    private final MemorySegment scratchView;
+    private final RawSampleHandler samples;
     private final LostHandler lost;
     private final PollGuard guard;
     private volatile long lostTotal;
@@ -92,13 +101,14 @@ public final class PerfBufferReader implements AutoCloseable {
     }
 
     private PerfBufferReader(String mapName, Fd map, CpuRing[] rings, EpollSet epoll, Arena mappings,
-                             SampleHandler samples, LostHandler lost) {
+                             RawSampleHandler samples, LostHandler lost) {
         this.mapName = mapName;
         this.map = map;
         this.rings = rings;
         this.epoll = epoll;
         this.mappings = mappings;
         this.scratch = mappings.allocate(SCRATCH_SIZE, 8);
+        this.scratchView = scratch.asReadOnly();
         this.samples = samples;
         this.lost = lost;
         this.guard = new PollGuard("perf buffer reader", epoll, this::release);
@@ -106,6 +116,14 @@ public final class PerfBufferReader implements AutoCloseable {
 
     /** Opens with {@link PerfBufferOptions#defaults()}; lost samples are only counted. */
     public static PerfBufferReader open(BpfMap map, SampleHandler samples) {
+        return open(map, PerfBufferOptions.defaults(), samples, null);
+    }
+
+    /**
+     * As {@link #open(BpfMap, SampleHandler)}, handing each sample to {@code samples} as an offset
+     * and length in a segment the reader reuses: the allocation-free path for high sample rates.
+     */
+    public static PerfBufferReader open(BpfMap map, RawSampleHandler samples) {
         return open(map, PerfBufferOptions.defaults(), samples, null);
     }
 
@@ -124,6 +142,12 @@ public final class PerfBufferReader implements AutoCloseable {
      * @throws SyscallException naming the CPU and the cause (privilege, locked-memory limit)
      */
     public static PerfBufferReader open(BpfMap map, PerfBufferOptions options, SampleHandler samples, LostHandler lost) {
+        Objects.requireNonNull(samples, "samples");
+        return open(map, options, RawSampleHandler.slicing(samples), lost);
+    }
+
+    /** As {@link #open(BpfMap, RawSampleHandler)} with {@code options}, telling {@code lost} (if not null) of each loss. */
+    public static PerfBufferReader open(BpfMap map, PerfBufferOptions options, RawSampleHandler samples, LostHandler lost) {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(samples, "samples");
         if (map.type() != MapType.PERF_EVENT_ARRAY) {
@@ -263,22 +287,34 @@ public final class PerfBufferReader implements AutoCloseable {
             while (tail < batchEnd) {
                 long offset = tail & ring.mask;
                 // Records are multiples of 8 bytes, so a header never straddles the ring's end.
-                int type = data.get(U32, offset + PerfEvent.HEADER_TYPE);
-                int size = Short.toUnsignedInt(data.get(U16, offset + PerfEvent.HEADER_SIZE_FIELD));
+                int type = data.get(U32_UNALIGNED, offset + PerfEvent.HEADER_TYPE);
+                int size = Short.toUnsignedInt(data.get(U16_UNALIGNED, offset + PerfEvent.HEADER_SIZE_FIELD));
                 if (size < PerfEvent.HEADER_SIZE || (size & 7) != 0) {
                     commit(ring, head);
                     throw new FormatException("perf ring of CPU " + ring.cpu + " holds a record of size " + size
                             + " at position " + tail + "; skipped to the head");
                 }
-                MemorySegment record = offset + size <= ring.size ? data.asSlice(offset, size) : unwrap(ring, offset, size);
+                // The record in one piece: in the ring itself, or (rarely) copied out of both ends.
+                MemorySegment buffer = data;
+                long start = offset;
+                if (offset + size > ring.size) {
+                    unwrap(ring, offset, size);
+                    buffer = scratchView;
+                    start = 0;
+                }
                 long next = tail + size;
                 try {
                     if (type == PerfEvent.PERF_RECORD_SAMPLE) {
-                        int rawSize = record.get(U32, PerfEvent.HEADER_SIZE);
-                        samples.onSample(ring.cpu, record.asSlice(PerfEvent.HEADER_SIZE + 4, rawSize));
+                        // u32 raw size, then the raw bytes; the size must fit in the record.
+                        long rawSize = Integer.toUnsignedLong(buffer.get(U32_UNALIGNED, start + PerfEvent.HEADER_SIZE));
+                        if (rawSize > size - PerfEvent.HEADER_SIZE - 4) {
+                            throw new FormatException("perf sample on CPU " + ring.cpu + " claims " + rawSize
+                                    + " raw bytes in a record of " + size + " bytes at position " + tail + "; skipped");
+                        }
+                        samples.onSample(ring.cpu, buffer, start + PerfEvent.HEADER_SIZE + 4, (int) rawSize);
                         delivered++;
                     } else if (type == PerfEvent.PERF_RECORD_LOST) {
-                        long count = record.get(U64, PerfEvent.HEADER_SIZE + 8); // after the u64 id
+                        long count = buffer.get(U64_UNALIGNED, start + PerfEvent.HEADER_SIZE + 8); // after the u64 id
                         lostTotal += count; // one writer (the poll lock holder); volatile for readers
                         if (lost != null) lost.onLost(ring.cpu, count);
                     }
@@ -294,12 +330,11 @@ public final class PerfBufferReader implements AutoCloseable {
         }
     }
 
-    /** Copies a record that runs past the end of the ring into the scratch buffer, in one piece. */
-    private MemorySegment unwrap(CpuRing ring, long offset, int size) {
+    /** Copies a record that runs past the end of the ring to the start of the scratch buffer, in one piece. */
+    private void unwrap(CpuRing ring, long offset, int size) {
         long first = ring.size - offset;
         MemorySegment.copy(ring.data, offset, scratch, 0, first);
         MemorySegment.copy(ring.data, 0, scratch, first, size - first);
-        return scratch.asSlice(0, size).asReadOnly();
     }
 
     private static void commit(CpuRing ring, long tail) {

@@ -16,6 +16,9 @@ import java.util.function.ObjIntConsumer;
  * pads raw samples so that the 4-byte size plus the data is a multiple of 8, so the segment may
  * be up to 7 bytes longer than what the program passed, and those bytes are undefined.
  *
+ * <p>Each call gets a segment object of its own; at high sample rates use
+ * {@link RawSampleHandler}, which gets an offset into a segment the reader reuses and allocates nothing.
+ *
  * <p>An exception thrown here ends the poll and propagates; the sample counts as consumed.
  */
 @FunctionalInterface

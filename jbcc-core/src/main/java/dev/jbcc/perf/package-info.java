@@ -6,7 +6,9 @@
  * <p>{@link dev.jbcc.perf.PerfBufferReader} opens one {@code PERF_COUNT_SW_BPF_OUTPUT} event per
  * online CPU, maps its ring ({@link dev.jbcc.perf.PerfBufferOptions}: pages, wake-up by count or
  * by watermark), stores it in the map and delivers samples with their CPU to a
- * {@link dev.jbcc.perf.SampleHandler}, and losses (PERF_RECORD_LOST) to a
+ * {@link dev.jbcc.perf.SampleHandler} (a segment per sample) or a {@link dev.jbcc.perf.RawSampleHandler}
+ * (an offset and length in a segment the reader reuses: no allocation per sample), and losses
+ * (PERF_RECORD_LOST) to a
  * {@link dev.jbcc.perf.LostHandler}. Perf rings are not mapped twice, so a record that wraps
  * around the end of a ring is copied into a scratch buffer; all others are read in place.
  *

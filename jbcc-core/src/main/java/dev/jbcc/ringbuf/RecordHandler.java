@@ -15,6 +15,9 @@ import java.util.function.Consumer;
  * only until the handler returns: the kernel may overwrite those bytes as soon as the reader
  * moves past the record. Copy what must outlive the call.
  *
+ * <p>Each call gets a segment object of its own; at millions of records a second use
+ * {@link RawRecordHandler}, which gets an offset into a segment the reader reuses and allocates nothing.
+ *
  * <p>An exception thrown here ends the current poll and propagates to its caller; the record
  * counts as consumed, so a poison record is not delivered again.
  */

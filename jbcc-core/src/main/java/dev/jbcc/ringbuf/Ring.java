@@ -29,12 +29,12 @@ final class Ring {
     static final int BUSY = 1 << 31;
     static final int DISCARD = 1 << 30;
 
-    // Positions and headers are shared with the kernel: native order, naturally aligned, so
-    // that the acquire/release access modes are allowed.
+    // Positions are shared with the kernel: native order, naturally aligned, so that the
+    // acquire/release access modes are allowed (read once per batch).
     private static final VarHandle POSITION =
             ValueLayout.JAVA_LONG.withOrder(ByteOrder.nativeOrder()).varHandle().withInvokeExactBehavior();
-    private static final VarHandle LENGTH =
-            ValueLayout.JAVA_INT.withOrder(ByteOrder.nativeOrder()).varHandle().withInvokeExactBehavior();
+    // Headers (one per record) are read plainly and fenced; see readHeader.
+    private static final ValueLayout.OfInt HEADER = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.nativeOrder());
 
     final String name;
     final Fd fd;
@@ -44,11 +44,11 @@ final class Ring {
     private final MemorySegment consumer;
     private final MemorySegment producer;
     private final MemorySegment data;
-    private final RecordHandler handler;
+    private final RawRecordHandler handler;
     /** Our copy of consumer_pos: we are its only writer. */
     private long consumerPos;
 
-    private Ring(String name, Fd fd, long size, MemorySegment consumer, MemorySegment producerAndData, RecordHandler handler) {
+    private Ring(String name, Fd fd, long size, MemorySegment consumer, MemorySegment producerAndData, RawRecordHandler handler) {
         this.name = name;
         this.fd = fd;
         this.size = size;
@@ -65,7 +65,7 @@ final class Ring {
     }
 
     /** Maps {@code map} into {@code arena}; the ring owns a duplicate of the map's fd. */
-    static Ring map(BpfMap map, RecordHandler handler, Arena arena) {
+    static Ring map(BpfMap map, RawRecordHandler handler, Arena arena) {
         if (map.type() != MapType.RINGBUF) {
             throw new IllegalArgumentException("map '" + map.name() + "' is a " + map.type()
                     + ", not a RINGBUF; perf event arrays are read with dev.jbcc.perf.PerfBufferReader"
@@ -116,7 +116,7 @@ final class Ring {
             boolean busy = false;
             while (cons < batchEnd) {
                 long offset = cons & mask;
-                int header = (int) LENGTH.getAcquire(data, offset);
+                int header = readHeader(offset);
                 if ((header & BUSY) != 0) {
                     busy = true;
                     break;
@@ -125,7 +125,8 @@ final class Ring {
                 long next = cons + ((length + HEADER_SIZE + 7) & ~7L);
                 if ((header & DISCARD) == 0) {
                     try {
-                        handler.onRecord(data.asSlice(offset + HEADER_SIZE, length));
+                        // One segment for every record: nothing is allocated per record.
+                        handler.onRecord(data, offset + HEADER_SIZE, length);
                     } catch (Throwable t) {
                         commit(next);
                         throw t;
@@ -143,6 +144,18 @@ final class Ring {
             // both could see stale values and a record would sit unannounced until the next one.
             VarHandle.fullFence();
         }
+    }
+
+    /**
+     * The header at {@code offset}, read with acquire semantics so that the record's bytes are
+     * read after its committed length. Headers are 8-byte aligned by the kernel, so a plain read
+     * (unaligned layout: no per-read alignment check) followed by an acquire fence is the same
+     * access as an acquire load; on x86 the fence only restrains the compiler.
+     */
+    private int readHeader(long offset) {
+        int header = data.get(HEADER, offset);
+        VarHandle.acquireFence();
+        return header;
     }
 
     private void commit(long pos) {

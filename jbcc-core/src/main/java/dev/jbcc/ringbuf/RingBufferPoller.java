@@ -14,9 +14,10 @@ import java.util.function.Consumer;
 
 /**
  * Reads several BPF ring buffers ({@code BPF_MAP_TYPE_RINGBUF}, Linux 5.8+) through one epoll
- * set, each with its own {@link RecordHandler}. Records are delivered zero-copy, in the order
- * the producers committed them per ring; the consumer position is published once per batch
- * (with release semantics), not once per record.
+ * set, each with its own {@link RecordHandler} (a segment per record) or {@link RawRecordHandler}
+ * (an offset into the ring: no allocation per record). Records are delivered zero-copy, in the
+ * order the producers committed them per ring; the consumer position is published once per
+ * batch (with release semantics), not once per record.
  *
  * <pre>{@code
  * try (var poller = RingBufferPoller.create()) {
@@ -68,6 +69,14 @@ public final class RingBufferPoller implements AutoCloseable {
      * @throws AlreadyClosedException if the poller is closed
      */
     public RingBufferPoller add(BpfMap map, RecordHandler handler) {
+        return add(map, RawRecordHandler.slicing(handler));
+    }
+
+    /**
+     * As {@link #add(BpfMap, RecordHandler)}, handing each record to {@code handler} as an offset
+     * and length in the ring's data instead of a segment of its own: no allocation per record.
+     */
+    public RingBufferPoller add(BpfMap map, RawRecordHandler handler) {
         Objects.requireNonNull(map, "map");
         Objects.requireNonNull(handler, "handler");
         synchronized (this) {

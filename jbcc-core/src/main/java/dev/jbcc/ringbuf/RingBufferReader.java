@@ -33,6 +33,18 @@ public final class RingBufferReader implements AutoCloseable {
      * @throws IllegalArgumentException if {@code map} is not a RINGBUF
      */
     public static RingBufferReader open(BpfMap map, RecordHandler handler) {
+        return open(map, RawRecordHandler.slicing(handler));
+    }
+
+    /**
+     * As {@link #open(BpfMap, RecordHandler)}, handing each record to {@code handler} as an offset
+     * and length in the ring's data: the allocation-free path for high record rates.
+     *
+     * <pre>{@code
+     * RingBufferReader.open(map, (ring, offset, length) -> sum += ring.get(JAVA_LONG_UNALIGNED, offset));
+     * }</pre>
+     */
+    public static RingBufferReader open(BpfMap map, RawRecordHandler handler) {
         RingBufferPoller poller = RingBufferPoller.create();
         try {
             poller.add(map, handler);

@@ -329,6 +329,149 @@ class PerfBufferTest {
         }
     }
 
+    /** {@link PerCpuCheck} for the raw handler; also counts samples read from the wrap-around scratch buffer. */
+    static final class RawPerCpuCheck implements RawSampleHandler {
+        final int size;
+        final long ringBytes;
+        final long[] next = new long[1024];
+        long count;
+        long wrapped;
+
+        RawPerCpuCheck(int size, long ringBytes, Map<Integer, Long> firstSeq) {
+            this.size = size;
+            this.ringBytes = ringBytes;
+            java.util.Arrays.fill(next, -1);
+            firstSeq.forEach((cpu, seq) -> next[cpu] = seq);
+        }
+
+        @Override
+        public void onSample(int cpu, MemorySegment buffer, long offset, int length) {
+            if (length < size || length >= size + 8) fail("sample of " + length + " bytes");
+            if (!buffer.isReadOnly()) fail("a writable buffer");
+            // The CPU's ring is exactly ringBytes long; the scratch buffer for wrapped samples is not.
+            if (buffer.byteSize() != ringBytes) wrapped++;
+            else if (offset + length > ringBytes) fail("sample at " + offset + " runs past the ring's end");
+            long seq = buffer.get(U64, offset);
+            if (seq != next[cpu]) fail("CPU " + cpu + ": sequence number " + seq + ", expected " + next[cpu]);
+            if (buffer.get(U64, offset + 8) != cpu) fail("sample " + seq + " was written on CPU " + buffer.get(U64, offset + 8) + ", read from " + cpu);
+            if (buffer.get(U64, offset + size - 8) != ~seq) fail("last word of sample " + seq);
+            next[cpu] = seq + 1;
+            count++;
+        }
+    }
+
+    /**
+     * Bytes the current thread has allocated on the heap so far (HotSpot's per-thread counter).
+     * Reflective: the tests compile inside module dev.jbcc, which does not read jdk.management.
+     */
+    static long allocatedBytes() {
+        try {
+            Object threads = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean").invoke(null);
+            return (long) Class.forName("com.sun.management.ThreadMXBean").getMethod("getCurrentThreadAllocatedBytes").invoke(threads);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError("HotSpot's com.sun.management.ThreadMXBean is needed to count allocations", e);
+        }
+    }
+
+    @Test
+    void theRawHandlerGetsEverySampleOfBurstsOnEveryCpuWithoutAllocating() {
+        final int total = 500_000;
+        int[] cpus = OnlineCpus.read();
+        long ringBytes = 64L << 20;
+        try (Collection c = Collection.load(spec)) {
+            Map<Integer, Long> first = new HashMap<>();
+            long share = total / cpus.length;
+            for (int i = 0; i < cpus.length; i++) first.put(cpus[i], i * share);
+            RawPerCpuCheck check = new RawPerCpuCheck(64, ringBytes, first);
+            var options = PerfBufferOptions.defaults().withBytesPerCpu(ringBytes, Libc.pageSize());
+            try (PerfBufferReader reader = PerfBufferReader.open(c.map("events"), options, check,
+                    (cpu, lost) -> fail(lost + " samples lost on CPU " + cpu))) {
+                // Round one warms up the consumer (the JIT compiles it); round two is measured.
+                for (int round = 0; round < 2; round++) {
+                    for (int i = 0; i < cpus.length; i++) {
+                        long count = i == cpus.length - 1 ? total - i * share : share;
+                        produce(c, cpus[i], round * total + i * share, count, K64);
+                    }
+                    // Each round continues where the last one ended on each CPU: shift the expected numbers.
+                    if (round == 1) for (int i = 0; i < cpus.length; i++) check.next[cpus[i]] = total + i * share;
+                    long allocatedBefore = allocatedBytes();
+                    long delivered = 0;
+                    while (delivered < total) {
+                        int more = reader.consume();
+                        if (more == 0) fail("rings are empty after " + delivered + " samples of round " + round);
+                        delivered += more;
+                    }
+                    long allocated = allocatedBytes() - allocatedBefore;
+                    assertEquals(total, delivered);
+                    assertEquals((round + 1L) * total, check.count);
+                    if (round == 1) {
+                        System.out.printf("perf buffer, raw handler: %,d bytes allocated for %,d samples%n", allocated, total);
+                        // Slices would take at least 8 MB here; allow a few stray objects.
+                        assertTrue(allocated < 64 * 1024, allocated + " bytes allocated while consuming " + total + " samples");
+                    }
+                }
+                assertEquals(0, check.wrapped, "64 MiB per CPU never wraps in 1M samples of 80 bytes");
+                assertEquals(0, reader.lostCount());
+                assertEquals(0, reader.consume(), "nothing is delivered twice");
+            }
+        }
+    }
+
+    @Test
+    void theRawHandlerGetsKibSamplesThatWrapAroundTheRingEndWholeFromTheScratchBuffer() {
+        int cpu = OnlineCpus.read()[OnlineCpus.read().length - 1];
+        try (Collection c = Collection.load(spec)) {
+            long ringBytes = 4 * Libc.pageSize();
+            RawPerCpuCheck check = new RawPerCpuCheck(1024, ringBytes, Map.of(cpu, 0L));
+            try (PerfBufferReader reader = PerfBufferReader.open(c.map("events"),
+                    PerfBufferOptions.defaults().withPagesPerCpu(4), check, null)) {
+                for (int round = 0; round < 200; round++) {
+                    produce(c, cpu, round * 5L, 5, K1024);
+                    assertEquals(5, reader.consume());
+                }
+                assertEquals(1000, check.count);
+                // 1040-byte records in a 16 KiB ring: about one in sixteen straddles its end.
+                assertTrue(check.wrapped > 0 && check.wrapped < check.count, check.wrapped + " wrapped samples");
+                assertEquals(0, reader.lostCount());
+            }
+        }
+    }
+
+    @Test
+    void closingWhileAnotherThreadPollsWithARawHandlerEndsThatPoll() throws Exception {
+        long perfEventsBefore = openPerfEvents();
+        try (Collection c = Collection.load(spec)) {
+            int cpu = OnlineCpus.read()[0];
+            AtomicLong seen = new AtomicLong();
+            AtomicReference<MemorySegment> kept = new AtomicReference<>();
+            PerfBufferReader reader = PerfBufferReader.open(c.map("events"), (RawSampleHandler) (onCpu, buffer, offset, length) -> {
+                kept.set(buffer);
+                seen.incrementAndGet();
+            });
+            AtomicReference<Throwable> ended = new AtomicReference<>();
+            CompletableFuture<Void> started = new CompletableFuture<>();
+            Thread poller = Thread.ofPlatform().start(() -> {
+                try {
+                    started.complete(null);
+                    while (true) reader.poll();
+                } catch (Throwable t) {
+                    ended.set(t);
+                }
+            });
+            started.get(1, TimeUnit.MINUTES);
+            produce(c, cpu, 0, 5, K64);
+            while (seen.get() < 5) Thread.onSpinWait();
+            reader.close();
+            poller.join(TimeUnit.MINUTES.toMillis(1));
+            assertFalse(poller.isAlive());
+            assertInstanceOf(AlreadyClosedException.class, ended.get());
+            assertEquals(5, seen.get());
+            assertEquals(perfEventsBefore, openPerfEvents(), "every perf event is closed");
+            // The ring outlived its mapping: reading it is an exception, not a crash.
+            assertThrows(IllegalStateException.class, () -> kept.get().get(U64, 0));
+        }
+    }
+
     @Test
     void aMapThatIsNotAPerfEventArrayIsRefusedByName() {
         try (BpfMap ring = BpfMap.create(MapSpec.of("not_perf", MapType.RINGBUF, 0, 0, 4096))) {

@@ -418,6 +418,188 @@ class RingBufferTest {
         }
     }
 
+    /** {@link SequenceCheck} for the raw handler: checks offsets, lengths and that one segment serves every record. */
+    static class RawSequenceCheck implements RawRecordHandler {
+        final int size;
+        MemorySegment segment;
+        long expected;
+        long count;
+        long misaligned;
+
+        RawSequenceCheck(int size) {
+            this.size = size;
+        }
+
+        @Override
+        public void onRecord(MemorySegment ring, long offset, int length) {
+            if (segment == null) segment = ring;
+            else if (ring != segment) fail("record " + count + " came in another segment than the first");
+            if (length != size) fail("record of " + length + " bytes, reserved " + size);
+            if (offset % 8 != 0) misaligned++;
+            long seq = ring.get(U64, offset);
+            if (seq != expected) fail("record " + count + " has sequence number " + seq + ", expected " + expected);
+            if (ring.get(U64, offset + size - 8) != ~seq) fail("last word of record " + seq);
+            expected++;
+            count++;
+        }
+    }
+
+    /**
+     * Bytes the current thread has allocated on the heap so far (HotSpot's per-thread counter).
+     * Reflective: the tests compile inside module dev.jbcc, which does not read jdk.management.
+     */
+    static long allocatedBytes() {
+        try {
+            Object threads = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean").invoke(null);
+            return (long) Class.forName("com.sun.management.ThreadMXBean").getMethod("getCurrentThreadAllocatedBytes").invoke(threads);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError("HotSpot's com.sun.management.ThreadMXBean is needed to count allocations", e);
+        }
+    }
+
+    @Test
+    void theRawHandlerGetsEveryRecordOfAMillionBurstInOneSegmentWithoutAllocating() {
+        final int total = 1_000_000;
+        RawSequenceCheck check = new RawSequenceCheck(64);
+        try (Collection c = load(128 * MIB);
+             RingBufferReader reader = RingBufferReader.open(c.map("events"), check)) {
+            Program producer = c.program("produce");
+            // Round one warms up the consumer (the JIT compiles it); round two is measured.
+            for (int round = 0; round < 2; round++) {
+                assertEquals(total, produce(producer, (long) round * total, total, K64, false, 0));
+                long allocatedBefore = allocatedBytes();
+                long delivered = 0;
+                while (delivered < total) {
+                    int more = reader.consume();
+                    if (more == 0) fail("ring is empty after " + delivered + " records of round " + round);
+                    delivered += more;
+                }
+                long allocated = allocatedBytes() - allocatedBefore;
+                assertEquals(total, delivered);
+                assertEquals((round + 1L) * total, check.count);
+                assertEquals(0, reader.pending());
+                if (round == 1) {
+                    System.out.printf("ring buffer, raw handler: %,d bytes allocated for %,d records%n", allocated, total);
+                    // A segment per record would be at least 16 MB here; allow a few stray objects (a poll's bookkeeping).
+                    assertTrue(allocated < 64 * 1024, allocated + " bytes allocated while consuming " + total + " records");
+                }
+            }
+            assertEquals(0, check.misaligned, "every record starts 8-byte aligned after its header");
+            assertTrue(check.segment.isReadOnly(), "handlers cannot write into the ring");
+            assertEquals(0, reader.consume(), "nothing is delivered twice");
+        }
+    }
+
+    @Test
+    void theRawHandlerReadsOddSizedStraddlingAndDiscardedRecordsAsTheSliceHandlerDoes() {
+        try (Collection c = load(16 * 1024)) {
+            Program producer = c.program("produce");
+            var thirteen = new Object() {
+                long expected;
+            };
+            try (RingBufferReader reader = RingBufferReader.open(c.map("events"), (RawRecordHandler) (ring, offset, length) -> {
+                assertEquals(13, length, "the length as reserved, without padding");
+                long seq = ring.get(U64, offset);
+                assertEquals(thirteen.expected, seq);
+                assertEquals((byte) (seq * 7), ring.get(ValueLayout.JAVA_BYTE, offset + 12));
+                thirteen.expected++;
+            })) {
+                for (int round = 0; round < 400; round++) {
+                    assertEquals(50, produce(producer, round * 50L, 50, K13, false, 0));
+                    assertEquals(50, reader.consume());
+                }
+            }
+            assertEquals(20_000, thirteen.expected);
+
+            // 1032-byte records wrap the 16 KiB ring: those that straddle its end are read past it,
+            // in the second mapping of the data pages.
+            RawSequenceCheck kib = new RawSequenceCheck(1024);
+            var straddling = new Object() {
+                long count;
+            };
+            try (RingBufferReader reader = RingBufferReader.open(c.map("events"), (RawRecordHandler) (ring, offset, length) -> {
+                if (offset + length > 16 * 1024) straddling.count++;
+                kib.onRecord(ring, offset, length);
+            })) {
+                for (int round = 0; round < 300; round++) {
+                    assertEquals(10, produce(producer, round * 10L, 10, K1024, false, 0));
+                    assertEquals(10, reader.consume());
+                }
+            }
+            assertEquals(3000, kib.count);
+            assertTrue(straddling.count > 0, "some of 3000 records of 1032 bytes straddle the end of a 16 KiB ring");
+
+            List<Long> kept = new ArrayList<>();
+            try (RingBufferReader reader = RingBufferReader.open(c.map("events"),
+                    (RawRecordHandler) (ring, offset, length) -> kept.add(ring.get(U64, offset)))) {
+                assertEquals(90, produce(producer, 0, 90, K64_DISCARD_THIRD, false, 0));
+                assertEquals(60, reader.consume(), "discarded records are skipped");
+            }
+            assertEquals(60, kept.size());
+            for (int i = 0; i < kept.size(); i++) assertEquals(i / 2 * 3L + i % 2, kept.get(i), "record " + i);
+        }
+    }
+
+    @Test
+    void aPollerMixesRawAndSliceHandlersAndClosingWhileARawHandlerPollsIsSafe() throws Exception {
+        final int total = 100_000;
+        try (Collection c = load(4 * MIB)) {
+            RawSequenceCheck even = new RawSequenceCheck(64) {
+                @Override
+                public void onRecord(MemorySegment ring, long offset, int length) {
+                    segment = ring;
+                    assertEquals(2 * count, ring.get(U64, offset));
+                    count++;
+                }
+            };
+            List<Long> odd = new ArrayList<>();
+            RingBufferPoller poller = RingBufferPoller.create()
+                    .add(c.map("events"), even)
+                    .add(c.map("other"), r -> odd.add(r.get(U64, 0)));
+            AtomicReference<Throwable> ended = new AtomicReference<>();
+            AtomicLong seen = new AtomicLong();
+            CompletableFuture<Void> polling = new CompletableFuture<>();
+            Thread thread = Thread.ofPlatform().name("ringbuf-raw-poller").start(() -> {
+                try {
+                    polling.complete(null);
+                    while (true) seen.addAndGet(poller.poll()); // only close() ends this
+                } catch (Throwable t) {
+                    ended.set(t);
+                }
+            });
+            polling.get(1, TimeUnit.MINUTES);
+            assertEquals(total, produce(c.program("produce"), 0, total, K64, false, 2));
+            while (seen.get() < total) Thread.onSpinWait();
+            poller.close();
+            thread.join(TimeUnit.MINUTES.toMillis(1));
+            assertFalse(thread.isAlive());
+            assertInstanceOf(AlreadyClosedException.class, ended.get());
+            assertEquals(total / 2, even.count);
+            assertEquals(total / 2, odd.size());
+            for (int i = 0; i < total / 2; i++) if (odd.get(i) != 2L * i + 1) fail("other ring, record " + i + ": " + odd.get(i));
+            assertThrows(AlreadyClosedException.class, poller::consume);
+            // The ring segment outlived its mapping: reading it is an exception, not a crash.
+            assertThrows(IllegalStateException.class, () -> even.segment.get(U64, 0));
+        }
+    }
+
+    @Test
+    void closingFromARawHandlerEndsThePollAndTheSegmentKeptPastCloseFailsCleanly() {
+        try (Collection c = load(64 * 1024)) {
+            AtomicReference<RingBufferReader> self = new AtomicReference<>();
+            AtomicReference<MemorySegment> kept = new AtomicReference<>();
+            RingBufferReader reader = RingBufferReader.open(c.map("events"), (RawRecordHandler) (ring, offset, length) -> {
+                kept.set(ring);
+                self.get().close();
+            });
+            self.set(reader);
+            produce(c.program("produce"), 0, 3, K64, false, 0);
+            assertThrows(AlreadyClosedException.class, reader::consume);
+            assertTrue(reader.isClosed());
+            assertThrows(IllegalStateException.class, () -> kept.get().get(U64, 0));
+        }
+    }
+
     @Test
     void aMapThatIsNotARingBufferIsRefusedByName() {
         try (BpfMap array = BpfMap.create(MapSpec.of("not_a_ring", MapType.ARRAY, 4, 8, 1))) {
