@@ -1,0 +1,95 @@
+package dev.jbcc.examples;
+
+import dev.jbcc.Errno;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * More of the repository's bcc-style examples, each run as a user runs it: the test waits for the
+ * example's "attached" line, causes the events itself, then asserts the lines they produce carry
+ * what it caused (its pid, its file name, its port ...).
+ */
+class MoreExamplesTest {
+    private static final Duration ATTACH = Duration.ofMinutes(3); // a cold clang compile under TCG is slow
+    private static final Duration EVENT = Duration.ofSeconds(60);
+
+    /** The columns of a line of an example that prints a table: split on runs of blanks. */
+    static String[] columns(String line, int limit) {
+        return line.trim().split("\\s+", limit);
+    }
+
+    /**
+     * Runs {@code action} every 200 ms on a thread of its own until closed: on a busy machine a
+     * system-wide tracer may drop a burst of events (it says "Possibly lost"), so a test repeats
+     * what it does until the example shows it once.
+     */
+    static final class Repeating implements AutoCloseable {
+        private final Thread thread;
+
+        Repeating(ThrowingRunnable action) {
+            thread = Thread.ofPlatform().daemon().name("repeating").start(() -> {
+                try {
+                    while (!Thread.currentThread().isInterrupted()) {
+                        action.run();
+                        Thread.sleep(200);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            thread.interrupt();
+            thread.join();
+        }
+    }
+
+    @FunctionalInterface
+    interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    @Test
+    void openSnoopShowsTheFilesThisTestOpens(@TempDir Path dir) throws Exception {
+        Path present = dir.resolve("opensnoop-" + UUID.randomUUID());
+        Files.writeString(present, "x");
+        Path missing = dir.resolve("opensnoop-missing-" + UUID.randomUUID());
+        Set<String> catPids = ConcurrentHashMap.newKeySet();
+        try (ExampleProcess example = ExampleProcess.start("OpenSnoop.java", "20")) {
+            example.awaitLine("Tracing openat()", ATTACH);
+            String[] mine, cats;
+            try (var opens = new Repeating(() -> {
+                Files.readString(present); // this JVM: open(2) is openat(2) in glibc
+                Process cat = new ProcessBuilder("cat", missing.toString()).start();
+                catPids.add(Long.toString(cat.pid()));
+                cat.waitFor();
+            })) {
+                mine = columns(example.awaitLine(l -> l.endsWith(" " + present), EVENT), 5);
+                cats = columns(example.awaitLine(l -> l.endsWith(" " + missing), EVENT), 5);
+            }
+            assertEquals(Long.toString(ProcessHandle.current().pid()), mine[0], String.join(" ", mine));
+            assertTrue(Integer.parseInt(mine[2]) >= 0, "an fd: " + String.join(" ", mine));
+            assertEquals("0", mine[3], String.join(" ", mine));
+
+            assertTrue(catPids.contains(cats[0]), String.join(" ", cats) + " is not one of our cats " + catPids);
+            assertEquals("cat", cats[1]);
+            assertEquals("-1", cats[2]);
+            assertEquals(Integer.toString(Errno.ENOENT), cats[3]);
+            example.finish(Duration.ofSeconds(60));
+        }
+    }
+}
