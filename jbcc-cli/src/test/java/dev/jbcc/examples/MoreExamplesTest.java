@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -89,6 +90,52 @@ class MoreExamplesTest {
             assertEquals("cat", cats[1]);
             assertEquals("-1", cats[2]);
             assertEquals(Integer.toString(Errno.ENOENT), cats[3]);
+            example.finish(Duration.ofSeconds(60));
+        }
+    }
+
+    /** {@code getent ahosts localhost}: a getaddrinfo() call answered from /etc/hosts, no network. */
+    private static Process getent() throws Exception {
+        return new ProcessBuilder("getent", "ahosts", "localhost").redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    @Test
+    void getHostLatencyTimesTheLookupsOfTheGivenProcessOnly() throws Exception {
+        // A shell that waits for a line, then becomes getent (exec keeps its pid): the pid to trace.
+        Process traced = new ProcessBuilder("bash", "-c", "read go; exec getent ahosts localhost")
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try (ExampleProcess example = ExampleProcess.start("GetHostLatency.java", "15", Long.toString(traced.pid()))) {
+            example.awaitLine("Tracing getaddrinfo()", ATTACH);
+            Process other = getent(); // another process: the pid filter leaves it out
+            other.waitFor();
+            traced.getOutputStream().write("go\n".getBytes());
+            traced.getOutputStream().close();
+            assertEquals(0, traced.waitFor());
+            String[] line = columns(example.awaitLine(l -> l.endsWith(" localhost"), EVENT), 5);
+            assertEquals(Long.toString(traced.pid()), line[1], String.join(" ", line));
+            assertEquals("getent", line[2]);
+            assertTrue(Double.parseDouble(line[3]) >= 0, String.join(" ", line));
+            List<String> all = example.finish(Duration.ofSeconds(60));
+            assertTrue(all.stream().noneMatch(l -> l.contains(" " + other.pid() + " ")), "pid " + other.pid() + " was not traced:\n" + all);
+        } finally {
+            traced.destroyForcibly();
+        }
+    }
+
+    @Test
+    void getHostLatencyWithoutAPidSeesEveryProcess() throws Exception {
+        Set<String> pids = ConcurrentHashMap.newKeySet();
+        try (ExampleProcess example = ExampleProcess.start("GetHostLatency.java", "15")) {
+            example.awaitLine("Tracing getaddrinfo()", ATTACH);
+            String[] line;
+            try (var lookups = new Repeating(() -> {
+                Process p = getent();
+                pids.add(Long.toString(p.pid()));
+                p.waitFor();
+            })) {
+                line = columns(example.awaitLine(l -> l.endsWith(" localhost") && l.contains(" getent "), EVENT), 5);
+            }
+            assertTrue(pids.contains(line[1]), String.join(" ", line) + " is not one of our getents " + pids);
             example.finish(Duration.ofSeconds(60));
         }
     }
