@@ -4,16 +4,21 @@ import dev.jbcc.Errno;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * More of the repository's bcc-style examples, each run as a user runs it: the test waits for the
@@ -138,5 +143,47 @@ class MoreExamplesTest {
             assertTrue(pids.contains(line[1]), String.join(" ", line) + " is not one of our getents " + pids);
             example.finish(Duration.ofSeconds(60));
         }
+    }
+
+    @Test
+    void tcpStatesFollowsALoopbackConnectionThroughItsStates() throws Exception {
+        int port, clientPort;
+        String pid = Long.toString(ProcessHandle.current().pid());
+        try (ExampleProcess example = ExampleProcess.start("TcpStates.java", "15")) {
+            example.awaitLine("Tracing TCP state changes", ATTACH);
+            try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                port = server.getLocalPort();
+                try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port); Socket accepted = server.accept()) {
+                    clientPort = client.getLocalPort();
+                    client.close(); // the client closes first: FIN_WAIT1 on its side, CLOSE_WAIT on the server's
+                    assertEquals(-1, accepted.getInputStream().read());
+                }
+            }
+            List<String> lines = example.finish(Duration.ofSeconds(60));
+            // The columns: SKADDR C-PID C-COMM LADDR LPORT RADDR RPORT OLD -> NEW MS (changes come from every CPU, unordered).
+            Predicate<String[]> listener = c -> c[4].equals(Integer.toString(port)) && c[6].equals("0");
+            Predicate<String[]> clientSide = c -> c[6].equals(Integer.toString(port));
+            Predicate<String[]> serverSide = c -> c[4].equals(Integer.toString(port)) && c[6].equals(Integer.toString(clientPort));
+            String[] listen = change(lines, listener, "CLOSE", "LISTEN");
+            assertEquals(pid, listen[1], "listen() runs in this process");
+            assertEquals("127.0.0.1", listen[3]);
+            String[] synSent = change(lines, clientSide, "CLOSE", "SYN_SENT");
+            assertEquals(pid, synSent[1], "connect() runs in this process");
+            String[] established = change(lines, clientSide, "SYN_SENT", "ESTABLISHED");
+            assertEquals(synSent[0], established[0], "the same socket");
+            assertEquals(Integer.toString(clientPort), established[4]);
+            assertEquals("127.0.0.1", established[5]);
+            change(lines, clientSide, "ESTABLISHED", "FIN_WAIT1");
+            change(lines, serverSide, "SYN_RECV", "ESTABLISHED");
+            change(lines, serverSide, "ESTABLISHED", "CLOSE_WAIT");
+            change(lines, listener, "LISTEN", "CLOSE");
+        }
+    }
+
+    /** The line of a {@code from -> to} change of the sockets {@code which} selects. */
+    private static String[] change(List<String> lines, Predicate<String[]> which, String from, String to) {
+        return lines.stream().filter(l -> l.contains(" -> ")).map(l -> columns(l, 11))
+                .filter(c -> c.length == 11 && which.test(c) && c[7].equals(from) && c[9].equals(to))
+                .findFirst().orElseGet(() -> fail("no " + from + " -> " + to + " line:\n" + String.join("\n", lines)));
     }
 }
