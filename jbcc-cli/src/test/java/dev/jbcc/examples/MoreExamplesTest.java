@@ -10,13 +10,17 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.function.Predicate;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -185,5 +189,53 @@ class MoreExamplesTest {
         return lines.stream().filter(l -> l.contains(" -> ")).map(l -> columns(l, 11))
                 .filter(c -> c.length == 11 && which.test(c) && c[7].equals(from) && c[9].equals(to))
                 .findFirst().orElseGet(() -> fail("no " + from + " -> " + to + " line:\n" + String.join("\n", lines)));
+    }
+
+    /** One stack of StackCount's output: frames innermost first, the process, the count. */
+    record CountedStack(List<String> frames, String comm, long pid, long count) {}
+
+    static List<CountedStack> countedStacks(List<String> lines) {
+        List<CountedStack> out = new ArrayList<>();
+        List<String> frames = new ArrayList<>();
+        String process = null;
+        for (String line : lines) {
+            if (line.isBlank()) {
+                frames.clear();
+                process = null;
+            } else if (line.startsWith("    ") && process == null) {
+                process = line.trim();
+            } else if (line.startsWith("    ")) {
+                Matcher m = Pattern.compile("(.*) \\[(\\d+)]").matcher(process);
+                assertTrue(m.matches(), process);
+                out.add(new CountedStack(List.copyOf(frames), m.group(1), Long.parseLong(m.group(2)), Long.parseLong(line.trim())));
+            } else if (line.startsWith("  ")) {
+                frames.add(line.trim());
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void stackCountShowsTheKernelStacksOfThisTestsForks() throws Exception {
+        int forks = 5;
+        try (ExampleProcess example = ExampleProcess.start("StackCount.java", "12")) {
+            example.awaitLine("Tracing sched:sched_process_fork", ATTACH);
+            for (int i = 0; i < forks; i++) {
+                assertEquals(0, new ProcessBuilder("true").start().waitFor());
+            }
+            List<CountedStack> stacks = countedStacks(example.finish(Duration.ofSeconds(60)));
+            long pid = ProcessHandle.current().pid();
+            List<CountedStack> mine = stacks.stream().filter(s -> s.pid() == pid).toList();
+            // Each fork is at least one sched_process_fork in this process (this JVM's new threads are more).
+            assertTrue(mine.stream().mapToLong(CountedStack::count).sum() >= forks, "fewer than " + forks + " forks: " + mine);
+            // Every way to make a task (fork, vfork, clone, clone3) goes through kernel_clone() (Linux 5.10 on),
+            // which raises the tracepoint from copy_process's caller: it is on each of these stacks.
+            // (A stack the map could not take, e.g. on a hash bucket collision, prints as "[Missed Kernel Stack]".)
+            List<CountedStack> taken = mine.stream().filter(s -> !s.frames().contains("[Missed Kernel Stack]")).toList();
+            assertFalse(taken.isEmpty(), "no stack of this process was taken: " + mine);
+            for (CountedStack s : taken) {
+                assertTrue(s.frames().contains("kernel_clone"), "a fork's stack without kernel_clone: " + s);
+            }
+        }
     }
 }
