@@ -1,6 +1,7 @@
 package dev.jbcc.examples;
 
 import dev.jbcc.Errno;
+import dev.jbcc.testing.TestNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -11,7 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.function.Predicate;
@@ -235,6 +238,44 @@ class MoreExamplesTest {
             assertFalse(taken.isEmpty(), "no stack of this process was taken: " + mine);
             for (CountedStack s : taken) {
                 assertTrue(s.frames().contains("kernel_clone"), "a fork's stack without kernel_clone: " + s);
+            }
+        }
+    }
+
+    /** XdpPrefixFilter's closing table: prefix -> packets dropped. */
+    static Map<String, Long> droppedByPrefix(List<String> lines) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        boolean table = false;
+        for (String line : lines) {
+            if (line.startsWith("PREFIX")) table = true;
+            else if (table && !line.isBlank()) out.put(columns(line, 2)[0], Long.parseLong(columns(line, 2)[1]));
+        }
+        return out;
+    }
+
+    @Test
+    void xdpPrefixFilterDropsByLongestMatchingPrefix() throws Exception {
+        try (TestNetwork net = TestNetwork.create()) {
+            String subnet = net.nsAddress().substring(0, net.nsAddress().lastIndexOf('.'));
+            String wide = subnet + ".0/24", exact = net.nsAddress() + "/32", elsewhere = "192.0.2.0/24";
+            // On the host end: the namespace's echo replies come in from nsAddress, in both prefixes.
+            try (ExampleProcess example = ExampleProcess.start("XdpPrefixFilter.java", net.hostDevice(), "12", wide, exact, elsewhere)) {
+                example.awaitLine("Dropping packets from", ATTACH);
+                TestNetwork.Ping ping = net.pingFromHost(4);
+                assertTrue(ping.allLost(), ping.output());
+                Map<String, Long> dropped = droppedByPrefix(example.finish(Duration.ofSeconds(60)));
+                assertTrue(dropped.get(exact) >= ping.transmitted(), "the /32 is the longest match: " + dropped);
+                assertEquals(0, dropped.get(wide), "the /24 is shorter: " + dropped);
+                assertEquals(0, dropped.get(elsewhere), dropped.toString());
+            }
+            assertTrue(net.pingFromHost(2).allAnswered(), "the XDP program is gone with the example");
+
+            String otherHalf = subnet + ".128/25"; // nsAddress is .2: not in it
+            try (ExampleProcess example = ExampleProcess.start("XdpPrefixFilter.java", net.hostDevice(), "8", otherHalf)) {
+                example.awaitLine("Dropping packets from", ATTACH);
+                TestNetwork.Ping ping = net.pingFromHost(3);
+                assertTrue(ping.allAnswered(), ping.output());
+                assertEquals(Map.of(otherHalf, 0L), droppedByPrefix(example.finish(Duration.ofSeconds(60))));
             }
         }
     }
