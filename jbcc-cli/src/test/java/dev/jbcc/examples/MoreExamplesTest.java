@@ -1,6 +1,8 @@
 package dev.jbcc.examples;
 
 import dev.jbcc.Errno;
+import dev.jbcc.testing.HostKernelOnly;
+import dev.jbcc.testing.RequiresFentry;
 import dev.jbcc.testing.TestNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -277,6 +279,42 @@ class MoreExamplesTest {
                 assertTrue(ping.allAnswered(), ping.output());
                 assertEquals(Map.of(otherHalf, 0L), droppedByPrefix(example.finish(Duration.ofSeconds(60))));
             }
+        }
+    }
+
+    @Test
+    @RequiresFentry
+    void kfuncUnlinkShowsTheFilesThisTestRemoves(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("kfuncunlink-" + UUID.randomUUID());
+        Path missing = dir.resolve("kfuncunlink-missing-" + UUID.randomUUID());
+        try (ExampleProcess example = ExampleProcess.start("KfuncUnlink.java", "20")) {
+            example.awaitLine("Tracing do_unlinkat()", ATTACH);
+            Files.writeString(file, "x");
+            Files.delete(file); // unlink(2) with the absolute path: do_unlinkat() gets that name
+            Process unlink = new ProcessBuilder("unlink", missing.toString()).start();
+            assertEquals(1, unlink.waitFor(), "unlink of a missing file fails");
+            // The columns: PID COMM RET LATms NAME
+            String[] mine = columns(example.awaitLine(l -> l.endsWith(" " + file), EVENT), 5);
+            assertEquals(Long.toString(ProcessHandle.current().pid()), mine[0], String.join(" ", mine));
+            assertEquals("0", mine[2], String.join(" ", mine));
+            assertTrue(Double.parseDouble(mine[3]) >= 0, String.join(" ", mine));
+            String[] failed = columns(example.awaitLine(l -> l.endsWith(" " + missing), EVENT), 5);
+            assertEquals(Long.toString(unlink.pid()), failed[0], String.join(" ", failed));
+            assertEquals("unlink", failed[1]);
+            assertEquals(Integer.toString(-Errno.ENOENT), failed[2], "fexit sees do_unlinkat's -ENOENT");
+            example.finish(Duration.ofMinutes(2));
+        }
+    }
+
+    @Test
+    @HostKernelOnly("a kernel that refuses fentry/fexit loads, as this 6.18 host does")
+    void kfuncUnlinkSaysWhyWhereFentryIsRefused() {
+        try (ExampleProcess example = ExampleProcess.start("KfuncUnlink.java", "5")) {
+            assertEquals(1, example.exitStatus(ATTACH), example.transcript());
+            String err = example.stderr();
+            assertTrue(err.contains("dev.jbcc.SyscallException: BPF_PROG_LOAD: EPERM"), err);
+            assertTrue(err.contains("kfunc__do_unlinkat"), "names the program: " + err);
+            assertTrue(err.contains("refuse fentry/fexit/LSM programs"), "says why: " + err);
         }
     }
 }
