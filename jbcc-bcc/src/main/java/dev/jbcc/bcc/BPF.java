@@ -25,6 +25,9 @@ import dev.jbcc.link.TracepointLink;
 import dev.jbcc.link.TracingLink;
 import dev.jbcc.link.UprobeLink;
 import dev.jbcc.link.UprobeOptions;
+import dev.jbcc.link.UsdtLink;
+import dev.jbcc.link.UsdtOptions;
+import dev.jbcc.usdt.UsdtProbe;
 import dev.jbcc.link.XdpLink;
 import dev.jbcc.link.XdpOptions;
 import dev.jbcc.perf.PerfBufferReader;
@@ -142,8 +145,23 @@ public final class BPF implements AutoCloseable {
         private int debug;
         private BccCompiler compiler;
         private PrintStream debugOut = System.err;
+        private final List<USDT> usdtContexts = new ArrayList<>();
 
         private Builder() {}
+
+        /**
+         * USDT contexts (bcc's {@code usdt_contexts=[u]}): their enabled functions read probe
+         * arguments with {@code bpf_usdt_readarg} and are attached to every site of their probe.
+         */
+        public Builder usdtContexts(USDT... contexts) {
+            usdtContexts.addAll(List.of(contexts));
+            return this;
+        }
+
+        public Builder usdtContexts(List<USDT> contexts) {
+            usdtContexts.addAll(contexts);
+            return this;
+        }
 
         public Builder text(String text) {
             this.source = Source.of("bpf_text.c", text);
@@ -199,12 +217,14 @@ public final class BPF implements AutoCloseable {
         public BPF build() {
             if (source == null) throw new IllegalStateException("give the program: text(...) or file(...)");
             BccCompiler c = compiler != null ? compiler : Compilers.DEFAULT;
-            BccProgram compiled = c.compile(source, cflags);
+            var bindings = new ArrayList<dev.jbcc.bcc.dialect.UsdtBinding>();
+            for (USDT u : usdtContexts) bindings.addAll(u.bindings());
+            BccProgram compiled = c.compile(source, cflags, bindings);
             if ((debug & (DEBUG_SOURCE | DEBUG_PREPROCESSOR)) != 0) {
                 debugOut.println(compiled.rewritten());
                 debugOut.flush();
             }
-            return load(compiled);
+            return load(compiled, usdtContexts);
         }
     }
 
@@ -215,6 +235,14 @@ public final class BPF implements AutoCloseable {
 
     /** Loads a program compiled beforehand (e.g. to time or inspect the compile separately). */
     public static BPF load(BccProgram compiled) {
+        return load(compiled, List.of());
+    }
+
+    /**
+     * Loads a program compiled beforehand with the USDT contexts' bindings
+     * ({@code compiler.compile(source, cflags, bindings)}) and attaches their probes.
+     */
+    public static BPF load(BccProgram compiled, List<USDT> usdtContexts) {
         List<BpfMap> pinned = new ArrayList<>();
         Collection created = null;
         BPF bpf = null;
@@ -238,6 +266,7 @@ public final class BPF implements AutoCloseable {
             // Open the trace output before anything is attached, so no early line is missed.
             if (compiled.source().contains("bpf_trace_printk")) bpf.tracePipe();
             bpf.autoAttach();
+            for (USDT u : usdtContexts) bpf.attachUsdt(u);
             return bpf;
         } catch (Throwable t) {
             if (bpf != null) {
@@ -271,6 +300,18 @@ public final class BPF implements AutoCloseable {
                 case AutoAttach.Kretfunc k -> attachKretfunc(f.name());
                 case AutoAttach.Lsm l -> attachLsm(f.name());
             }
+        }
+    }
+
+    /** Attaches each function a context enabled to every site of its probe, as bcc does at construction. */
+    private void attachUsdt(USDT context) {
+        for (USDT.Enabled e : context.enabledProbes()) {
+            BpfFunction f = function(e.function(), KPROBE);
+            UsdtProbe probe = e.probe();
+            UsdtOptions options = UsdtOptions.of(probe.binary(), probe.provider(), probe.name());
+            if (context.pid() > 0) options = options.withPid(context.pid());
+            track("usdt:" + probe.binary() + ":" + probe.qualifiedName() + ":" + e.function(),
+                    UsdtLink.attach(f.program(), options));
         }
     }
 
@@ -664,8 +705,14 @@ public final class BPF implements AutoCloseable {
         return countLinks("kprobe:", "kretprobe:");
     }
 
+    /** How many uprobes, uretprobes and USDT probes are attached; a USDT probe counts once per site. */
     public synchronized int numOpenUprobes() {
-        return countLinks("uprobe:", "uretprobe:");
+        int n = countLinks("uprobe:", "uretprobe:");
+        for (var e : links.entrySet()) {
+            if (!e.getKey().startsWith("usdt:")) continue;
+            for (Link l : e.getValue()) n += ((UsdtLink) l).links().size();
+        }
+        return n;
     }
 
     public synchronized int numOpenTracepoints() {
