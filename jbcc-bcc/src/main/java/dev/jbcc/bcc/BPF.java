@@ -79,7 +79,11 @@ import java.util.stream.Stream;
  * It is idempotent. Tables declared with {@code BPF_TABLE_PINNED} stay pinned, which is their point.
  */
 public final class BPF implements AutoCloseable {
-    /** Debug flags (bcc's {@code debug=}): print the rewritten C ({@link #DEBUG_SOURCE}, {@link #DEBUG_PREPROCESSOR}). */
+    /**
+     * Debug flags (bcc's {@code debug=}), printed to {@link Builder#debugOutput}: the rewritten C
+     * ({@link #DEBUG_SOURCE}, {@link #DEBUG_PREPROCESSOR}), each function's verifier log after it loads ({@link #DEBUG_BPF}: log
+     * level 1; {@link #DEBUG_BPF_REGISTER_STATE}: level 2, with the registers at every instruction).
+     */
     public static final int DEBUG_LLVM_IR = 0x1, DEBUG_BPF = 0x2, DEBUG_PREPROCESSOR = 0x4, DEBUG_SOURCE = 0x8,
             DEBUG_BPF_REGISTER_STATE = 0x10, DEBUG_BTF = 0x20;
 
@@ -113,8 +117,13 @@ public final class BPF implements AutoCloseable {
     private RingBufferPoller ringPoller;
     private TracePipe tracePipe;
     private boolean closed;
+    private final int debug;
+    private final PrintStream debugOut;
 
-    private BPF(BccProgram program, Collection tables, Map<String, BpfMap> allMaps, List<BpfMap> pinnedMaps) {
+    private BPF(BccProgram program, Collection tables, Map<String, BpfMap> allMaps, List<BpfMap> pinnedMaps, int debug,
+                PrintStream debugOut) {
+        this.debug = debug;
+        this.debugOut = debugOut;
         this.program = program;
         this.tables = tables;
         this.allMaps = allMaps;
@@ -224,7 +233,7 @@ public final class BPF implements AutoCloseable {
                 debugOut.println(compiled.rewritten());
                 debugOut.flush();
             }
-            return load(compiled, usdtContexts);
+            return load(compiled, usdtContexts, debug, debugOut);
         }
     }
 
@@ -243,6 +252,10 @@ public final class BPF implements AutoCloseable {
      * ({@code compiler.compile(source, cflags, bindings)}) and attaches their probes.
      */
     public static BPF load(BccProgram compiled, List<USDT> usdtContexts) {
+        return load(compiled, usdtContexts, 0, System.err);
+    }
+
+    private static BPF load(BccProgram compiled, List<USDT> usdtContexts, int debug, PrintStream debugOut) {
         List<BpfMap> pinned = new ArrayList<>();
         Collection created = null;
         BPF bpf = null;
@@ -262,7 +275,7 @@ public final class BPF implements AutoCloseable {
             }
             Map<String, BpfMap> all = new LinkedHashMap<>(created.maps());
             all.putAll(replacements);
-            bpf = new BPF(compiled, created, Map.copyOf(all), pinned);
+            bpf = new BPF(compiled, created, Map.copyOf(all), pinned, debug, debugOut);
             // Open the trace output before anything is attached, so no early line is missed.
             if (compiled.source().contains("bpf_trace_printk")) bpf.tracePipe();
             bpf.autoAttach();
@@ -349,10 +362,16 @@ public final class BPF implements AutoCloseable {
                     + " (static functions are inlined, not loadable)");
         }
         if (ps.type() != type) ps = ps.withType(type);
+        // bcc: DEBUG_BPF_REGISTER_STATE asks for log level 2, DEBUG_BPF for level 1, printed after a successful load.
+        int logLevel = (debug & DEBUG_BPF_REGISTER_STATE) != 0 ? 2 : (debug & DEBUG_BPF) != 0 ? 1 : 0;
         Program p;
-        try (Collection one = Collection.load(spec.withProgram(ps),
-                CollectionOptions.defaults().withPrograms(java.util.Set.of(name)).withMapReplacements(allMaps))) {
+        try (Collection one = Collection.load(spec.withProgram(ps), CollectionOptions.defaults()
+                .withPrograms(java.util.Set.of(name)).withMapReplacements(allMaps).withLogLevel(logLevel))) {
             p = one.detachProgram(name);
+        }
+        if (logLevel > 0) {
+            debugOut.print(p.verifierLog());
+            debugOut.flush();
         }
         BpfFunction f = new BpfFunction(name, p);
         functions.put(key, f);
