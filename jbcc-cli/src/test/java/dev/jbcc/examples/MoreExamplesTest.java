@@ -7,9 +7,12 @@ import dev.jbcc.testing.TestNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -315,6 +319,49 @@ class MoreExamplesTest {
             assertTrue(err.contains("dev.jbcc.SyscallException: BPF_PROG_LOAD: EPERM"), err);
             assertTrue(err.contains("kfunc__do_unlinkat"), "names the program: " + err);
             assertTrue(err.contains("refuse fentry/fexit/LSM programs"), "says why: " + err);
+        }
+    }
+
+    /** A JVM that, given a line on its standard input, starts and joins a thread named by its argument. */
+    private static final String THREAD_STARTER = """
+            void main(String[] args) throws Exception {
+                System.out.println("ready");
+                new java.io.BufferedReader(new java.io.InputStreamReader(System.in)).readLine();
+                Thread t = Thread.ofPlatform().name(args[0]).start(() -> {});
+                t.join();
+                System.out.println("started " + t.threadId());
+            }
+            """;
+
+    @Test
+    void usdtJvmThreadsShowsTheThreadAnotherJvmStarts(@TempDir Path dir) throws Exception {
+        Path source = dir.resolve("ThreadStarter.java");
+        Files.writeString(source, THREAD_STARTER);
+        String name = "jbcc-" + Long.toHexString(System.nanoTime()); // a thread name no other JVM uses
+        Process jvm = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), source.toString(), name)
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(jvm.getInputStream(), StandardCharsets.UTF_8));
+             ExampleProcess example = ExampleProcess.start("UsdtJvmThreads.java", Long.toString(jvm.pid()), "15")) {
+            assertEquals("ready", out.readLine());
+            example.awaitLine("Tracing thread events of JVM " + jvm.pid(), ATTACH);
+            jvm.getOutputStream().write("go\n".getBytes(StandardCharsets.UTF_8));
+            jvm.getOutputStream().flush();
+            String started = out.readLine();
+            assertTrue(started != null && started.startsWith("started "), started);
+            String javaId = started.substring("started ".length());
+            assertEquals(0, jvm.waitFor());
+
+            // The columns: PID TID JAVA-ID EVENT NAME
+            String[] start = columns(example.awaitLine(l -> l.endsWith(" start   " + name), EVENT), 5);
+            assertEquals(Long.toString(jvm.pid()), start[0]);
+            assertEquals(javaId, start[2], "argument 3 is the Java thread id the child printed");
+            assertNotEquals(start[0], start[1], "argument 4 is the new thread's own native id");
+            String[] stop = columns(example.awaitLine(l -> l.endsWith(" stop    " + name), EVENT), 5);
+            assertEquals(start[1], stop[1], "the same thread stops");
+            assertEquals(javaId, stop[2]);
+            example.finish(Duration.ofSeconds(60));
+        } finally {
+            jvm.destroyForcibly();
         }
     }
 }
