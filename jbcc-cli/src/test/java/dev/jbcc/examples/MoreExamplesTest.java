@@ -20,12 +20,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.function.Predicate;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -54,26 +54,29 @@ class MoreExamplesTest {
      */
     static final class Repeating implements AutoCloseable {
         private final Thread thread;
+        private volatile boolean stop;
+        private volatile Exception failure;
 
         Repeating(ThrowingRunnable action) {
             thread = Thread.ofPlatform().daemon().name("repeating").start(() -> {
                 try {
-                    while (!Thread.currentThread().isInterrupted()) {
+                    // A flag, not an interrupt: an interrupt would also break the action's own I/O.
+                    while (!stop) {
                         action.run();
                         Thread.sleep(200);
                     }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
                 } catch (Exception e) {
-                    throw new IllegalStateException(e);
+                    failure = e;
                 }
             });
         }
 
+        /** Stops repeating; fails if an action threw. */
         @Override
         public void close() throws InterruptedException {
-            thread.interrupt();
+            stop = true;
             thread.join();
+            if (failure != null) throw new AssertionError("the repeated action failed", failure);
         }
     }
 
