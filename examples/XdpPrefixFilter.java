@@ -12,7 +12,6 @@ import dev.jbcc.bcc.LpmTrie;
 import dev.jbcc.bcc.Value;
 
 import java.net.Inet4Address;
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -49,11 +48,9 @@ static final String PROGRAM = """
 
 record Prefix(byte[] address, int length) {
     /** "a.b.c.d/n" (a bare address is a /32). */
-    static Prefix parse(String text) throws Exception {
+    static Prefix parse(String text) {
         String[] parts = text.split("/", 2);
-        if (!(InetAddress.getByName(parts[0]) instanceof Inet4Address address)) {
-            throw new IllegalArgumentException(text + " is not an IPv4 prefix");
-        }
+        Inet4Address address = Inet4Address.ofLiteral(parts[0]);   // a literal only: no name lookup
         int length = parts.length == 2 ? Integer.parseInt(parts[1]) : 32;
         if (length < 0 || length > 32) throw new IllegalArgumentException(text + ": a prefix length is 0 to 32");
         return new Prefix(address.getAddress(), length);
