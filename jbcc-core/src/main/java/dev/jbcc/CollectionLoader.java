@@ -64,7 +64,7 @@ final class CollectionLoader {
             for (ProgramSpec p : spec.programs().values()) {
                 if (options.programs() != null && !options.programs().contains(p.name())) continue;
                 programs.put(p.name(), Program.load(resolve(p), new Program.LoadContext(btfFd, btfStrings,
-                        log -> CoreRelocations.explainPoison(log, p))));
+                        log -> CoreRelocations.explainPoison(log, p), options.logLevel())));
             }
             fillFdMaps();
             var collection = new Collection(maps, programs, spec.variables());

@@ -18,12 +18,21 @@ import java.util.Set;
  *                  instead of creating them: the caller keeps owning them and the collection neither
  *                  lists nor closes them (cilium/ebpf's MapReplacements; how a front-end loads one
  *                  program at a time over maps it created once)
+ * @param logLevel  the verifier log level every program is loaded with (0: none, the default; 1:
+ *                  the instructions verified; 2: the register state at every instruction); a
+ *                  loaded program keeps its log in {@link Program#verifierLog()}
  */
-public record CollectionOptions(Path pinPath, Set<String> programs, Btf kernelBtf, Map<String, BpfMap> mapReplacements) {
+public record CollectionOptions(Path pinPath, Set<String> programs, Btf kernelBtf, Map<String, BpfMap> mapReplacements,
+                                int logLevel) {
     public static final Path DEFAULT_PIN_PATH = Path.of("/sys/fs/bpf");
 
     public CollectionOptions {
         mapReplacements = mapReplacements == null ? Map.of() : Map.copyOf(mapReplacements);
+        if (logLevel < 0 || logLevel > 2) throw new IllegalArgumentException("verifier log level is 0, 1 or 2, not " + logLevel);
+    }
+
+    public CollectionOptions(Path pinPath, Set<String> programs, Btf kernelBtf, Map<String, BpfMap> mapReplacements) {
+        this(pinPath, programs, kernelBtf, mapReplacements, 0);
     }
 
     public CollectionOptions(Path pinPath, Set<String> programs, Btf kernelBtf) {
@@ -35,19 +44,24 @@ public record CollectionOptions(Path pinPath, Set<String> programs, Btf kernelBt
     }
 
     public CollectionOptions withPinPath(Path pinPath) {
-        return new CollectionOptions(pinPath, programs, kernelBtf, mapReplacements);
+        return new CollectionOptions(pinPath, programs, kernelBtf, mapReplacements, logLevel);
     }
 
     public CollectionOptions withPrograms(Set<String> programs) {
-        return new CollectionOptions(pinPath, Set.copyOf(programs), kernelBtf, mapReplacements);
+        return new CollectionOptions(pinPath, Set.copyOf(programs), kernelBtf, mapReplacements, logLevel);
     }
 
     public CollectionOptions withKernelBtf(Btf kernelBtf) {
-        return new CollectionOptions(pinPath, programs, kernelBtf, mapReplacements);
+        return new CollectionOptions(pinPath, programs, kernelBtf, mapReplacements, logLevel);
     }
 
     public CollectionOptions withMapReplacements(Map<String, BpfMap> mapReplacements) {
-        return new CollectionOptions(pinPath, programs, kernelBtf, mapReplacements);
+        return new CollectionOptions(pinPath, programs, kernelBtf, mapReplacements, logLevel);
+    }
+
+    /** Loads every program with the verifier log at {@code level} (1 or 2; 0 for none), kept even on success. */
+    public CollectionOptions withLogLevel(int level) {
+        return new CollectionOptions(pinPath, programs, kernelBtf, mapReplacements, level);
     }
 
     Btf kernel() {

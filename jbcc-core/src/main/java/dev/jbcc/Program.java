@@ -42,11 +42,13 @@ public final class Program implements AutoCloseable {
     private final String attachTarget;
     private final String sectionName;
     private final int id;
+    private final String verifierLog;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Path pinnedAt;
 
     private Program(Fd fd, String name, ProgramType type, AttachType attachType, String attachTarget,
-                    String sectionName) {
+                    String sectionName, String verifierLog) {
+        this.verifierLog = verifierLog;
         this.fd = fd;
         this.sectionName = sectionName;
         this.name = name;
@@ -67,9 +69,12 @@ public final class Program implements AutoCloseable {
         return load(spec, LoadContext.NONE);
     }
 
-    /** What a collection adds to a program load: the object BTF for func/line info, CO-RE notes. */
-    record LoadContext(Fd btf, Map<String, Integer> btfStrings, UnaryOperator<String> explainPoison) {
-        static final LoadContext NONE = new LoadContext(null, Map.of(), log -> null);
+    /**
+     * What a collection adds to a program load: the object BTF for func/line info, CO-RE notes,
+     * the verifier log level to load with (0: a log only to explain a rejection).
+     */
+    record LoadContext(Fd btf, Map<String, Integer> btfStrings, UnaryOperator<String> explainPoison, int logLevel) {
+        static final LoadContext NONE = new LoadContext(null, Map.of(), log -> null, 0);
     }
 
     static Program load(ProgramSpec spec, LoadContext context) {
@@ -103,14 +108,27 @@ public final class Program implements AutoCloseable {
                     attr.lineInfo(lineInfo(arena, spec.lineInfos(), context.btfStrings()), LINE_INFO_SIZE);
                 }
             }
-            int raw = Bpf.progLoadErrno(attr);
+            MemorySegment logBuffer = null;
+            int raw;
+            int size = LOG_SIZE_START;
+            while (true) {
+                if (context.logLevel() > 0) {
+                    logBuffer = arena.allocate(size);
+                    attr.log(logBuffer, context.logLevel());
+                }
+                raw = Bpf.progLoadErrno(attr);
+                // A log asked for on success must fit too: the kernel fails the load with ENOSPC when it does not.
+                if (raw != -Errno.ENOSPC || logBuffer == null || size >= LOG_SIZE_MAX) break;
+                int needed = attr.logTrueSize();
+                size = needed > size ? needed + 1 : Math.min(size * 4, LOG_SIZE_MAX);
+            }
             if (raw < 0) {
                 throw rejection(spec, attr, arena, -raw, context);
             }
             Fd fd = Fd.adopt(raw);
             try {
                 return new Program(fd, spec.name(), spec.type(), spec.attachType(), spec.attachTarget(),
-                        spec.sectionName());
+                        spec.sectionName(), logBuffer == null ? "" : logBuffer.getString(0));
             } catch (RuntimeException e) {
                 fd.close();
                 throw e;
@@ -210,13 +228,21 @@ public final class Program implements AutoCloseable {
         Fd fd = Bpf.objGet(path.toString(), 0);
         try {
             var info = Bpf.progInfo(fd);
-            Program p = new Program(fd, info.name(), ProgramType.of(info.type()), null, null, null);
+            Program p = new Program(fd, info.name(), ProgramType.of(info.type()), null, null, null, "");
             p.pinnedAt = path;
             return p;
         } catch (RuntimeException e) {
             fd.close();
             throw e;
         }
+    }
+
+    /**
+     * The verifier's log of this load, when it was loaded with a log level
+     * ({@link CollectionOptions#withLogLevel}); else "".
+     */
+    public String verifierLog() {
+        return verifierLog;
     }
 
     public String name() {

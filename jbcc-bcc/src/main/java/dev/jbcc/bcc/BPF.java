@@ -25,6 +25,9 @@ import dev.jbcc.link.TracepointLink;
 import dev.jbcc.link.TracingLink;
 import dev.jbcc.link.UprobeLink;
 import dev.jbcc.link.UprobeOptions;
+import dev.jbcc.link.UsdtLink;
+import dev.jbcc.link.UsdtOptions;
+import dev.jbcc.usdt.UsdtProbe;
 import dev.jbcc.link.XdpLink;
 import dev.jbcc.link.XdpOptions;
 import dev.jbcc.perf.PerfBufferReader;
@@ -76,7 +79,11 @@ import java.util.stream.Stream;
  * It is idempotent. Tables declared with {@code BPF_TABLE_PINNED} stay pinned, which is their point.
  */
 public final class BPF implements AutoCloseable {
-    /** Debug flags (bcc's {@code debug=}): print the rewritten C ({@link #DEBUG_SOURCE}, {@link #DEBUG_PREPROCESSOR}). */
+    /**
+     * Debug flags (bcc's {@code debug=}), printed to {@link Builder#debugOutput}: the rewritten C
+     * ({@link #DEBUG_SOURCE}, {@link #DEBUG_PREPROCESSOR}), each function's verifier log after it loads ({@link #DEBUG_BPF}: log
+     * level 1; {@link #DEBUG_BPF_REGISTER_STATE}: level 2, with the registers at every instruction).
+     */
     public static final int DEBUG_LLVM_IR = 0x1, DEBUG_BPF = 0x2, DEBUG_PREPROCESSOR = 0x4, DEBUG_SOURCE = 0x8,
             DEBUG_BPF_REGISTER_STATE = 0x10, DEBUG_BTF = 0x20;
 
@@ -110,8 +117,13 @@ public final class BPF implements AutoCloseable {
     private RingBufferPoller ringPoller;
     private TracePipe tracePipe;
     private boolean closed;
+    private final int debug;
+    private final PrintStream debugOut;
 
-    private BPF(BccProgram program, Collection tables, Map<String, BpfMap> allMaps, List<BpfMap> pinnedMaps) {
+    private BPF(BccProgram program, Collection tables, Map<String, BpfMap> allMaps, List<BpfMap> pinnedMaps, int debug,
+                PrintStream debugOut) {
+        this.debug = debug;
+        this.debugOut = debugOut;
         this.program = program;
         this.tables = tables;
         this.allMaps = allMaps;
@@ -142,8 +154,23 @@ public final class BPF implements AutoCloseable {
         private int debug;
         private BccCompiler compiler;
         private PrintStream debugOut = System.err;
+        private final List<USDT> usdtContexts = new ArrayList<>();
 
         private Builder() {}
+
+        /**
+         * USDT contexts (bcc's {@code usdt_contexts=[u]}): their enabled functions read probe
+         * arguments with {@code bpf_usdt_readarg} and are attached to every site of their probe.
+         */
+        public Builder usdtContexts(USDT... contexts) {
+            usdtContexts.addAll(List.of(contexts));
+            return this;
+        }
+
+        public Builder usdtContexts(List<USDT> contexts) {
+            usdtContexts.addAll(contexts);
+            return this;
+        }
 
         public Builder text(String text) {
             this.source = Source.of("bpf_text.c", text);
@@ -199,12 +226,14 @@ public final class BPF implements AutoCloseable {
         public BPF build() {
             if (source == null) throw new IllegalStateException("give the program: text(...) or file(...)");
             BccCompiler c = compiler != null ? compiler : Compilers.DEFAULT;
-            BccProgram compiled = c.compile(source, cflags);
+            var bindings = new ArrayList<dev.jbcc.bcc.dialect.UsdtBinding>();
+            for (USDT u : usdtContexts) bindings.addAll(u.bindings());
+            BccProgram compiled = c.compile(source, cflags, bindings);
             if ((debug & (DEBUG_SOURCE | DEBUG_PREPROCESSOR)) != 0) {
                 debugOut.println(compiled.rewritten());
                 debugOut.flush();
             }
-            return load(compiled);
+            return load(compiled, usdtContexts, debug, debugOut);
         }
     }
 
@@ -215,6 +244,18 @@ public final class BPF implements AutoCloseable {
 
     /** Loads a program compiled beforehand (e.g. to time or inspect the compile separately). */
     public static BPF load(BccProgram compiled) {
+        return load(compiled, List.of());
+    }
+
+    /**
+     * Loads a program compiled beforehand with the USDT contexts' bindings
+     * ({@code compiler.compile(source, cflags, bindings)}) and attaches their probes.
+     */
+    public static BPF load(BccProgram compiled, List<USDT> usdtContexts) {
+        return load(compiled, usdtContexts, 0, System.err);
+    }
+
+    private static BPF load(BccProgram compiled, List<USDT> usdtContexts, int debug, PrintStream debugOut) {
         List<BpfMap> pinned = new ArrayList<>();
         Collection created = null;
         BPF bpf = null;
@@ -234,10 +275,11 @@ public final class BPF implements AutoCloseable {
             }
             Map<String, BpfMap> all = new LinkedHashMap<>(created.maps());
             all.putAll(replacements);
-            bpf = new BPF(compiled, created, Map.copyOf(all), pinned);
+            bpf = new BPF(compiled, created, Map.copyOf(all), pinned, debug, debugOut);
             // Open the trace output before anything is attached, so no early line is missed.
             if (compiled.source().contains("bpf_trace_printk")) bpf.tracePipe();
             bpf.autoAttach();
+            for (USDT u : usdtContexts) bpf.attachUsdt(u);
             return bpf;
         } catch (Throwable t) {
             if (bpf != null) {
@@ -271,6 +313,18 @@ public final class BPF implements AutoCloseable {
                 case AutoAttach.Kretfunc k -> attachKretfunc(f.name());
                 case AutoAttach.Lsm l -> attachLsm(f.name());
             }
+        }
+    }
+
+    /** Attaches each function a context enabled to every site of its probe, as bcc does at construction. */
+    private void attachUsdt(USDT context) {
+        for (USDT.Enabled e : context.enabledProbes()) {
+            BpfFunction f = function(e.function(), KPROBE);
+            UsdtProbe probe = e.probe();
+            UsdtOptions options = UsdtOptions.of(probe.binary(), probe.provider(), probe.name());
+            if (context.pid() > 0) options = options.withPid(context.pid());
+            track("usdt:" + probe.binary() + ":" + probe.qualifiedName() + ":" + e.function(),
+                    UsdtLink.attach(f.program(), options));
         }
     }
 
@@ -308,10 +362,16 @@ public final class BPF implements AutoCloseable {
                     + " (static functions are inlined, not loadable)");
         }
         if (ps.type() != type) ps = ps.withType(type);
+        // bcc: DEBUG_BPF_REGISTER_STATE asks for log level 2, DEBUG_BPF for level 1, printed after a successful load.
+        int logLevel = (debug & DEBUG_BPF_REGISTER_STATE) != 0 ? 2 : (debug & DEBUG_BPF) != 0 ? 1 : 0;
         Program p;
-        try (Collection one = Collection.load(spec.withProgram(ps),
-                CollectionOptions.defaults().withPrograms(java.util.Set.of(name)).withMapReplacements(allMaps))) {
+        try (Collection one = Collection.load(spec.withProgram(ps), CollectionOptions.defaults()
+                .withPrograms(java.util.Set.of(name)).withMapReplacements(allMaps).withLogLevel(logLevel))) {
             p = one.detachProgram(name);
+        }
+        if (logLevel > 0) {
+            debugOut.print(p.verifierLog());
+            debugOut.flush();
         }
         BpfFunction f = new BpfFunction(name, p);
         functions.put(key, f);
@@ -664,8 +724,14 @@ public final class BPF implements AutoCloseable {
         return countLinks("kprobe:", "kretprobe:");
     }
 
+    /** How many uprobes, uretprobes and USDT probes are attached; a USDT probe counts once per site. */
     public synchronized int numOpenUprobes() {
-        return countLinks("uprobe:", "uretprobe:");
+        int n = countLinks("uprobe:", "uretprobe:");
+        for (var e : links.entrySet()) {
+            if (!e.getKey().startsWith("usdt:")) continue;
+            for (Link l : e.getValue()) n += ((UsdtLink) l).links().size();
+        }
+        return n;
     }
 
     public synchronized int numOpenTracepoints() {

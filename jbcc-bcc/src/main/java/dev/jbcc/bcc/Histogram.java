@@ -1,5 +1,7 @@
 package dev.jbcc.bcc;
 
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +66,83 @@ public final class Histogram {
 
     static String linear(KeyedTable<?> table, Options options) {
         return render(table.histogramSlots(LINEAR_SLOTS, options.bucketFn()), options, false);
+    }
+
+    static String json(KeyedTable<?> table, Options options) {
+        Map<Object, long[]> sections = table.histogramSlots(LOG2_SLOTS, options.bucketFn());
+        String ts = LocalDateTime.now().format(TIMESTAMP);
+        StringBuilder out = new StringBuilder();
+        if (sections.size() == 1 && sections.containsKey(null)) {
+            jsonLine(out, sections.get(null), options.valType(), ts, null, null);
+            return out.toString();
+        }
+        List<Object> buckets = new ArrayList<>(sections.keySet());
+        if (options.bucketSortFn() != null) buckets = options.bucketSortFn().apply(buckets);
+        for (Object bucket : buckets) {
+            Object shown = options.sectionPrintFn() != null ? options.sectionPrintFn().apply(bucket) : bucket;
+            jsonLine(out, sections.get(bucket), options.valType(), ts, options.sectionHeader(), shown);
+        }
+        return out.toString();
+    }
+
+    private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+    /**
+     * One histogram as a JSON object on one line, with the fields of bcc's {@code _get_json_hist}:
+     * {@code ts}, {@code val_type}, {@code data} (for slots 1 up to the last non-zero one:
+     * {@code interval-start}, {@code interval-end}, {@code count}; slot 1 starts at 0, slot 0 is
+     * left out as bcc leaves it out) and, for a section, the section header's field. bcc prints
+     * Python's repr of that dict; this prints it as JSON, which JSON readers accept.
+     */
+    public static String jsonText(long[] vals, String valType, String sectionHeader, Object section) {
+        StringBuilder out = new StringBuilder();
+        jsonLine(out, vals, valType, LocalDateTime.now().format(TIMESTAMP), sectionHeader, section);
+        return out.toString();
+    }
+
+    private static void jsonLine(StringBuilder out, long[] vals, String valType, String ts, String sectionHeader, Object section) {
+        int maxNonZero = 0;
+        for (int i = 0; i < vals.length; i++) if (vals[i] != 0) maxNonZero = i;
+        out.append("{\"ts\": ").append(jsonString(ts)).append(", \"val_type\": ").append(jsonString(valType))
+                .append(", \"data\": [");
+        long prev = 0;
+        for (int i = 1; i <= maxNonZero; i++) {
+            // Slot i ends at 2^i - 1 (unsigned for slot 64) and starts where slot i - 1 ended.
+            long end = i == 64 ? -1L : (1L << i) - 1;
+            if (i > 1) out.append(", ");
+            out.append("{\"interval-start\": ").append(Long.toUnsignedString(prev))
+                    .append(", \"interval-end\": ").append(Long.toUnsignedString(end))
+                    .append(", \"count\": ").append(Long.toUnsignedString(vals[i])).append('}');
+            prev = end + 1;
+        }
+        out.append(']');
+        if (sectionHeader != null) out.append(", ").append(jsonString(sectionHeader)).append(": ").append(jsonValue(section));
+        out.append("}\n");
+    }
+
+    private static String jsonValue(Object o) {
+        if (o == null) return "null";
+        if (o instanceof Number || o instanceof Boolean) return o.toString();
+        return jsonString(o.toString());
+    }
+
+    private static String jsonString(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 2).append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (c < 0x20) b.append(String.format("\\u%04x", (int) c));
+                    else b.append(c);
+                }
+            }
+        }
+        return b.append('"').toString();
     }
 
     private static String render(Map<Object, long[]> sections, Options options, boolean log2) {

@@ -271,6 +271,32 @@ public abstract sealed class KeyedTable<L> extends Table
         out.flush();
     }
 
+    /** bcc's {@code print_json_hist()}: the log2 histogram as one JSON object per line, on standard output. */
+    public void printJsonHist() {
+        printJsonHist(System.out, Histogram.Options.defaults());
+    }
+
+    /** bcc's {@code print_json_hist(val_type)}. */
+    public void printJsonHist(String valType) {
+        printJsonHist(System.out, Histogram.Options.defaults().withValType(valType));
+    }
+
+    /** bcc's {@code print_json_hist(val_type, section_header, section_print_fn)}. */
+    public void printJsonHist(String valType, String sectionHeader, java.util.function.Function<Object, String> sectionPrintFn) {
+        printJsonHist(System.out, Histogram.Options.defaults().withValType(valType).withSection(sectionHeader, sectionPrintFn));
+    }
+
+    /**
+     * Prints the table, a log2 histogram, as bcc's {@code print_json_hist} does: one JSON object
+     * per line ({@code ts}, {@code val_type}, {@code data} with {@code interval-start},
+     * {@code interval-end} and {@code count} per slot), one per section for a struct key, the
+     * section under the section header's name. See {@link Histogram#jsonText}.
+     */
+    public void printJsonHist(PrintStream out, Histogram.Options options) {
+        out.print(Histogram.json(this, options));
+        out.flush();
+    }
+
     /** Per-slot counts for histogram printing, keyed by section (null for a plain key). */
     Map<Object, long[]> histogramSlots(int slotCount, java.util.function.UnaryOperator<Object> bucketFn) {
         Map<Object, long[]> sections = new java.util.LinkedHashMap<>();

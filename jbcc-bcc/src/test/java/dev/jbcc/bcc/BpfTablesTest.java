@@ -137,6 +137,55 @@ class BpfTablesTest {
     }
 
     @Test
+    void jsonHistogramHasBccsFieldsAndTheCountsTheProgramSaw() throws Exception {
+        ArrayTable hist = bpf.get("hist");
+        hist.clear();
+        long[] slots = new long[65];
+        long[][] fed = {{0, 4}, {1, 3}, {2, 5}, {6, 2}, {700, 9}};
+        for (long[] f : fed) {
+            run(f[0], 0, 0, (int) f[1]);
+            slots[64 - Long.numberOfLeadingZeros(f[0])] += f[1];
+        }
+        String text = print(out -> hist.printJsonHist(out, Histogram.Options.defaults().withValType("usecs")));
+        List<String> lines = text.lines().toList();
+        assertEquals(1, lines.size(), text);
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(lines.getFirst());
+        assertEquals("usecs", json.get("val_type").asText());
+        assertTrue(json.get("ts").asText().matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d"), json.get("ts").asText());
+        var data = json.get("data");
+        // Slots 1 .. the last non-zero one (700 is in slot 10: 512 -> 1023); slot 0 (value 0) is left out, as bcc does.
+        assertEquals(10, data.size(), text);
+        long start = 0;
+        for (int i = 1; i <= 10; i++) {
+            var bucket = data.get(i - 1);
+            assertEquals(start, bucket.get("interval-start").asLong(), "slot " + i);
+            assertEquals((1L << i) - 1, bucket.get("interval-end").asLong(), "slot " + i);
+            assertEquals(slots[i], bucket.get("count").asLong(), "slot " + i);
+            start = 1L << i;
+        }
+        assertEquals(3, data.get(0).get("count").asLong(), "value 1: slot 1, 0 -> 1");
+        assertEquals(9, data.get(9).get("count").asLong(), "value 700: slot 10");
+
+        // A struct key: one object per section, the section under the header's name.
+        HashTable shist = bpf.get("shist");
+        shist.clear();
+        run(8, 3, 1, 4);
+        run(1000, 3, 2, 6);
+        Map<Long, com.fasterxml.jackson.databind.JsonNode> bySection = new HashMap<>();
+        for (String line : print(out -> shist.printJsonHist(out, Histogram.Options.defaults().withSection("section", null)))
+                .lines().toList()) {
+            var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
+            bySection.put(node.get("section").asLong(), node.get("data"));
+        }
+        assertEquals(java.util.Set.of(1L, 2L), bySection.keySet());
+        assertEquals(4, bySection.get(1L).size(), "value 8 is in slot 4");
+        assertEquals(4, bySection.get(1L).get(3).get("count").asLong());
+        assertEquals(10, bySection.get(2L).size(), "value 1000 is in slot 10");
+        assertEquals(6, bySection.get(2L).get(9).get("count").asLong());
+        assertEquals(0, bySection.get(2L).get(3).get("count").asLong());
+    }
+
+    @Test
     void linearHistogramPrintsAsBcc() {
         ArrayTable lin = bpf.get("lin");
         lin.clear();

@@ -98,17 +98,41 @@ public final class BccCompiler {
      *                          writes through kernel pointers, missing tracepoints
      */
     public BccProgram compile(Source source, List<String> cflags) {
+        return compile(source, cflags, List.of());
+    }
+
+    /**
+     * Rewrites and compiles a bcc program whose functions read USDT probe arguments (bcc's
+     * {@code usdt_contexts}): in each bound function, {@code bpf_usdt_readarg(N, ctx, &v)} and
+     * {@code bpf_usdt_readarg_p(N, ctx, buf, len)} read argument N of its probe.
+     *
+     * @throws CompileException also for {@code bpf_usdt_readarg} in a function no probe is bound to,
+     *                          or an argument number the probe does not have
+     */
+    public BccProgram compile(Source source, List<String> cflags, List<UsdtBinding> usdt) {
         List<String> userFlags = List.copyOf(cflags);
         long start = System.nanoTime();
         Prelude p = prelude();
+        var seen = new java.util.HashMap<String, UsdtBinding>();
+        for (UsdtBinding b : usdt) {
+            UsdtBinding before = seen.putIfAbsent(b.function(), b);
+            if (before != null) {
+                throw new IllegalArgumentException("function " + b.function() + " is enabled for two USDT probes, "
+                        + before.probe().qualifiedName() + " and " + b.probe().qualifiedName()
+                        + ": bpf_usdt_readarg could not tell whose arguments to read; use one function per probe");
+            }
+        }
 
         PrePass.Result pre = PrePass.run(source.name(), source.text(),
-                (category, event) -> TracepointFormat.read(tracefsRoots, category, event), pageSize());
+                (category, event) -> TracepointFormat.read(tracefsRoots, category, event), pageSize(),
+                UsdtHeader.argumentCounts(usdt));
         var ownHeaders = new ArrayList<String>();
         p.ensureStubs(kernelIncludes(pre.includes(), source.includeDirectory(), ownHeaders));
 
         var flags = new ArrayList<>(userFlags);
         flags.addAll(p.includeFlags());
+        // Named by content: the flags, and so both cache keys, change exactly when the readers do.
+        if (!usdt.isEmpty()) flags.addAll(List.of("-include", p.generatedHeader("usdt", UsdtHeader.text(usdt)).toString()));
         flags.addAll(DIALECT_FLAGS);
 
         var keyParts = new ArrayList<>(List.of(p.identity(), source.name(), pre.text(), String.join("\0", flags),

@@ -84,8 +84,11 @@ final class PrePass {
     private final long pageSize;
     private final Map<String, TableDecl> tables = new LinkedHashMap<>();
     private final Map<String, TracepointFormat> tracepoints = new LinkedHashMap<>();
+    private final Map<String, Integer> usdtFunctions;
 
-    private PrePass(String sourceName, String text, BiFunction<String, String, TracepointFormat> formats, long pageSize) {
+    private PrePass(String sourceName, String text, BiFunction<String, String, TracepointFormat> formats, long pageSize,
+                    Map<String, Integer> usdtFunctions) {
+        this.usdtFunctions = usdtFunctions;
         this.sourceName = sourceName;
         this.text = text;
         Lexer lexer = Lexer.lex(text);
@@ -103,7 +106,16 @@ final class PrePass {
      * @param pageSize the page size, for BPF_RINGBUF_OUTPUT's page count
      */
     static Result run(String sourceName, String text, BiFunction<String, String, TracepointFormat> formats, long pageSize) {
-        PrePass pass = new PrePass(sourceName, text, formats, pageSize);
+        return run(sourceName, text, formats, pageSize, Map.of());
+    }
+
+    /**
+     * @param usdtFunctions functions a USDT probe is enabled for, with the probe's argument count:
+     *                      their {@code bpf_usdt_readarg} calls read that probe's arguments
+     */
+    static Result run(String sourceName, String text, BiFunction<String, String, TracepointFormat> formats, long pageSize,
+                      Map<String, Integer> usdtFunctions) {
+        PrePass pass = new PrePass(sourceName, text, formats, pageSize, usdtFunctions);
         pass.tableMacros();
         pass.probesAndCalls();
         String out = pass.edits.apply() + pass.licenseIfMissing();
@@ -253,10 +265,25 @@ final class PrePass {
     // ---- probes, methods, printk ----
 
     private void probesAndCalls() {
+        int depth = 0;
+        String lastCalled = null; // at file scope: the last name followed by '(' (a function's, at its body's '{')
+        String function = null;   // the function whose body we are in
         for (int i = 0; i < tokens.size(); i++) {
             Token t = tokens.get(i);
+            if (t.kind() == Lexer.Kind.PUNCT && !t.inDirective()) {
+                if (t.is("{")) {
+                    if (depth++ == 0) function = i > 0 && tokens.get(i - 1).is(")") ? lastCalled : null;
+                } else if (t.is("}") && depth > 0 && --depth == 0) {
+                    function = null;
+                }
+                continue;
+            }
             if (t.kind() != Lexer.Kind.IDENT) continue;
-            if (t.is("TRACEPOINT_PROBE") && isCallAt(i) && !(i > 0 && tokens.get(i - 1).is("define"))) {
+            if (depth == 0 && !t.inDirective() && isCallAt(i)) lastCalled = t.text();
+            if ((t.is("bpf_usdt_readarg") || t.is("bpf_usdt_readarg_p")) && isCallAt(i) && !t.inDirective()) {
+                usdtReadarg(i, function);
+                i++;
+            } else if (t.is("TRACEPOINT_PROBE") && isCallAt(i) && !(i > 0 && tokens.get(i - 1).is("define"))) {
                 i = tracepointProbe(i);
             } else if (t.is("bpf_trace_printk") && isCallAt(i) && i + 2 < tokens.size()
                     && tokens.get(i + 2).kind() == Lexer.Kind.STRING) {
@@ -275,6 +302,44 @@ final class PrePass {
                 i += 3;
             }
         }
+    }
+
+    /**
+     * {@code bpf_usdt_readarg(N, ctx, &v)} and {@code bpf_usdt_readarg_p(N, ctx, buf, len)} read
+     * argument N of the probe enabled for the enclosing function, through the readers generated for
+     * it ({@code _bpf_readarg_FN_N}, see {@link UsdtHeader}).
+     */
+    private void usdtReadarg(int i, String function) {
+        Token t = tokens.get(i);
+        int line = line(t);
+        int close = matchingParen(i + 1);
+        List<String> args = arguments(i + 1, close);
+        boolean pointer = t.is("bpf_usdt_readarg_p");
+        int expected = pointer ? 4 : 3;
+        if (args.size() != expected) {
+            throw error(line, t.text() + " takes " + (pointer ? "(index, ctx, buf, len)" : "(index, ctx, &dest)")
+                    + ", not " + args.size() + " arguments");
+        }
+        if (function == null) throw error(line, t.text() + " is only valid inside a function's body");
+        Integer count = usdtFunctions.get(function);
+        if (count == null) {
+            throw error(line, t.text() + " in function '" + function + "', for which no USDT probe is enabled: enable one"
+                    + " with usdt.enableProbe(\"probe\", \"" + function + "\") and pass the USDT to"
+                    + " BPF.builder().usdtContexts(usdt)" + (usdtFunctions.isEmpty() ? ""
+                    : " (USDT probes are enabled for " + new java.util.TreeSet<>(usdtFunctions.keySet()) + ")"));
+        }
+        String index = args.getFirst();
+        if (!index.matches("[0-9]+")) {
+            throw error(line, t.text() + "'s first argument must be the argument number as a literal (1.."
+                    + count + "), not '" + index + "'");
+        }
+        int n = Integer.parseInt(index);
+        if (n < 1 || n > count) {
+            throw error(line, t.text() + "(" + n + ", ...) in '" + function + "': its USDT probe has " + count
+                    + " argument" + (count == 1 ? "" : "s") + " (1.." + count + ")");
+        }
+        String macro = pointer ? "__JBCC_USDT_READARG_P(" : "__JBCC_USDT_READARG(";
+        edits.replace(t.start(), tokens.get(i + 1).end(), macro + function + ", ");
     }
 
     private void methodCall(int i) {

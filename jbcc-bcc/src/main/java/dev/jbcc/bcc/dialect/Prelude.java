@@ -141,6 +141,13 @@ final class Prelude {
         return List.of("-I", includeDirectory.toString(), "-include-pch", pch.toString());
     }
 
+    /** A header with {@code text}, written once under a name derived from its content. */
+    Path generatedHeader(String kind, String text) {
+        Path file = directory.resolve("generated").resolve(kind + "-" + sha256(text).substring(0, 32) + ".h");
+        if (!Files.isRegularFile(file)) writeAtomically(file, text.getBytes(StandardCharsets.UTF_8));
+        return file;
+    }
+
     /** Writes a stub for each kernel header name that does not have one yet. */
     void ensureStubs(Iterable<String> includeNames) {
         for (String name : includeNames) {
