@@ -15,20 +15,6 @@ static final String PROGRAM = """
         BPF_HASH(start, u32, u64);
         BPF_HISTOGRAM(dist);
 
-        // bcc's bpf_log2l: the histogram slot of v, floor(log2(v)) + 1, with 0 in slot 1 as well
-        // (slot i holds 2^(i-1) .. 2^i - 1; print_log2_hist shows slot 1 as "0 -> 1").
-        static __always_inline u32 log2_slot(u64 v) {
-            u32 slot = 1;
-            #pragma unroll
-            for (int shift = 32; shift > 0; shift /= 2) {
-                if (v >> shift) {
-                    v >>= shift;
-                    slot += shift;
-                }
-            }
-            return slot;
-        }
-
         TRACEPOINT_PROBE(syscalls, sys_enter_read) {
             u64 pid_tgid = bpf_get_current_pid_tgid();
             if (FILTER)
@@ -46,7 +32,7 @@ static final String PROGRAM = """
                 return 0; // the read began before tracing did, or another process did it
             u64 usecs = (bpf_ktime_get_ns() - *tsp) / 1000;
             start.delete(&tid);
-            dist.increment(log2_slot(usecs));
+            dist.increment(bpf_log2l(usecs)); // slot i holds 2^(i-1) .. 2^i - 1, 0 in slot 1
             return 0;
         }
         """;

@@ -1,6 +1,7 @@
 package dev.jbcc.examples;
 
 import dev.jbcc.testing.TestNetwork;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * output, a socket filter), each run as a user runs it; the test causes the events after the
  * example says it is attached and checks the output carries them.
  */
+@Tag("examples") // the VM suite runs only those that need kprobes, fentry or LSM: see scripts/vmtest
 class ExamplesTest {
     private static final Duration ATTACH = Duration.ofMinutes(3); // a cold clang compile under TCG is slow
     private static final Duration EVENT = Duration.ofSeconds(60);

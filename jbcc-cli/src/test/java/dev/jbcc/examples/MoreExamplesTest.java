@@ -4,6 +4,7 @@ import dev.jbcc.Errno;
 import dev.jbcc.testing.HostKernelOnly;
 import dev.jbcc.testing.RequiresFentry;
 import dev.jbcc.testing.TestNetwork;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,6 +39,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * example's "attached" line, causes the events itself, then asserts the lines they produce carry
  * what it caused (its pid, its file name, its port ...).
  */
+@Tag("examples") // the VM suite runs only those that need kprobes, fentry or LSM: see scripts/vmtest
 class MoreExamplesTest {
     private static final Duration ATTACH = Duration.ofMinutes(3); // a cold clang compile under TCG is slow
     private static final Duration EVENT = Duration.ofSeconds(60);

@@ -3,6 +3,7 @@ package dev.jbcc.examples;
 import dev.jbcc.testing.HostKernelOnly;
 import dev.jbcc.testing.RequiresKprobes;
 import dev.jbcc.testing.TestNetwork;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
@@ -25,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * The seed document's five programs as the repository's Java examples, each run as a user runs it:
  * once with the example's own C text and once with the seed's C file, unchanged.
  */
+@Tag("examples") // the VM suite runs only those that need kprobes, fentry or LSM: see scripts/vmtest
 class SeedExamplesTest {
     private static final Duration ATTACH = Duration.ofMinutes(3); // a cold clang compile under TCG is slow
     private static final Duration EVENT = Duration.ofSeconds(60);

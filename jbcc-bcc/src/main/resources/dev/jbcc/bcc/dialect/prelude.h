@@ -143,6 +143,30 @@
 #define unlikely(x) __builtin_expect(!!(x), 0)
 #define lock_xadd(ptr, val) ((void)__sync_fetch_and_add(ptr, val))
 #define BCC_SEC(name) __attribute__((section(name), used))
+
+/* bcc's log2 helpers: bpf_log2(v) is floor(log2(v)) (0 for 0); bpf_log2l(v) is the log2
+ * histogram slot of v, 1 + floor(log2(v)), where 0 and 1 share slot 1 as in bcc. Branch-free
+ * halving, so the verifier sees no loop. */
+static __always_inline unsigned int bpf_log2(unsigned int v)
+{
+    unsigned int r, shift;
+    r = (v > 0xFFFF) << 4; v >>= r;
+    shift = (v > 0xFF) << 3; v >>= shift; r |= shift;
+    shift = (v > 0xF) << 2; v >>= shift; r |= shift;
+    shift = (v > 0x3) << 1; v >>= shift; r |= shift;
+    return r | (v >> 1);
+}
+static __always_inline unsigned int bpf_log2l(unsigned long v)
+{
+    unsigned int hi = v >> 32;
+    return hi ? bpf_log2(hi) + 33 : bpf_log2(v) + 1;
+}
+
+/* bcc's packet loads for socket filters: LLVM's BPF_LD_ABS intrinsics, big-endian values at an
+ * offset from the start of the packet (the skb must be the program's context). */
+unsigned long long load_byte(void *skb, unsigned long long off) asm("llvm.bpf.load.byte");
+unsigned long long load_half(void *skb, unsigned long long off) asm("llvm.bpf.load.half");
+unsigned long long load_word(void *skb, unsigned long long off) asm("llvm.bpf.load.word");
 #define __JBCC_STR(x) #x
 #define __JBCC_XSTR(x) __JBCC_STR(x)
 #define BPF_MAX_STACK_DEPTH 127
