@@ -81,7 +81,8 @@ import java.util.stream.Stream;
 public final class BPF implements AutoCloseable {
     /**
      * Debug flags (bcc's {@code debug=}), printed to {@link Builder#debugOutput}: the rewritten C
-     * ({@link #DEBUG_SOURCE}, {@link #DEBUG_PREPROCESSOR}), each function's verifier log after it loads ({@link #DEBUG_BPF}: log
+     * ({@link #DEBUG_SOURCE}, {@link #DEBUG_PREPROCESSOR}), the LLVM IR clang makes of it
+     * ({@link #DEBUG_LLVM_IR}), each function's verifier log after it loads ({@link #DEBUG_BPF}: log
      * level 1; {@link #DEBUG_BPF_REGISTER_STATE}: level 2, with the registers at every instruction).
      */
     public static final int DEBUG_LLVM_IR = 0x1, DEBUG_BPF = 0x2, DEBUG_PREPROCESSOR = 0x4, DEBUG_SOURCE = 0x8,
@@ -231,6 +232,10 @@ public final class BPF implements AutoCloseable {
             BccProgram compiled = c.compile(source, cflags, bindings);
             if ((debug & (DEBUG_SOURCE | DEBUG_PREPROCESSOR)) != 0) {
                 debugOut.println(compiled.rewritten());
+                debugOut.flush();
+            }
+            if ((debug & DEBUG_LLVM_IR) != 0) {
+                debugOut.print(c.llvmIr(compiled, source.includeDirectory(), cflags, bindings));
                 debugOut.flush();
             }
             return load(compiled, usdtContexts, debug, debugOut);
