@@ -74,6 +74,10 @@ import java.util.stream.Stream;
  * {@code kretfunc__X}, {@code lsm__X}) as bcc does. Other functions load on demand
  * ({@link #loadFunc}, or any {@code attach*} naming them), each over the same tables.
  *
+ * <p>USDT probes come in {@link USDT} contexts given to {@link Builder#usdtContexts}: their
+ * functions read probe arguments with {@code bpf_usdt_readarg} and are attached at construction,
+ * as bcc's {@code BPF(text=..., usdt_contexts=[u])} does.
+ *
  * <p>{@link #close()} detaches everything this object attached (probes, XDP programs, clsact
  * qdiscs added through {@link #ipRoute()}), stops the readers and closes every program and table.
  * It is idempotent. Tables declared with {@code BPF_TABLE_PINNED} stay pinned, which is their point.
