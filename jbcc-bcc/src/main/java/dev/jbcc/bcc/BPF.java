@@ -74,6 +74,10 @@ import java.util.stream.Stream;
  * {@code kretfunc__X}, {@code lsm__X}) as bcc does. Other functions load on demand
  * ({@link #loadFunc}, or any {@code attach*} naming them), each over the same tables.
  *
+ * <p>USDT probes come in {@link USDT} contexts given to {@link Builder#usdtContexts}: their
+ * functions read probe arguments with {@code bpf_usdt_readarg} and are attached at construction,
+ * as bcc's {@code BPF(text=..., usdt_contexts=[u])} does.
+ *
  * <p>{@link #close()} detaches everything this object attached (probes, XDP programs, clsact
  * qdiscs added through {@link #ipRoute()}), stops the readers and closes every program and table.
  * It is idempotent. Tables declared with {@code BPF_TABLE_PINNED} stay pinned, which is their point.
@@ -81,7 +85,8 @@ import java.util.stream.Stream;
 public final class BPF implements AutoCloseable {
     /**
      * Debug flags (bcc's {@code debug=}), printed to {@link Builder#debugOutput}: the rewritten C
-     * ({@link #DEBUG_SOURCE}, {@link #DEBUG_PREPROCESSOR}), each function's verifier log after it loads ({@link #DEBUG_BPF}: log
+     * ({@link #DEBUG_SOURCE}, {@link #DEBUG_PREPROCESSOR}), the LLVM IR clang makes of it
+     * ({@link #DEBUG_LLVM_IR}), each function's verifier log after it loads ({@link #DEBUG_BPF}: log
      * level 1; {@link #DEBUG_BPF_REGISTER_STATE}: level 2, with the registers at every instruction).
      */
     public static final int DEBUG_LLVM_IR = 0x1, DEBUG_BPF = 0x2, DEBUG_PREPROCESSOR = 0x4, DEBUG_SOURCE = 0x8,
@@ -231,6 +236,10 @@ public final class BPF implements AutoCloseable {
             BccProgram compiled = c.compile(source, cflags, bindings);
             if ((debug & (DEBUG_SOURCE | DEBUG_PREPROCESSOR)) != 0) {
                 debugOut.println(compiled.rewritten());
+                debugOut.flush();
+            }
+            if ((debug & DEBUG_LLVM_IR) != 0) {
+                debugOut.print(c.llvmIr(compiled, source.includeDirectory(), cflags, bindings));
                 debugOut.flush();
             }
             return load(compiled, usdtContexts, debug, debugOut);

@@ -59,4 +59,13 @@ class BpfDebugTest {
         assertTrue(states2 > states1, "level 2 has more register states (" + states2 + ") than level 1 (" + states1 + ")");
         assertEquals("", debugOutput(0), "no debug flag, no output");
     }
+
+    @Test
+    void debugLlvmIrPrintsTheFunctionAsLlvmIr() {
+        String ir = debugOutput(BPF.DEBUG_LLVM_IR);
+        assertTrue(ir.contains("target triple = \"bpf"), ir.lines().limit(10).toList().toString());
+        assertTrue(Pattern.compile("(?m)^define dso_local (noundef )?i32 @count_packets\\(").matcher(ir).find(),
+                "the function's definition: " + ir.lines().filter(l -> l.startsWith("define")).toList());
+        assertTrue(ir.contains("@seen"), "the table it uses");
+    }
 }

@@ -181,6 +181,44 @@ class BpfSeedProgramsTest {
         }
     }
 
+    /**
+     * hello_fields.py, all of it: attach_kprobe(event=b.get_syscall_fnname("clone"), fn_name="hello"),
+     * then trace_fields() until a line comes. A shell the test starts forks (bash forks every
+     * command but the last with clone(2)): its line has the greeting, bash as the task, its pid.
+     */
+    @Test
+    @RequiresKprobes
+    void helloFieldsTraceFieldsShowTheGreetingOfAForkingProcess() throws Exception {
+        try (BPF b = BPF.fromFile(Seeds.file("hello_fields.c"))) {
+            KprobeLink link = b.attachKprobe(b.getSyscallFnName("clone"), "hello");
+            assertEquals(1, b.numOpenKprobes());
+            assertTrue(link.toString().contains("sys_clone"), link.toString());
+            Optional<TraceEvent> seen = Optional.empty();
+            List<String> other = new ArrayList<>();
+            long shPid = -1;
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (seen.isEmpty() && System.nanoTime() < deadline) {
+                Process p = new ProcessBuilder("/bin/bash", "-c", "/bin/true; /bin/true").start();
+                shPid = p.pid();
+                assertEquals(0, p.waitFor());
+                for (Optional<TraceEvent> e = b.traceFields(Duration.ofSeconds(2)); e.isPresent();
+                     e = b.traceFields(Duration.ofMillis(200))) {
+                    if (e.get().pid() == shPid) {
+                        seen = e;
+                        break;
+                    }
+                    other.add(e.get().toString());
+                }
+            }
+            assertTrue(seen.isPresent(), "no trace line from the forking shell " + shPid + "; saw " + other);
+            TraceEvent hello = seen.get();
+            // The seed's C keeps the Python source's "\\n": a backslash and an n in C, printed as they are.
+            assertEquals("Hello, World!\\n", hello.message());
+            assertEquals("bash", hello.task());
+            assertTrue(hello.cpu() >= 0 && hello.timestamp() > 0, hello.toString());
+        }
+    }
+
     /** tcp-v4-connect.py: kprobe + kretprobe on tcp_v4_connect, events decoded as struct data_t. */
     @Test
     @RequiresKprobes

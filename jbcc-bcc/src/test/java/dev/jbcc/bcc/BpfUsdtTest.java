@@ -35,6 +35,23 @@ class BpfUsdtTest {
         return jvm;
     }
 
+    /** Waits until the child has mapped {@code library} (a JVM starting under emulation takes a while). */
+    static void awaitMapped(int pid, Path library) {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (Files.readString(Path.of("/proc", Integer.toString(pid), "maps")).contains("/" + library.getFileName())) return;
+                Thread.sleep(20);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("child " + pid + " is gone", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        fail("child " + pid + " did not map " + library + " within 120 s");
+    }
+
     /** The NUL-terminated names of a table keyed by struct name_t, with their u64 values. */
     static Map<String, Long> byName(HashTable table) {
         Map<String, Long> out = new HashMap<>();
@@ -50,6 +67,7 @@ class BpfUsdtTest {
     @Test
     void threadStartAndStopArgumentsOfAChildJvmThroughReadargAndReadargP() throws IOException {
         try (Child jvm = startWorkload()) {
+            awaitMapped(jvm.pid(), LIBJVM);
             USDT u = USDT.ofPid(jvm.pid());
             assertTrue(u.probes().stream().anyMatch(p -> p.qualifiedName().equals("hotspot:thread__start")),
                     "the child's libjvm.so has hotspot:thread__start");

@@ -129,11 +129,7 @@ public final class BccCompiler {
         var ownHeaders = new ArrayList<String>();
         p.ensureStubs(kernelIncludes(pre.includes(), source.includeDirectory(), ownHeaders));
 
-        var flags = new ArrayList<>(userFlags);
-        flags.addAll(p.includeFlags());
-        // Named by content: the flags, and so both cache keys, change exactly when the readers do.
-        if (!usdt.isEmpty()) flags.addAll(List.of("-include", p.generatedHeader("usdt", UsdtHeader.text(usdt)).toString()));
-        flags.addAll(DIALECT_FLAGS);
+        List<String> flags = clangFlags(p, userFlags, usdt);
 
         var keyParts = new ArrayList<>(List.of(p.identity(), source.name(), pre.text(), String.join("\0", flags),
                 String.valueOf(source.includeDirectory()), Path.of("").toAbsolutePath().toString()));
@@ -164,6 +160,45 @@ public final class BccCompiler {
                 Duration.ofNanos(end - rewriteEnd));
         return new BccProgram(source.name(), source.text(), rewritten.text(), object, spec,
                 functions(rewritten, spec), tables(pre, rewritten, spec), SourceMap.of(source.text()), timings);
+    }
+
+    /** The flags clang gets for a program, after the base flags. */
+    private static List<String> clangFlags(Prelude p, List<String> userFlags, List<UsdtBinding> usdt) {
+        var flags = new ArrayList<>(userFlags);
+        flags.addAll(p.includeFlags());
+        // Named by content: the flags, and so both cache keys, change exactly when the readers do.
+        if (!usdt.isEmpty()) flags.addAll(List.of("-include", p.generatedHeader("usdt", UsdtHeader.text(usdt)).toString()));
+        flags.addAll(DIALECT_FLAGS);
+        return flags;
+    }
+
+    /**
+     * The LLVM IR clang makes of a compiled program's rewritten C, with the flags it was compiled
+     * with (bcc's {@code DEBUG_LLVM_IR}). Runs clang once more; not cached.
+     */
+    public String llvmIr(BccProgram program, Path includeDirectory, List<String> cflags, List<UsdtBinding> usdt) {
+        Prelude p = prelude();
+        Path temp = p.temporaryDirectory();
+        try {
+            Path dir = Files.createDirectory(temp.resolve("src"));
+            Path file = dir.resolve(fileNameFor(program.sourceName()));
+            Files.writeString(file, program.rewritten(), StandardCharsets.UTF_8);
+            var command = new ArrayList<String>();
+            command.add(p.clang().toString());
+            command.addAll(p.baseFlags());
+            if (includeDirectory != null) command.addAll(List.of("-iquote", includeDirectory.toString()));
+            command.addAll(clangFlags(p, List.copyOf(cflags), usdt));
+            Path out = temp.resolve("program.ll");
+            command.addAll(List.of("-I", p.kernelHeaders().toString(), "-S", "-emit-llvm", "-o", out.toString(),
+                    "-x", "c", file.toString()));
+            String log = p.run(command, temp.resolve("clang.log"));
+            if (!Files.isRegularFile(out)) throw new CompileException("clang made no LLVM IR of " + program.sourceName() + ":\n" + log, log);
+            return Files.readString(out, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new CompileException("emitting LLVM IR for " + program.sourceName() + ": " + e, "");
+        } finally {
+            Prelude.deleteTree(temp);
+        }
     }
 
     private Prelude prelude() {
