@@ -85,7 +85,9 @@ final class AstPass {
                 }
                 case "FunctionDecl" -> {
                     Node body = body(d);
-                    if (body != null && !"static".equals(d.string("storageClass"))) functions.add(program(d, body));
+                    if (body == null) continue;
+                    if (!"static".equals(d.string("storageClass"))) functions.add(program(d, body));
+                    else helper(body);
                 }
                 default -> { }
             }
@@ -127,6 +129,17 @@ final class AstPass {
         state.solve(body);
         rewriteReads(body, state);
         return new Function(name, section, ctxType, line, hasSection);
+    }
+
+    /**
+     * A static function the programs call: its own kernel pointers ({@code bpf_get_current_task()},
+     * pointers it takes out of maps) are read safely as in a program. Its parameters are not
+     * tracked: a pointer passed in is the caller's to read.
+     */
+    private void helper(Node body) {
+        var state = new Externals();
+        state.solve(body);
+        rewriteReads(body, state);
     }
 
     /** bcc's auto-attach prefixes, then the context type, decide the section. */

@@ -243,6 +243,28 @@ class DialectTest {
         }
     }
 
+    @Test
+    void staticHelpersReadTheirOwnKernelPointersSafely() {
+        BccProgram p = compile("helper.c", """
+                BPF_ARRAY(out, u64, 1);
+                static u32 parent_tgid(void) {
+                    struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+                    return t->real_parent->tgid;
+                }
+                RAW_TRACEPOINT_PROBE(sys_enter) {
+                    u32 zero = 0;
+                    u64 parent = parent_tgid();
+                    out.update(&zero, &parent);
+                    return 0;
+                }
+                """);
+        assertEquals(2, count(p.rewritten().split("\n", -1)[3], "bpf_probe_read_kernel("), p.rewritten());
+        try (Collection c = Collection.load(p.spec())) {
+            c.program("raw_tracepoint__sys_enter").testRun(TestRun.context(new byte[16]));
+            assertEquals(ProcessHandle.current().parent().orElseThrow().pid(), u64(c.map("out"), 0), "real_parent->tgid");
+        }
+    }
+
     // ---- tracepoints ----
 
     @Test
