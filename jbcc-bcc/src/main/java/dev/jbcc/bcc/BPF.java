@@ -39,6 +39,7 @@ import dev.jbcc.symbols.ResolvedAddress;
 import dev.jbcc.symbols.UserSymbols;
 import dev.jbcc.trace.TraceEvent;
 import dev.jbcc.trace.TracePipe;
+import dev.jbcc.trace.Tracefs;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -551,7 +552,7 @@ public final class BPF implements AutoCloseable {
     /** Tracepoints ("category:event") whose names match {@code tpRe} from the start. */
     public static List<String> getTracepoints(String tpRe) {
         Pattern p = Pattern.compile(tpRe);
-        Path events = tracefs().resolve("events");
+        Path events = Tracefs.path().resolve("events");
         List<String> out = new ArrayList<>();
         try (Stream<Path> categories = Files.list(events)) {
             for (Path category : categories.filter(Files::isDirectory).sorted().toList()) {
@@ -570,17 +571,7 @@ public final class BPF implements AutoCloseable {
 
     /** Whether tracepoint "category:event" exists on this kernel. */
     public static boolean tracepointExists(String category, String event) {
-        return Files.exists(tracefs().resolve("events").resolve(category).resolve(event).resolve("format"));
-    }
-
-    private static Path tracefs() {
-        for (Path p : List.of(Path.of("/sys/kernel/tracing"), Path.of("/sys/kernel/debug/tracing"))) {
-            if (Files.exists(p.resolve("events"))) return p;
-        }
-        try (TracePipe ignored = TracePipe.open()) {
-            // Opening the pipe mounts tracefs when nothing provides it yet.
-        }
-        return Path.of("/sys/kernel/tracing");
+        return Files.exists(Tracefs.path().resolve("events").resolve(category).resolve(event).resolve("format"));
     }
 
     public void detachTracepoint(String tp) {

@@ -1,6 +1,7 @@
 package dev.jbcc.bcc.dialect;
 
 import dev.jbcc.CompileException;
+import dev.jbcc.trace.Tracefs;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,8 +36,7 @@ public record TracepointFormat(String category, String event, List<Field> fields
     public record Field(String declaration, String name, int offset, int size, boolean signed) {}
 
     /** Where tracefs is usually mounted, newest convention first. */
-    public static final List<Path> TRACEFS_ROOTS = List.of(Path.of("/sys/kernel/tracing"),
-            Path.of("/sys/kernel/debug/tracing"));
+    public static final List<Path> TRACEFS_ROOTS = List.of(Tracefs.TRACEFS, Tracefs.DEBUGFS_TRACING);
 
     private static final Pattern FIELD = Pattern.compile(
             "field:(.+?);\\s*offset:(\\d+);\\s*size:(\\d+);\\s*signed:(\\d+);");
