@@ -9,8 +9,9 @@
 // prints: attach_ms vmrss_kb vmhwm_kb pss_kb private_kb cpu_ms
 // (Pss and Private_Clean + Private_Dirty from /proc/PID/smaps_rollup: RSS counts shared, file-backed
 // pages such as libjvm.so or a JVM's class archive in full; Pss divides them among their users and
-// Private leaves them out. cpu_ms: the tool's user + system CPU time, all threads, when its header
-// arrived, from /proc/PID/stat in clock ticks: less at the mercy of a loaded machine than attach_ms.)
+// Private leaves them out. cpu_ms: the tool's CPU time, all threads, when its header arrived: less at
+// the mercy of a loaded machine than attach_ms.)
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -52,20 +53,29 @@ static long proc_kb(pid_t pid, const char *file, const char *field)
 
 static double cpu_ms(pid_t pid)
 {
-	char path[64], line[1024];
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	FILE *f = fopen(path, "r");
-	if (!f)
+	// Each thread's time on a CPU in ns (/proc/PID/task/TID/schedstat, first field): finer than
+	// /proc/PID/stat's clock ticks. Threads that already ended are missing; a JVM's do not end
+	// before it attaches.
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	DIR *d = opendir(path);
+	if (!d)
 		return -1;
-	size_t n = fread(line, 1, sizeof(line) - 1, f);
-	fclose(f);
-	line[n] = 0;
-	// Fields 14 and 15 (utime, stime) follow the command name, which may hold spaces: skip past ')'.
-	char *p = strrchr(line, ')');
-	unsigned long utime, stime;
-	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime, &stime) != 2)
-		return -1;
-	return (utime + stime) * 1000.0 / sysconf(_SC_CLK_TCK);
+	double ns = 0;
+	for (struct dirent *e; (e = readdir(d));) {
+		if (e->d_name[0] == '.')
+			continue;
+		char file[300];
+		snprintf(file, sizeof(file), "/proc/%d/task/%s/schedstat", pid, e->d_name);
+		FILE *f = fopen(file, "r");
+		unsigned long long run;
+		if (f && fscanf(f, "%llu", &run) == 1)
+			ns += run;
+		if (f)
+			fclose(f);
+	}
+	closedir(d);
+	return ns / 1e6;
 }
 
 // Reads what is available (up to wait_ms); returns bytes read, 0 at EOF, -1 on timeout.
