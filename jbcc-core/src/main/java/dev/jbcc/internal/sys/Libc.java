@@ -135,7 +135,9 @@ public final class Libc {
     /**
      * The address of a native segment for a system call argument. FFM checked these for an
      * ADDRESS argument; as raw addresses they are checked here: the memory must be off-heap (a
-     * heap segment's "address" is an array offset) and its arena still open.
+     * heap segment's "address" is an array offset) and its arena still open. FFM also held a shared
+     * arena open for the length of the call; callers must not close it from another thread while a
+     * call that uses its memory runs (jbcc's readers ensure this with {@link PollGuard}).
      */
     static long address(MemorySegment segment) {
         if (!segment.isNative()) throw new IllegalArgumentException("a system call needs native memory, not a heap segment");
