@@ -6,7 +6,12 @@
 // draining its output, reads VmRSS and VmHWM from /proc/PID/status, stops it with SIGINT and waits.
 //
 //   opensnoop_timer SETTLE_MS COMMAND [ARGS...]
-// prints: attach_ms vmrss_kb vmhwm_kb
+// prints: attach_ms vmrss_kb vmhwm_kb pss_kb private_kb cpu_ms
+// (Pss and Private_Clean + Private_Dirty from /proc/PID/smaps_rollup: RSS counts shared, file-backed
+// pages such as libjvm.so or a JVM's class archive in full; Pss divides them among their users and
+// Private leaves them out. cpu_ms: the tool's CPU time, all threads, when its header arrived: less at
+// the mercy of a loaded machine than attach_ms.)
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -27,10 +32,10 @@ static double now_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-static long status_kb(pid_t pid, const char *field)
+static long proc_kb(pid_t pid, const char *file, const char *field)
 {
 	char path[64], line[256];
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	snprintf(path, sizeof(path), "/proc/%d/%s", pid, file);
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return -1;
@@ -44,6 +49,33 @@ static long status_kb(pid_t pid, const char *field)
 	}
 	fclose(f);
 	return kb;
+}
+
+static double cpu_ms(pid_t pid)
+{
+	// Each thread's time on a CPU in ns (/proc/PID/task/TID/schedstat, first field): finer than
+	// /proc/PID/stat's clock ticks. Threads that already ended are missing; a JVM's do not end
+	// before it attaches.
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	DIR *d = opendir(path);
+	if (!d)
+		return -1;
+	double ns = 0;
+	for (struct dirent *e; (e = readdir(d));) {
+		if (e->d_name[0] == '.')
+			continue;
+		char file[300];
+		snprintf(file, sizeof(file), "/proc/%d/task/%s/schedstat", pid, e->d_name);
+		FILE *f = fopen(file, "r");
+		unsigned long long run;
+		if (f && fscanf(f, "%llu", &run) == 1)
+			ns += run;
+		if (f)
+			fclose(f);
+	}
+	closedir(d);
+	return ns / 1e6;
 }
 
 // Reads what is available (up to wait_ms); returns bytes read, 0 at EOF, -1 on timeout.
@@ -86,7 +118,7 @@ int main(int argc, char **argv)
 	close(saved_stderr);
 	// Look for a line starting with "PID" at the start of the output or after a newline.
 	char buf[65536], tail[8] = "\n";
-	double attached = -1;
+	double attached = -1, cpu = -1;
 	double deadline = start + 120000;
 	while (attached < 0) {
 		double left = deadline - now_ms();
@@ -98,20 +130,26 @@ int main(int argc, char **argv)
 		buf[n] = 0;
 		char joined[sizeof(buf) + sizeof(tail)];
 		snprintf(joined, sizeof(joined), "%s%s", tail, buf);
-		if (strstr(joined, "\nPID"))
+		if (strstr(joined, "\nPID")) {
 			attached = now_ms();
+			cpu = cpu_ms(pid);
+		}
 		size_t keep = n < 4 ? (size_t)n : 4;
 		memcpy(tail, buf + n - keep, keep);
 		tail[keep] = 0;
 	}
-	long rss = -1, hwm = -1;
+	long rss = -1, hwm = -1, pss = -1, priv = -1;
 	if (attached >= 0) {
 		double until = now_ms() + settle_ms;
 		for (double left; (left = until - now_ms()) > 0;)
 			if (drain(master, buf, sizeof(buf), (int)left) == 0)
 				break;
-		rss = status_kb(pid, "VmRSS");
-		hwm = status_kb(pid, "VmHWM");
+		rss = proc_kb(pid, "status", "VmRSS");
+		hwm = proc_kb(pid, "status", "VmHWM");
+		pss = proc_kb(pid, "smaps_rollup", "Pss");
+		long clean = proc_kb(pid, "smaps_rollup", "Private_Clean");
+		long dirty = proc_kb(pid, "smaps_rollup", "Private_Dirty");
+		priv = clean < 0 || dirty < 0 ? -1 : clean + dirty;
 	}
 	kill(pid, SIGINT);
 	double stop_deadline = now_ms() + 10000;
@@ -130,6 +168,6 @@ int main(int argc, char **argv)
 			WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1);
 		return 1;
 	}
-	printf("%.1f %ld %ld\n", attached - start, rss, hwm);
+	printf("%.1f %ld %ld %ld %ld %.0f\n", attached - start, rss, hwm, pss, priv, cpu);
 	return 0;
 }

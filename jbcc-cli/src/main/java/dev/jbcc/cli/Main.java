@@ -27,7 +27,15 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        int status = commandLine().execute(args);
+        if (args.length > 0 && args[0].equals("opensnoop")) {
+            // The tool's usual options, parsed without picocli; anything else goes through it.
+            var opensnoop = dev.jbcc.cli.tools.OpensnoopCommand.parseSimple(java.util.Arrays.copyOfRange(args, 1, args.length));
+            if (opensnoop != null) System.exit(runTool(opensnoop));
+        }
+        CommandLine tool = args.length > 0 ? toolCommandLine(args[0]) : null;
+        int status = tool != null
+                ? tool.execute(java.util.Arrays.copyOfRange(args, 1, args.length))
+                : commandLine().execute(args);
         System.exit(status);
     }
 
@@ -36,6 +44,38 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
         var cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler(Main::reportError);
         return cl;
+    }
+
+    /**
+     * A long-running tool ({@code jbcc opensnoop}) as a command of its own, or null for any other
+     * name. picocli builds the model of every subcommand by reflection, in the interpreter, before
+     * it parses anything (its Java 5 classes are not pre-linked by the AOT cache): a tool alone
+     * starts sooner. Usage, errors and exit codes are the same as through the tree.
+     */
+    public static CommandLine toolCommandLine(String name) {
+        Object tool = switch (name) {
+            case "opensnoop" -> new dev.jbcc.cli.tools.OpensnoopCommand();
+            default -> null;
+        };
+        if (tool == null) return null;
+        var cl = new CommandLine(tool);
+        cl.setCommandName("jbcc " + name);
+        cl.setExecutionExceptionHandler(Main::reportError);
+        return cl;
+    }
+
+    /** A tool parsed without picocli: its output on stdout, jbcc's errors reported as through picocli. */
+    private static int runTool(dev.jbcc.cli.tools.OpensnoopCommand tool) {
+        PrintWriter out = new PrintWriter(System.out, true);
+        try {
+            return tool.run(out);
+        } catch (BpfException e) {
+            PrintWriter err = new PrintWriter(System.err, true);
+            report(e, err);
+            return EXIT_ERROR;
+        } finally {
+            out.flush();
+        }
     }
 
     /** {@code jbcc} alone: show what it can do, as a usage error. */
@@ -47,7 +87,11 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
 
     private static int reportError(Exception e, CommandLine cl, CommandLine.ParseResult parsed) throws Exception {
         if (!(e instanceof BpfException bpf)) throw e;
-        PrintWriter err = cl.getErr();
+        report(bpf, cl.getErr());
+        return EXIT_ERROR;
+    }
+
+    private static void report(BpfException bpf, PrintWriter err) {
         if (bpf instanceof CompileException ce && !ce.diagnostics().isBlank()) {
             // clang's own output is what a C programmer expects to read; add only jbcc's hints.
             err.print(ce.diagnostics());
@@ -58,6 +102,5 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
             err.println("jbcc: " + bpf.getMessage());
         }
         err.flush();
-        return EXIT_ERROR;
     }
 }

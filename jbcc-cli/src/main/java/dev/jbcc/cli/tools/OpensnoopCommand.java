@@ -75,13 +75,72 @@ public final class OpensnoopCommand implements java.util.concurrent.Callable<Int
     @Option(names = {"-U", "--print-uid"}, description = "Print the UID column.")
     boolean printUid;
 
+    /**
+     * The options parsed without picocli, for the common case, or null for anything this simple
+     * parser does not take (help, version, a bad or repeated value, an unknown option, a value
+     * that starts with '-'): the caller then goes through picocli, which parses, reports and exits
+     * as usual. picocli builds its model reflectively in the interpreter and its Java 5 classes
+     * are verified by the old type-inferencing verifier at every start (the AOT cache cannot
+     * pre-link them): ~40 ms of a warm start on this machine.
+     */
+    public static OpensnoopCommand parseSimple(String[] args) {
+        OpensnoopCommand c = new OpensnoopCommand();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            String key = arg, value = null;
+            if (arg.startsWith("--") && arg.indexOf('=') > 0) {
+                key = arg.substring(0, arg.indexOf('='));
+                value = arg.substring(arg.indexOf('=') + 1);
+            }
+            String option = switch (key) {
+                case "-p", "--pid" -> "pid";
+                case "-d", "--duration" -> "duration";
+                case "-n", "--name" -> "name";
+                case "-x", "--failed" -> "failed";
+                case "-U", "--print-uid" -> "uid";
+                default -> null;
+            };
+            if (option == null || !seen.add(option)) return null;
+            boolean flag = option.equals("failed") || option.equals("uid");
+            if (flag) {
+                if (value != null) return null;
+                if (option.equals("failed")) c.failedOnly = true;
+                else c.printUid = true;
+                continue;
+            }
+            if (value == null) {
+                if (++i == args.length) return null;
+                value = args[i];
+            }
+            if (value.isEmpty() || value.startsWith("-")) return null;
+            switch (option) {
+                case "pid" -> {
+                    if (!value.matches("[0-9]{1,9}")) return null;
+                    c.pid = Integer.parseInt(value);
+                }
+                case "duration" -> {
+                    if (!value.matches("[0-9]{1,9}(\\.[0-9]{1,9})?")) return null;
+                    c.seconds = Double.parseDouble(value);
+                    if (!(c.seconds > 0)) return null;
+                }
+                default -> c.name = value;
+            }
+        }
+        return c;
+    }
+
     @Override
     public Integer call() {
         if (pid < 0) throw new CommandLine.ParameterException(spec.commandLine(), "-p PID must be positive, not " + pid);
         if (seconds != null && !(seconds > 0)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "-d SECS must be positive, not " + seconds);
         }
-        PrintWriter out = spec.commandLine().getOut();
+        return run(spec.commandLine().getOut());
+    }
+
+    /** Traces until Ctrl-C or the duration, printing to {@code out}; the options are valid. */
+    public int run(PrintWriter out) {
         byte[] elf = ClangCompiler.create().compile(Source.of(PROGRAM, programSource()), java.util.List.of()).elf();
         // The kernel's BTF (~5 MB) is needed only while CO-RE relocates the programs: parsed here
         // rather than through Btf.kernel(), which keeps it for the life of the process.

@@ -8,18 +8,18 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
+import java.lang.ref.Reference;
 import java.lang.invoke.VarHandle;
 
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * Downcalls into libc (x86-64 Linux). Every handle is looked up once and captures {@code errno}
- * so that the value cannot be clobbered by the JVM between the call and our read of it.
+ * System calls (x86-64 Linux) through libc's {@code syscall()}. The one handle is looked up once
+ * and captures {@code errno} so that the value cannot be clobbered by the JVM between the call and
+ * our read of it.
  *
- * <p>Each method returns the C result; on failure (-1 or MAP_FAILED) it returns
+ * <p>Each method returns the system call's result; on failure it returns
  * {@code -errno} (for int results) or throws {@link SyscallException} (for the typed helpers
  * ending in {@code OrThrow}). The errno capture buffer is per thread, so all methods are
  * thread-safe.
@@ -47,69 +47,42 @@ public final class Libc {
 
     private static final Linker.Option ERRNO_OPTION = Linker.Option.captureCallState("errno");
 
-    /** long syscall(long nr, int cmd, void *attr, unsigned int size): bpf(2). */
-    private static final MethodHandle SYSCALL_BPF = downcall("syscall",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT),
-            Linker.Option.firstVariadicArg(1), ERRNO_OPTION);
-    /** long syscall(long nr, struct perf_event_attr *attr, pid_t pid, int cpu, int group_fd, unsigned long flags). */
-    private static final MethodHandle SYSCALL_PERF_EVENT_OPEN = downcall("syscall",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG),
-            Linker.Option.firstVariadicArg(1), ERRNO_OPTION);
-    private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), ERRNO_OPTION);
-    /** int ioctl(int fd, unsigned long request, unsigned long arg). */
-    private static final MethodHandle IOCTL = downcall("ioctl",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), Linker.Option.firstVariadicArg(2), ERRNO_OPTION);
-    private static final MethodHandle MMAP = downcall("mmap",
-            FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG), ERRNO_OPTION);
-    private static final MethodHandle MUNMAP = downcall("munmap",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG), ERRNO_OPTION);
-    private static final MethodHandle EPOLL_CREATE1 = downcall("epoll_create1",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT), ERRNO_OPTION);
-    private static final MethodHandle EPOLL_CTL = downcall("epoll_ctl",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS), ERRNO_OPTION);
-    private static final MethodHandle EPOLL_WAIT = downcall("epoll_wait",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), ERRNO_OPTION);
-    private static final MethodHandle SYSCONF = downcall("sysconf",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT), ERRNO_OPTION);
+    /*
+     * One downcall shape for everything: long f(long × 7), errno captured. A cold JVM spends ~10 ms
+     * or more linking each distinct shape (FunctionDescriptor + options: it spins binding classes,
+     * which the AOT cache does not keep), while handles of one shape share the linked stub and
+     * differ only in the target address. So every system call goes through glibc's syscall(nr, a1..a6)
+     * with pointers passed as addresses. glibc's x86-64 syscall() (sysdeps/unix/sysv/linux/x86_64/
+     * syscall.S) is assembly that only shifts rdi..r9 and 8(%rsp) into rax, rdi, rsi, rdx, r10, r8,
+     * r9, executes `syscall` and turns -4095..-1 into -1 with errno: it never reads %al, so linking
+     * it as a non-variadic function (no firstVariadicArg, which would make a shape of its own) is
+     * sound, and unused trailing arguments are harmless.
+     */
+    private static final FunctionDescriptor SHAPE = FunctionDescriptor.of(JAVA_LONG,
+            JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
+    private static final MethodHandle SYSCALL = downcall("syscall");
 
-    // Handles that few tools need are linked on first use, each in its own holder class (so the
-    // handle stays a constant for the JIT): every distinct downcall shape costs a cold JVM several
-    // milliseconds to link, which `jbcc opensnoop`'s start-up measures.
-    private static final class FcntlHandle {
-        static final MethodHandle HANDLE = downcall("fcntl",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2), ERRNO_OPTION);
-    }
-    private static final class ReadHandle {
-        static final MethodHandle HANDLE = downcall("read",
-                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), ERRNO_OPTION);
-    }
-    private static final class WriteHandle {
-        static final MethodHandle HANDLE = downcall("write",
-                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), ERRNO_OPTION);
-    }
-    private static final class EventfdHandle {
-        static final MethodHandle HANDLE = downcall("eventfd",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), ERRNO_OPTION);
-    }
-    /** int open(const char *path, int flags, ...): called without a mode (no O_CREAT). */
-    private static final class OpenHandle {
-        static final MethodHandle HANDLE = downcall("open",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), ERRNO_OPTION);
-    }
-    /** int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const void *data). */
-    private static final class MountHandle {
-        static final MethodHandle HANDLE = downcall("mount",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS), ERRNO_OPTION);
-    }
+    // x86-64 system call numbers (arch/x86/entry/syscalls/syscall_64.tbl).
+    static final long SYS_READ = 0, SYS_WRITE = 1, SYS_CLOSE = 3, SYS_POLL = 7, SYS_MMAP = 9, SYS_MUNMAP = 11,
+            SYS_IOCTL = 16, SYS_SOCKET = 41, SYS_SENDTO = 44, SYS_RECVFROM = 45, SYS_BIND = 49,
+            SYS_SETSOCKOPT = 54, SYS_FCNTL = 72, SYS_MOUNT = 165, SYS_EPOLL_WAIT = 232, SYS_EPOLL_CTL = 233,
+            SYS_OPENAT = 257, SYS_EVENTFD2 = 290, SYS_EPOLL_CREATE1 = 291, SYS_SETNS = 308;
+    private static final long AT_FDCWD = -100;
 
-    /** MAP_FAILED, i.e. (void *) -1. */
-    private static final long MAP_FAILED = -1L;
+    /**
+     * sysconf is a libc function, not a system call; linked with the same shape so that it costs no
+     * linking of its own. Sound on x86-64 System V: the callee reads its one int from edi and
+     * ignores the other registers and the caller-owned stack slot.
+     */
+    private static final class SysconfHandle {
+        static final MethodHandle HANDLE = downcall("sysconf");
+    }
 
     @SuppressWarnings("restricted") // this class is jbcc's one place of native calls
-    private static MethodHandle downcall(String name, FunctionDescriptor fd, Linker.Option... options) {
+    private static MethodHandle downcall(String name) {
         MemorySegment symbol = LINKER.defaultLookup().find(name)
                 .orElseThrow(() -> new UnsatisfiedLinkError("libc has no symbol " + name));
-        return LINKER.downcallHandle(symbol, fd, options);
+        return LINKER.downcallHandle(symbol, SHAPE, ERRNO_OPTION);
     }
 
     /**
@@ -144,59 +117,61 @@ public final class Libc {
         return new IllegalStateException(t);
     }
 
-    /** bpf(cmd, attr, size): the result (>= 0) or -errno. */
-    static long bpf(int cmd, MemorySegment attr, int size) {
+    /**
+     * syscall(nr, a1..a6): the result, or -errno. Pointer arguments are {@link #address} values;
+     * the caller keeps their segments reachable until this returns (every wrapper below does, with
+     * {@link Reference#reachabilityFence}).
+     */
+    static long syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6) {
         MemorySegment capture = scratch().errno;
         try {
-            long rc = (long) SYSCALL_BPF.invokeExact(capture, SYS_BPF, cmd, attr, size);
-            return rc >= 0 ? rc : -errno(capture);
+            long rc = (long) SYSCALL.invokeExact(capture, nr, a1, a2, a3, a4, a5, a6);
+            return rc == -1 ? -errno(capture) : rc;
         } catch (Throwable t) {
             throw rethrow(t);
         }
+    }
+
+    /**
+     * The address of a native segment for a system call argument. FFM checked these for an
+     * ADDRESS argument; as raw addresses they are checked here: the memory must be off-heap (a
+     * heap segment's "address" is an array offset) and its arena still open. FFM also held a shared
+     * arena open for the length of the call; callers must not close it from another thread while a
+     * call that uses its memory runs (jbcc's readers ensure this with {@link PollGuard}).
+     */
+    static long address(MemorySegment segment) {
+        if (!segment.isNative()) throw new IllegalArgumentException("a system call needs native memory, not a heap segment");
+        if (!segment.scope().isAlive()) throw new IllegalStateException("already closed: the memory of a system call argument");
+        return segment.address();
+    }
+
+    /** bpf(cmd, attr, size): the result (>= 0) or -errno. */
+    static long bpf(int cmd, MemorySegment attr, int size) {
+        long rc = syscall(SYS_BPF, cmd, address(attr), size, 0, 0, 0);
+        Reference.reachabilityFence(attr);
+        return rc;
     }
 
     /** perf_event_open(2): the new fd, or -errno. {@code attr} is a {@code struct perf_event_attr}. */
     public static int perfEventOpen(MemorySegment attr, int pid, int cpu, int groupFd, long flags) {
-        MemorySegment capture = scratch().errno;
-        try {
-            long rc = (long) SYSCALL_PERF_EVENT_OPEN.invokeExact(capture, SYS_PERF_EVENT_OPEN, attr, pid, cpu, groupFd, flags);
-            return rc >= 0 ? (int) rc : -errno(capture);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        long rc = syscall(SYS_PERF_EVENT_OPEN, address(attr), pid, cpu, groupFd, flags, 0);
+        Reference.reachabilityFence(attr);
+        return (int) rc;
     }
 
     /** close(2): 0 or -errno. */
     public static int close(int fd) {
-        MemorySegment capture = scratch().errno;
-        try {
-            int rc = (int) CLOSE.invokeExact(capture, fd);
-            return rc == 0 ? 0 : -errno(capture);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return (int) syscall(SYS_CLOSE, fd, 0, 0, 0, 0, 0);
     }
 
     /** fcntl(fd, cmd, arg): the result, or -errno. */
     public static int fcntl(int fd, int cmd, int arg) {
-        MemorySegment capture = scratch().errno;
-        try {
-            int rc = (int) FcntlHandle.HANDLE.invokeExact(capture, fd, cmd, arg);
-            return rc >= 0 ? rc : -errno(capture);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return (int) syscall(SYS_FCNTL, fd, cmd, arg, 0, 0, 0);
     }
 
     /** ioctl(fd, request, arg): the result, or -errno. Pass pointers as {@code segment.address()}. */
     public static int ioctl(int fd, long request, long arg) {
-        MemorySegment capture = scratch().errno;
-        try {
-            int rc = (int) IOCTL.invokeExact(capture, fd, request, arg);
-            return rc >= 0 ? rc : -errno(capture);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return (int) syscall(SYS_IOCTL, fd, request, arg, 0, 0, 0);
     }
 
     /**
@@ -206,14 +181,10 @@ public final class Libc {
      * @throws SyscallException on failure, naming {@code what} (e.g. "mmap BPF map counts")
      */
     public static MemorySegment mmap(long length, int prot, int flags, int fd, long offset, String what) {
-        MemorySegment capture = scratch().errno;
-        try {
-            MemorySegment addr = (MemorySegment) MMAP.invokeExact(capture, MemorySegment.NULL, length, prot, flags, fd, offset);
-            if (addr.address() == MAP_FAILED) throw new SyscallException(what, errno(capture));
-            return addr;
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        long addr = syscall(SYS_MMAP, 0, length, prot, flags, fd, offset);
+        // Addresses are never in -4095..-1, where the kernel's errors are.
+        if (addr < 0 && addr >= -4095) throw new SyscallException(what, (int) -addr);
+        return MemorySegment.ofAddress(addr);
     }
 
     private static final int MAP_PRIVATE = 2, MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20;
@@ -227,102 +198,64 @@ public final class Libc {
      * cannot always stop in time, then sees zeros instead of a SIGSEGV that kills the JVM.
      */
     public static void retire(MemorySegment addr, long length) {
-        MemorySegment capture = scratch().errno;
-        try {
-            MemorySegment placeholder = (MemorySegment) MMAP.invokeExact(capture, addr, length, PROT_READ,
-                    MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS, -1, 0L);
-            if (placeholder.address() == MAP_FAILED) {
-                munmap(addr, length);
-                return;
-            }
-        } catch (Throwable t) {
-            throw rethrow(t);
+        long placeholder = syscall(SYS_MMAP, addr.address(), length, PROT_READ, MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS, -1, 0);
+        if (placeholder < 0 && placeholder >= -4095) {
+            munmap(addr, length);
+            return;
         }
         RETIRED.schedule(() -> munmap(addr, length), 1, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     /** munmap(addr, length): 0 or -errno. */
     public static int munmap(MemorySegment addr, long length) {
-        MemorySegment capture = scratch().errno;
-        try {
-            int rc = (int) MUNMAP.invokeExact(capture, addr, length);
-            return rc == 0 ? 0 : -errno(capture);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        // The address only: the segment is typically a zero-length view of the mapping, or one
+        // whose arena is being closed by this very call.
+        return (int) syscall(SYS_MUNMAP, addr.address(), length, 0, 0, 0, 0);
     }
 
     /** read(2): bytes read, or -errno. */
     public static long read(int fd, MemorySegment buf, long count) {
-        MemorySegment capture = scratch().errno;
-        try {
-            long rc = (long) ReadHandle.HANDLE.invokeExact(capture, fd, buf, count);
-            return rc >= 0 ? rc : -errno(capture);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        long rc = syscall(SYS_READ, fd, address(buf), count, 0, 0, 0);
+        Reference.reachabilityFence(buf);
+        return rc;
     }
 
     /** write(2): bytes written, or -errno. */
     public static long write(int fd, MemorySegment buf, long count) {
-        MemorySegment capture = scratch().errno;
-        try {
-            long rc = (long) WriteHandle.HANDLE.invokeExact(capture, fd, buf, count);
-            return rc >= 0 ? rc : -errno(capture);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        long rc = syscall(SYS_WRITE, fd, address(buf), count, 0, 0, 0);
+        Reference.reachabilityFence(buf);
+        return rc;
     }
 
     /** epoll_create1(flags): new fd, or -errno. */
     public static int epollCreate1(int flags) {
-        MemorySegment capture = scratch().errno;
-        try {
-            int rc = (int) EPOLL_CREATE1.invokeExact(capture, flags);
-            return rc >= 0 ? rc : -errno(capture);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return (int) syscall(SYS_EPOLL_CREATE1, flags, 0, 0, 0, 0, 0);
     }
 
     /** epoll_ctl(epfd, op, fd, event): 0 or -errno. {@code event} is a packed {@code struct epoll_event} (12 bytes). */
     public static int epollCtl(int epfd, int op, int fd, MemorySegment event) {
-        MemorySegment capture = scratch().errno;
-        try {
-            int rc = (int) EPOLL_CTL.invokeExact(capture, epfd, op, fd, event);
-            return rc == 0 ? 0 : -errno(capture);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        long rc = syscall(SYS_EPOLL_CTL, epfd, op, fd, address(event), 0, 0);
+        Reference.reachabilityFence(event);
+        return (int) rc;
     }
 
     /** epoll_wait(epfd, events, maxevents, timeoutMs): ready count, or -errno (EINTR included). */
     public static int epollWait(int epfd, MemorySegment events, int maxEvents, int timeoutMs) {
-        MemorySegment capture = scratch().errno;
-        try {
-            int rc = (int) EPOLL_WAIT.invokeExact(capture, epfd, events, maxEvents, timeoutMs);
-            return rc >= 0 ? rc : -errno(capture);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        long rc = syscall(SYS_EPOLL_WAIT, epfd, address(events), maxEvents, timeoutMs, 0, 0);
+        Reference.reachabilityFence(events);
+        return (int) rc;
     }
 
     /** eventfd(initval, flags): new fd, or -errno. */
     public static int eventfd(int initval, int flags) {
-        MemorySegment capture = scratch().errno;
-        try {
-            int rc = (int) EventfdHandle.HANDLE.invokeExact(capture, initval, flags);
-            return rc >= 0 ? rc : -errno(capture);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return (int) syscall(SYS_EVENTFD2, Integer.toUnsignedLong(initval), flags, 0, 0, 0, 0);
     }
 
     /** sysconf(name); -1 when the name is unknown. */
     public static long sysconf(int name) {
         MemorySegment capture = scratch().errno;
         try {
-            return (long) SYSCONF.invokeExact(capture, name);
+            return (long) SysconfHandle.HANDLE.invokeExact(capture, (long) name, 0L, 0L, 0L, 0L, 0L, 0L);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -339,23 +272,22 @@ public final class Libc {
 
     /** open(path, flags) for an existing file: the new fd, or -errno. {@code path} is a NUL-terminated string. */
     public static int open(MemorySegment path, int flags) {
-        MemorySegment capture = scratch().errno;
-        try {
-            int rc = (int) OpenHandle.HANDLE.invokeExact(capture, path, flags);
-            return rc >= 0 ? rc : -errno(capture);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return openat(path, flags, 0);
+    }
+
+    /** openat(AT_FDCWD, path, flags, mode): the new fd, or -errno. */
+    static int openat(MemorySegment path, int flags, int mode) {
+        long rc = syscall(SYS_OPENAT, AT_FDCWD, address(path), flags, mode, 0, 0);
+        Reference.reachabilityFence(path);
+        return (int) rc;
     }
 
     /** mount(source, target, fstype, flags, NULL): 0 or -errno. Arguments are NUL-terminated strings. */
     public static int mount(MemorySegment source, MemorySegment target, MemorySegment fsType, long flags) {
-        MemorySegment capture = scratch().errno;
-        try {
-            int rc = (int) MountHandle.HANDLE.invokeExact(capture, source, target, fsType, flags, MemorySegment.NULL);
-            return rc == 0 ? 0 : -errno(capture);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        long rc = syscall(SYS_MOUNT, address(source), address(target), address(fsType), flags, 0, 0);
+        Reference.reachabilityFence(source);
+        Reference.reachabilityFence(target);
+        Reference.reachabilityFence(fsType);
+        return (int) rc;
     }
 }
