@@ -8,10 +8,9 @@
 // bcc counterparts: tools/execsnoop.py, examples/ringbuf/ringbuf_output.py and ringbuf_submit.py.
 import dev.jbcc.bcc.BPF;
 import dev.jbcc.bcc.RingBuf;
+import dev.jbcc.bcc.StopSignal;
 import dev.jbcc.bcc.Value;
 
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 static final String PROGRAM = """
         #include <linux/sched.h>
@@ -61,17 +60,10 @@ static final String PROGRAM = """
 
 static final int EVENT_FAILED = 1;
 
-volatile boolean stopping;
-
 void main(String[] args) throws InterruptedException {
     long deadline = args.length > 0 ? System.nanoTime() + Long.parseLong(args[0]) * 1_000_000_000L : Long.MAX_VALUE;
-    // Ctrl-C runs shutdown hooks, not the rest of main: the hook ends the loop and waits for main.
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        stopping = true;
-        done.completeOnTimeout(null, 5, TimeUnit.SECONDS).join();
-    }));
-    try (BPF b = BPF.fromText(PROGRAM)) {
+    // Ctrl-C ends the loop below, and the JVM waits until the BPF is closed.
+    try (StopSignal stop = StopSignal.trap(); BPF b = BPF.fromText(PROGRAM)) {
         RingBuf events = b.get("events");
         events.openRingBuffer((data, size) -> {
             Value e = events.event(data);
@@ -85,11 +77,9 @@ void main(String[] args) throws InterruptedException {
         });
         System.out.println("Tracing execve()... Hit Ctrl-C to end.");
         System.out.printf("%-7s %-7s %-16s %s%n", "PID", "PPID", "COMM", "FILENAME");
-        while (!stopping && System.nanoTime() < deadline) {
+        while (!stop.received() && System.nanoTime() < deadline) {
             b.ringBufferPoll(200);
             System.out.flush();
         }
-    } finally {
-        done.complete(null);
     }
 }

@@ -7,9 +7,10 @@
 // bcc counterparts: tools/biolatency.py, tools/funclatency.py (print_log2_hist).
 import dev.jbcc.bcc.ArrayTable;
 import dev.jbcc.bcc.BPF;
+import dev.jbcc.bcc.StopSignal;
 
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+
 
 static final String PROGRAM = """
         BPF_HASH(start, u32, u64);
@@ -37,9 +38,7 @@ static final String PROGRAM = """
         }
         """;
 
-volatile boolean stopping;
-
-void main(String[] args) throws InterruptedException {
+void main(String[] args) {
     int argi = 0;
     String filter = "0";
     if (args.length > 1 && args[0].equals("-p")) {
@@ -47,20 +46,12 @@ void main(String[] args) throws InterruptedException {
         argi = 2;
     }
     long seconds = args.length > argi ? Long.parseLong(args[argi]) : Long.MAX_VALUE;
-    // Ctrl-C runs shutdown hooks, not the rest of main: the hook ends the wait below and lets
-    // main print the histogram before the JVM exits.
-    CompletableFuture<Void> printed = new CompletableFuture<>();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        stopping = true;
-        printed.completeOnTimeout(null, 5, TimeUnit.SECONDS).join();
-    }));
-    try (BPF b = BPF.fromText(PROGRAM.replace("FILTER", filter))) {
+    // Ctrl-C ends the wait below; the histogram is still printed before the JVM exits.
+    try (StopSignal stop = StopSignal.trap(); BPF b = BPF.fromText(PROGRAM.replace("FILTER", filter))) {
         System.out.println("Tracing read() latency... Hit Ctrl-C to end.");
-        for (long tenths = 0; tenths < seconds * 10 && !stopping; tenths++) Thread.sleep(100);
+        stop.sleep(Duration.ofSeconds(seconds));
         System.out.println();
         ArrayTable dist = b.get("dist");
         dist.printLog2Hist("usecs");
-    } finally {
-        printed.complete(null);
     }
 }

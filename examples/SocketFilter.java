@@ -8,6 +8,7 @@
 // examples/networking/simple_tc.py for the other hook.
 import dev.jbcc.bcc.BPF;
 import dev.jbcc.bcc.HashTable;
+import dev.jbcc.bcc.StopSignal;
 import dev.jbcc.bcc.Value;
 
 import java.lang.foreign.Arena;
@@ -16,8 +17,6 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 static final String PROGRAM = """
         #include <uapi/linux/bpf.h>
@@ -46,8 +45,6 @@ static final Map<Long, String> PROTOCOLS = Map.of(1L, "ICMP", 6L, "TCP", 17L, "U
 static final Map<Integer, String> ICMP_TYPES = Map.of(0, "echo reply", 3, "destination unreachable", 8, "echo request",
         11, "time exceeded");
 
-volatile boolean stopping;
-
 static String ipv4(MemorySegment frame, long offset) {
     return (frame.get(ValueLayout.JAVA_BYTE, offset) & 0xff) + "." + (frame.get(ValueLayout.JAVA_BYTE, offset + 1) & 0xff) + "."
             + (frame.get(ValueLayout.JAVA_BYTE, offset + 2) & 0xff) + "." + (frame.get(ValueLayout.JAVA_BYTE, offset + 3) & 0xff);
@@ -74,18 +71,12 @@ void main(String[] args) {
     }
     String device = args[0];
     long deadline = args.length > 1 ? System.nanoTime() + Long.parseLong(args[1]) * 1_000_000_000L : Long.MAX_VALUE;
-    // Ctrl-C runs shutdown hooks, not the rest of main: the hook ends the loop and lets main
-    // print the counts before the JVM exits.
-    CompletableFuture<Void> printed = new CompletableFuture<>();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        stopping = true;
-        printed.completeOnTimeout(null, 5, TimeUnit.SECONDS).join();
-    }));
-    try (BPF b = BPF.fromText(PROGRAM); Arena arena = Arena.ofConfined()) {
+    // Ctrl-C ends the loop; the counts are still printed before the JVM exits.
+    try (StopSignal stop = StopSignal.trap(); BPF b = BPF.fromText(PROGRAM); Arena arena = Arena.ofConfined()) {
         var socket = b.attachRawSocket(b.loadFunc("keep_icmp", BPF.SOCKET_FILTER), device);
         System.out.println("Capturing ICMP on " + device + ", counting IPv4 packets by protocol... Hit Ctrl-C to end.");
         MemorySegment frame = arena.allocate(2048);
-        while (!stopping && System.nanoTime() < deadline) {
+        while (!stop.received() && System.nanoTime() < deadline) {
             int length = socket.receive(frame, Duration.ofMillis(200));
             if (length > 0) System.out.println(describe(frame, Math.min(length, (int) frame.byteSize())));
         }
@@ -95,7 +86,5 @@ void main(String[] args) {
             long protocol = e.getKey().value();
             System.out.printf("%-10s %d%n", PROTOCOLS.getOrDefault(protocol, String.valueOf(protocol)), e.getValue().value());
         }
-    } finally {
-        printed.complete(null);
     }
 }

@@ -10,8 +10,10 @@
 import dev.jbcc.bcc.BPF;
 import dev.jbcc.bcc.HashTable;
 import dev.jbcc.bcc.StackTrace;
+import dev.jbcc.bcc.StopSignal;
 import dev.jbcc.bcc.Value;
 
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
 
@@ -37,27 +39,14 @@ static final String PROGRAM = """
         }
         """;
 
-void main(String[] args) throws InterruptedException {
-    long seconds = args.length > 0 ? Long.parseLong(args[0]) : Long.MAX_VALUE / 1_000_000_000L;
+void main(String[] args) {
+    long seconds = args.length > 0 ? Long.parseLong(args[0]) : Long.MAX_VALUE;
     String tracepoint = args.length > 1 ? args[1] : "sched:sched_process_fork";
-    try (BPF b = BPF.fromText(PROGRAM)) {
+    // Ctrl-C ends the wait below; what was counted is still printed before the JVM exits.
+    try (StopSignal stop = StopSignal.trap(); BPF b = BPF.fromText(PROGRAM)) {
         b.attachTracepoint(tracepoint, "on_event");
         System.out.println("Tracing " + tracepoint + "... Hit Ctrl-C to end.");
-        // Ctrl-C: wake the main thread so that it still prints what it counted.
-        Thread main = Thread.currentThread();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            main.interrupt();
-            try {
-                main.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }));
-        try {
-            Thread.sleep(seconds * 1000);
-        } catch (InterruptedException e) {
-            System.out.println();
-        }
+        if (!stop.sleep(Duration.ofSeconds(seconds))) System.out.println();
 
         HashTable counts = b.get("counts");
         StackTrace stacks = b.get("stacks");

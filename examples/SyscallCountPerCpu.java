@@ -8,11 +8,11 @@
 // (a per-CPU array read with sum()).
 import dev.jbcc.bcc.BPF;
 import dev.jbcc.bcc.PerCpuArray;
+import dev.jbcc.bcc.StopSignal;
 import dev.jbcc.bcc.Value;
 
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 static final String PROGRAM = """
         BPF_PERCPU_ARRAY(counts, u64, 1);
@@ -28,9 +28,7 @@ static final String PROGRAM = """
         }
         """;
 
-volatile boolean stopping;
-
-void main(String[] args) throws InterruptedException {
+void main(String[] args) {
     int argi = 0;
     String filter = "0";
     if (args.length > 1 && args[0].equals("-p")) {
@@ -38,23 +36,15 @@ void main(String[] args) throws InterruptedException {
         argi = 2;
     }
     long seconds = args.length > argi ? Long.parseLong(args[argi]) : Long.MAX_VALUE;
-    // Ctrl-C runs shutdown hooks, not the rest of main: the hook ends the wait below and lets
-    // main print the counts before the JVM exits.
-    CompletableFuture<Void> printed = new CompletableFuture<>();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        stopping = true;
-        printed.completeOnTimeout(null, 5, TimeUnit.SECONDS).join();
-    }));
-    try (BPF b = BPF.fromText(PROGRAM.replace("FILTER", filter))) {
+    // Ctrl-C ends the wait below; the counts are still printed before the JVM exits.
+    try (StopSignal stop = StopSignal.trap(); BPF b = BPF.fromText(PROGRAM.replace("FILTER", filter))) {
         System.out.println("Counting syscalls per CPU... Hit Ctrl-C to end.");
-        for (long tenths = 0; tenths < seconds * 10 && !stopping; tenths++) Thread.sleep(100);
+        stop.sleep(Duration.ofSeconds(seconds));
         b.detachTracepoint("raw_syscalls:sys_enter"); // stop counting: the values below then add up
         PerCpuArray counts = b.get("counts");
         List<Value> perCpu = counts.get(0); // one value per possible CPU
         System.out.printf("%n%-5s %12s%n", "CPU", "SYSCALLS");
         for (int cpu = 0; cpu < perCpu.size(); cpu++) System.out.printf("%-5d %12d%n", cpu, perCpu.get(cpu).value());
         System.out.printf("%-5s %12d%n", "all", counts.sum(0));
-    } finally {
-        printed.complete(null);
     }
 }

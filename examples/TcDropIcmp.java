@@ -10,15 +10,15 @@ import dev.jbcc.bcc.BPF;
 import dev.jbcc.bcc.BpfFunction;
 import dev.jbcc.bcc.HashTable;
 import dev.jbcc.bcc.IpRoute;
+import dev.jbcc.bcc.StopSignal;
 import dev.jbcc.bcc.Value;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 static final String PROGRAM = """
         #include <uapi/linux/bpf.h>
@@ -49,23 +49,16 @@ static final String PROGRAM = """
 
 static final DateTimeFormatter HH_MM_SS = DateTimeFormatter.ofPattern("HH:mm:ss");
 
-volatile boolean stopping;
-
-void main(String[] args) throws InterruptedException {
+void main(String[] args) {
     if (args.length < 1) {
         System.err.println("usage: ./jbcc examples/TcDropIcmp.java DEVICE [seconds] [program.c]");
         System.exit(2);
     }
     String device = args[0];
     long seconds = args.length > 1 ? Long.parseLong(args[1]) : Long.MAX_VALUE;
-    // Ctrl-C runs shutdown hooks, not this method's finally blocks: the hook stops the loop and
-    // waits (at most 5 s) until the qdisc is deleted.
-    CompletableFuture<Void> removed = new CompletableFuture<>();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        stopping = true;
-        removed.completeOnTimeout(null, 5, TimeUnit.SECONDS).join();
-    }));
-    try (BPF b = args.length > 2 ? BPF.fromFile(Path.of(args[2])) : BPF.fromText(PROGRAM);
+    // Ctrl-C ends the loop, and the JVM waits until the qdisc is deleted (a qdisc outlives the process).
+    try (StopSignal stop = StopSignal.trap();
+         BPF b = args.length > 2 ? BPF.fromFile(Path.of(args[2])) : BPF.fromText(PROGRAM);
          IpRoute ipr = IpRoute.open()) {
         BpfFunction fn = b.loadFunc("tc_drop_icmp", BPF.SCHED_CLS);
         int idx = ipr.linkLookup(device);
@@ -76,8 +69,7 @@ void main(String[] args) throws InterruptedException {
             System.out.println("Dropping ICMP on " + device + " ingress, printing drops per second... Hit Ctrl-C to end.");
             HashTable dropcnt = b.get("dropcnt");
             Map<Long, Long> previous = new HashMap<>();
-            for (long s = 0; s < seconds && !stopping; s++) {
-                Thread.sleep(1000);
+            for (long s = 0; s < seconds && stop.sleep(Duration.ofSeconds(1)); s++) {
                 String now = LocalTime.now().format(HH_MM_SS);
                 for (Map.Entry<Value, Value> e : dropcnt.items()) {
                     long protocol = e.getKey().value(), total = e.getValue().value();
@@ -90,7 +82,5 @@ void main(String[] args) throws InterruptedException {
             // Deleting the qdisc deletes its filters too.
             ipr.tc("del", "clsact", idx);
         }
-    } finally {
-        removed.complete(null);
     }
 }

@@ -7,15 +7,15 @@
 // With a C file, that text is loaded instead of the one below (e.g. the seed's xdp_drop_icmp.c).
 import dev.jbcc.bcc.BPF;
 import dev.jbcc.bcc.HashTable;
+import dev.jbcc.bcc.StopSignal;
 import dev.jbcc.bcc.Value;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 static final String PROGRAM = """
         #include <uapi/linux/bpf.h>
@@ -45,29 +45,22 @@ static final String PROGRAM = """
 
 static final DateTimeFormatter HH_MM_SS = DateTimeFormatter.ofPattern("HH:mm:ss");
 
-volatile boolean stopping;
-
-void main(String[] args) throws InterruptedException {
+void main(String[] args) {
     if (args.length < 1) {
         System.err.println("usage: ./jbcc examples/XdpDropIcmp.java DEVICE [seconds] [program.c]");
         System.exit(2);
     }
     String device = args[0];
     long seconds = args.length > 1 ? Long.parseLong(args[1]) : Long.MAX_VALUE;
-    // Ctrl-C runs shutdown hooks, not this method's finally blocks: the hook stops the loop and
-    // waits (at most 5 s) until the program is off the device.
-    CompletableFuture<Void> removed = new CompletableFuture<>();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        stopping = true;
-        removed.completeOnTimeout(null, 5, TimeUnit.SECONDS).join();
-    }));
-    try (BPF b = args.length > 2 ? BPF.fromFile(Path.of(args[2])) : BPF.fromText(PROGRAM)) {
+    // Ctrl-C ends the loop, and the JVM waits until the program is off the device (an XDP program
+    // attached through netlink outlives the process).
+    try (StopSignal stop = StopSignal.trap();
+         BPF b = args.length > 2 ? BPF.fromFile(Path.of(args[2])) : BPF.fromText(PROGRAM)) {
         b.attachXdp(device, b.loadFunc("xdp_drop_icmp", BPF.XDP));
         System.out.println("Dropping ICMP on " + device + ", printing drops per second... Hit Ctrl-C to end.");
         HashTable dropcnt = b.get("dropcnt");
         Map<Long, Long> previous = new HashMap<>();
-        for (long s = 0; s < seconds && !stopping; s++) {
-            Thread.sleep(1000);
+        for (long s = 0; s < seconds && stop.sleep(Duration.ofSeconds(1)); s++) {
             String now = LocalTime.now().format(HH_MM_SS);
             for (Map.Entry<Value, Value> e : dropcnt.items()) {
                 long protocol = e.getKey().value(), total = e.getValue().value();
@@ -77,7 +70,5 @@ void main(String[] args) throws InterruptedException {
             }
         }
         b.removeXdp(device);
-    } finally {
-        removed.complete(null);
     }
 }

@@ -9,9 +9,11 @@
 // with an LPM trie (as in bcc's tests of BPF_LPM_TRIE) instead of a protocol counter.
 import dev.jbcc.bcc.BPF;
 import dev.jbcc.bcc.LpmTrie;
+import dev.jbcc.bcc.StopSignal;
 import dev.jbcc.bcc.Value;
 
 import java.net.Inet4Address;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -62,7 +64,7 @@ record Prefix(byte[] address, int length) {
     }
 }
 
-void main(String[] args) throws Exception {
+void main(String[] args) {
     if (args.length < 3) {
         System.err.println("usage: XdpPrefixFilter DEV SECONDS PREFIX...");
         System.exit(2);
@@ -72,7 +74,9 @@ void main(String[] args) throws Exception {
     List<Prefix> drop = new ArrayList<>();
     for (int i = 2; i < args.length; i++) drop.add(Prefix.parse(args[i]));
 
-    try (BPF b = BPF.fromText(PROGRAM)) {
+    // Ctrl-C ends the wait below; the counts are printed and the program leaves the device
+    // before the JVM exits (an XDP program attached through netlink outlives the process).
+    try (StopSignal stop = StopSignal.trap(); BPF b = BPF.fromText(PROGRAM)) {
         LpmTrie prefixes = b.get("prefixes");
         for (Prefix p : drop) {
             // The trie keeps only the first `length` bits of the address.
@@ -80,21 +84,7 @@ void main(String[] args) throws Exception {
         }
         b.attachXdp(device, b.loadFunc("xdp_prefix_filter", BPF.XDP), 0);
         System.out.println("Dropping packets from " + drop + " on " + device + "... Hit Ctrl-C to end.");
-
-        Thread main = Thread.currentThread();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            main.interrupt();   // Ctrl-C: still print the counts
-            try {
-                main.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }));
-        try {
-            Thread.sleep(seconds * 1000);
-        } catch (InterruptedException e) {
-            System.out.println();
-        }
+        if (!stop.sleep(Duration.ofSeconds(seconds))) System.out.println();
         System.out.printf("%-18s %s%n", "PREFIX", "DROPPED");
         for (Prefix p : drop) {
             Value key = prefixes.newKey().with("prefixlen", p.length()).with("addr", p.address());

@@ -3,6 +3,7 @@ package dev.jbcc.cli;
 import dev.jbcc.bcc.BPF;
 import dev.jbcc.bcc.PerfEventArray;
 import dev.jbcc.bcc.RingBuf;
+import dev.jbcc.bcc.StopSignal;
 import dev.jbcc.bcc.Table;
 import dev.jbcc.bcc.Value;
 import dev.jbcc.bcc.dialect.BccFunction;
@@ -17,9 +18,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code jbcc run prog.c [-d SECS]}: a bcc-dialect program loaded, its functions attached by
@@ -56,19 +54,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         List<String> flags = new ArrayList<>(cflags);
         for (String d : defines) flags.add("-D" + d);
-        AtomicBoolean stop = new AtomicBoolean();
-        CountDownLatch done = new CountDownLatch(1);
-        // Ctrl-C: ask the loop to stop, and give it a moment to detach everything before the JVM exits.
-        Thread hook = new Thread(() -> {
-            stop.set(true);
-            try {
-                done.await(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "jbcc-run-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try (BPF b = BPF.builder().file(source).cflags(flags).debug(debug).build()) {
+        // Ctrl-C ends the loop; the BPF closes (detaching everything) before the JVM exits.
+        try (StopSignal stop = StopSignal.trap(); BPF b = BPF.builder().file(source).cflags(flags).debug(debug).build()) {
             List<BccFunction> attached = b.program().functions().stream().filter(f -> f.autoAttach() != null).toList();
             if (attached.isEmpty()) {
                 err.println("jbcc: warning: " + source + " has no function named for auto-attach (kprobe__X, tracepoint__CAT__EV,"
@@ -94,7 +81,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             }
             boolean printk = b.program().source().contains("bpf_trace_printk");
             long deadline = seconds == null ? Long.MAX_VALUE : System.nanoTime() + (long) (seconds * 1e9);
-            while (!stop.get() && System.nanoTime() < deadline) {
+            while (!stop.received() && System.nanoTime() < deadline) {
                 if (printk) {
                     for (String line = b.traceReadline(Duration.ofMillis(100)); line != null; line = b.traceReadline(Duration.ZERO)) {
                         out.println(line);
@@ -104,18 +91,12 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                     b.perfBufferPollIfOpen(printk ? 0 : 100);
                     b.ringBufferConsumeIfOpen();
                 }
-                if (!printk && !outputs) sleep(100);
+                if (!printk && !outputs) stop.sleep(Duration.ofMillis(100));
                 out.flush();
             }
             return 0;
         } finally {
             out.flush();
-            done.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // Ctrl-C: the hook is running and waits for `done`, counted down above.
-            }
         }
     }
 
@@ -131,13 +112,5 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
 
     private static void print(PrintWriter out, Table table, String text) {
         out.println(table.name() + ": " + text);
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -3,6 +3,7 @@ package dev.jbcc.cli.tools;
 import dev.jbcc.Collection;
 import dev.jbcc.CollectionOptions;
 import dev.jbcc.UnsupportedFeatureException;
+import dev.jbcc.bcc.StopSignal;
 import dev.jbcc.btf.Btf;
 import dev.jbcc.compile.ClangCompiler;
 import dev.jbcc.compile.Source;
@@ -25,9 +26,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code jbcc opensnoop}: bcc's opensnoop on jbcc. Every openat(2) as {@code PID COMM FD ERR PATH},
@@ -149,19 +147,9 @@ public final class OpensnoopCommand implements java.util.concurrent.Callable<Int
                 .withVariable("target_tgid", pid)
                 .withVariable("failed_only", failedOnly ? 1 : 0);
 
-        AtomicBoolean stop = new AtomicBoolean();
-        CountDownLatch done = new CountDownLatch(1);
-        // Ctrl-C: stop the loop and let it detach and flush before the JVM exits.
-        Thread hook = new Thread(() -> {
-            stop.set(true);
-            try {
-                done.await(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "jbcc-opensnoop-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try (Collection objects = Collection.load(program, options);
+        // Ctrl-C ends the loop; the links detach and the output is flushed before the JVM exits.
+        try (StopSignal stop = StopSignal.trap();
+             Collection objects = Collection.load(program, options);
              TracepointLink enter = TracepointLink.attach(objects.program("enter_openat"), "syscalls", "sys_enter_openat");
              TracepointLink exit = TracepointLink.attach(objects.program("exit_openat"), "syscalls", "sys_exit_openat");
              RingBufferReader reader = RingBufferReader.open(objects.map("events"), record -> print(out, record))) {
@@ -173,7 +161,7 @@ public final class OpensnoopCommand implements java.util.concurrent.Callable<Int
             // with the launcher's heap free ratios a full collection also shrinks the heap.
             System.gc();
             long deadline = seconds == null ? Long.MAX_VALUE : System.nanoTime() + (long) (seconds * 1e9);
-            while (!stop.get()) {
+            while (!stop.received()) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) break;
                 reader.poll(Duration.ofNanos(Math.min(left, 100_000_000L)));
@@ -183,12 +171,6 @@ public final class OpensnoopCommand implements java.util.concurrent.Callable<Int
             return 0;
         } finally {
             out.flush();
-            done.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // Ctrl-C: the hook is running and waits for `done`, counted down above.
-            }
         }
     }
 
