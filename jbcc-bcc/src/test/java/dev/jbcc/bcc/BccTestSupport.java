@@ -26,4 +26,12 @@ final class BccTestSupport {
         b.putLong(value).put((byte) op).put((byte) section);
         return b.array();
     }
+
+    /**
+     * Whether a trace_pipe line's task is {@code comm}: or "<...>", which trace_pipe shows when the
+     * kernel's saved_cmdlines cache no longer has the pid's name (short-lived processes, busy systems).
+     */
+    static boolean isCommOf(String comm, dev.jbcc.trace.TraceEvent e) {
+        return e.task().equals(comm) || e.task().equals("<...>");
+    }
 }

@@ -84,7 +84,8 @@ class SeedExamplesTest {
                     return f.length == 4 && f[2].equals(pid);
                 }, EVENT);
                 String[] fields = line.trim().split("\\s+", 4);
-                assertEquals("bash", fields[1], line);
+                // trace_pipe shows "<...>" when the comm is no longer in the kernel's saved_cmdlines cache.
+                assertTrue(fields[1].equals("bash") || fields[1].equals("<...>"), line);
                 assertTrue(fields[3].startsWith("Hello, World!"), line);
                 assertTrue(fields[0].matches("\\d+\\.\\d{9}"), "a timestamp in seconds: " + line);
             }
