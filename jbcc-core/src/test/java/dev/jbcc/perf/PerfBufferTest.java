@@ -14,6 +14,7 @@ import dev.jbcc.btf.BtfType;
 import dev.jbcc.internal.sys.Libc;
 import dev.jbcc.spec.CollectionSpec;
 import dev.jbcc.spec.MapSpec;
+import dev.jbcc.testing.Allocations;
 import dev.jbcc.testing.BpfObjects;
 import dev.jbcc.testing.FdLeakCheck;
 import org.junit.jupiter.api.BeforeAll;
@@ -360,19 +361,6 @@ class PerfBufferTest {
         }
     }
 
-    /**
-     * Bytes the current thread has allocated on the heap so far (HotSpot's per-thread counter).
-     * Reflective: the tests compile inside module dev.jbcc, which does not read jdk.management.
-     */
-    static long allocatedBytes() {
-        try {
-            Object threads = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean").invoke(null);
-            return (long) Class.forName("com.sun.management.ThreadMXBean").getMethod("getCurrentThreadAllocatedBytes").invoke(threads);
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError("HotSpot's com.sun.management.ThreadMXBean is needed to count allocations", e);
-        }
-    }
-
     @Test
     void theRawHandlerGetsEverySampleOfBurstsOnEveryCpuWithoutAllocating() {
         final int total = 500_000;
@@ -394,14 +382,14 @@ class PerfBufferTest {
                     }
                     // Each round continues where the last one ended on each CPU: shift the expected numbers.
                     if (round == 1) for (int i = 0; i < cpus.length; i++) check.next[cpus[i]] = total + i * share;
-                    long allocatedBefore = allocatedBytes();
+                    long allocatedBefore = Allocations.allocatedBytes();
                     long delivered = 0;
                     while (delivered < total) {
                         int more = reader.consume();
                         if (more == 0) fail("rings are empty after " + delivered + " samples of round " + round);
                         delivered += more;
                     }
-                    long allocated = allocatedBytes() - allocatedBefore;
+                    long allocated = Allocations.allocatedBytes() - allocatedBefore;
                     assertEquals(total, delivered);
                     assertEquals((round + 1L) * total, check.count);
                     if (round == 1) {

@@ -8,6 +8,7 @@ import dev.jbcc.Program;
 import dev.jbcc.TestRun;
 import dev.jbcc.spec.CollectionSpec;
 import dev.jbcc.spec.MapSpec;
+import dev.jbcc.testing.Allocations;
 import dev.jbcc.testing.BpfObjects;
 import dev.jbcc.testing.FdLeakCheck;
 import org.junit.jupiter.api.BeforeAll;
@@ -444,19 +445,6 @@ class RingBufferTest {
         }
     }
 
-    /**
-     * Bytes the current thread has allocated on the heap so far (HotSpot's per-thread counter).
-     * Reflective: the tests compile inside module dev.jbcc, which does not read jdk.management.
-     */
-    static long allocatedBytes() {
-        try {
-            Object threads = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean").invoke(null);
-            return (long) Class.forName("com.sun.management.ThreadMXBean").getMethod("getCurrentThreadAllocatedBytes").invoke(threads);
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError("HotSpot's com.sun.management.ThreadMXBean is needed to count allocations", e);
-        }
-    }
-
     @Test
     void theRawHandlerGetsEveryRecordOfAMillionBurstInOneSegmentWithoutAllocating() {
         final int total = 1_000_000;
@@ -467,14 +455,14 @@ class RingBufferTest {
             // Round one warms up the consumer (the JIT compiles it); round two is measured.
             for (int round = 0; round < 2; round++) {
                 assertEquals(total, produce(producer, (long) round * total, total, K64, false, 0));
-                long allocatedBefore = allocatedBytes();
+                long allocatedBefore = Allocations.allocatedBytes();
                 long delivered = 0;
                 while (delivered < total) {
                     int more = reader.consume();
                     if (more == 0) fail("ring is empty after " + delivered + " records of round " + round);
                     delivered += more;
                 }
-                long allocated = allocatedBytes() - allocatedBefore;
+                long allocated = Allocations.allocatedBytes() - allocatedBefore;
                 assertEquals(total, delivered);
                 assertEquals((round + 1L) * total, check.count);
                 assertEquals(0, reader.pending());
