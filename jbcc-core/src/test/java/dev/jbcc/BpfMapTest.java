@@ -167,7 +167,10 @@ class BpfMapTest {
     }
 
     @Test
-    void lruHashEvictsTheLeastRecentlyUsed() {
+    void lruHashEvictsToStayWithinItsCapacityAndKeepsTheNewest() {
+        // Which old key goes first is not exact LRU: the kernel keeps per-CPU free and pending
+        // lists, so a key inserted on one CPU can outlive newer ones when the thread moves to
+        // another CPU. What always holds: the map stays within max_entries and the newest is there.
         int capacity = 16;
         try (BpfMap map = BpfMap.create(MapSpec.of("lru", MapType.LRU_HASH, 4, 8, capacity))) {
             TypedMap<Integer, Long> lru = map.as(Codec.INT, Codec.LONG);
@@ -175,7 +178,6 @@ class BpfMapTest {
             for (int i = 0; i < inserted; i++) lru.put(i, (long) i);
             int size = lru.size();
             assertTrue(size <= capacity, "an LRU map never holds more than max_entries, held " + size);
-            assertFalse(lru.containsKey(0), "the first key should have been evicted");
             assertEquals(inserted - 1L, lru.get(inserted - 1));
         }
     }
@@ -187,8 +189,7 @@ class BpfMapTest {
             PerCpuMap<Integer, Long> lru = map.asPerCpu(Codec.INT, Codec.LONG);
             int inserted = capacity * 8;
             for (int i = 0; i < inserted; i++) lru.putAllCpus(i, (long) i);
-            assertTrue(lru.size() <= capacity);
-            assertFalse(lru.containsKey(0));
+            assertTrue(lru.size() <= capacity); // the newest stays; which old key went is not exact LRU (see above)
             assertEquals((inserted - 1L) * map.possibleCpus(), lru.sum(inserted - 1));
         }
     }
