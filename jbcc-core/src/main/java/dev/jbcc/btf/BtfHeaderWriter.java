@@ -45,7 +45,7 @@ public final class BtfHeaderWriter {
     static final int CHARS_PER_BYTE = 16;
     static final int BASE_ALLOWANCE = 1 << 20;
     /** Deeper declarations than this come from reference cycles (a pointer to itself), not from C. */
-    private static final int MAX_NESTING = 1000;
+    private static final int MAX_NESTING = 256;
 
     private final Btf btf;
     private final BtfType[] types;

@@ -79,8 +79,8 @@ public record TracepointFormat(String category, String event, List<Field> fields
         Matcher m = FIELD.matcher(formatText);
         while (m.find()) {
             String decl = m.group(1).strip();
-            int offset = Integer.parseInt(m.group(2));
-            int size = Integer.parseInt(m.group(3));
+            int offset = number(m.group(2), decl, category, event);
+            int size = number(m.group(3), decl, category, event);
             boolean signed = m.group(4).equals("1");
             if (offset < COMMON_SIZE) continue; // common_type, common_flags, common_preempt_count, common_pid
             String name = fieldName(decl);
@@ -89,6 +89,15 @@ public record TracepointFormat(String category, String event, List<Field> fields
         }
         fields.sort(java.util.Comparator.comparingInt(Field::offset));
         return new TracepointFormat(category, event, List.copyOf(fields));
+    }
+
+    private static int number(String digits, String decl, String category, String event) {
+        try {
+            return Integer.parseInt(digits);
+        } catch (NumberFormatException e) {
+            throw new CompileException("tracefs format of " + category + ":" + event + ": field '" + decl + "' has offset or size "
+                    + digits + ", beyond any event record", "");
+        }
     }
 
     /** The identifier of a declaration like "unsigned long clone_flags" or "char comm[16]". */
