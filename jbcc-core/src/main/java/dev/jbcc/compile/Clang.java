@@ -1,6 +1,8 @@
 package dev.jbcc.compile;
 
 import dev.jbcc.CompileException;
+import dev.jbcc.compile.internal.CompileCache;
+import dev.jbcc.compile.internal.ProcessRunner;
 
 import java.io.File;
 import java.io.IOException;

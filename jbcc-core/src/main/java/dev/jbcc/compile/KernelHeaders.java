@@ -4,6 +4,7 @@ import dev.jbcc.CompileException;
 import dev.jbcc.UnsupportedFeatureException;
 import dev.jbcc.btf.Btf;
 import dev.jbcc.btf.BtfHeaderWriter;
+import dev.jbcc.compile.internal.CompileCache;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -8,6 +8,8 @@ import dev.jbcc.btf.BtfType;
 import dev.jbcc.compile.ClangCompiler;
 import dev.jbcc.compile.CompiledObject;
 import dev.jbcc.compile.Source;
+import dev.jbcc.compile.internal.CompileCache;
+import dev.jbcc.compile.internal.ProcessRunner;
 import dev.jbcc.spec.CollectionSpec;
 import dev.jbcc.spec.MapSpec;
 import dev.jbcc.spec.ObjectReader;
@@ -197,7 +199,7 @@ public final class BccCompiler {
         } catch (IOException e) {
             throw new CompileException("emitting LLVM IR for " + program.sourceName() + ": " + e, "");
         } finally {
-            Prelude.deleteTree(temp);
+            CompileCache.deleteQuietly(temp);
         }
     }
 
@@ -228,14 +230,14 @@ public final class BccCompiler {
             command.addAll(List.of("-I", p.kernelHeaders().toString(), "-fsyntax-only", "-Xclang", "-ast-dump=json",
                     "-x", "c", file.toString()));
             Path json = temp.resolve("ast.json");
-            Prelude.Output out = p.runCapturing(command, json, temp.resolve("clang.log"));
-            String diagnostics = out.stderr().replace(file.toString(), source.name());
+            ProcessRunner.Result out = p.runCapturing(command, json, temp.resolve("clang.log"));
+            String diagnostics = out.output().replace(file.toString(), source.name());
             if (out.exitCode() != 0) throw new CompileException(summary(diagnostics, out.exitCode()), diagnostics);
             return ClangAst.parse(Files.readString(json, StandardCharsets.UTF_8), file.toString(), text);
         } catch (IOException e) {
             throw new CompileException("compiling " + source.name() + ": " + e, "");
         } finally {
-            Prelude.deleteTree(temp);
+            CompileCache.deleteQuietly(temp);
         }
     }
 
