@@ -233,7 +233,7 @@ public final class BccCompiler {
             ProcessRunner.Result out = p.runCapturing(command, json, temp.resolve("clang.log"));
             String diagnostics = out.output().replace(file.toString(), source.name());
             if (out.exitCode() != 0) throw new CompileException(summary(diagnostics, out.exitCode()), diagnostics);
-            return ClangAst.parse(Files.readString(json, StandardCharsets.UTF_8), file.toString(), text);
+            return ClangAst.parse(Files.readAllBytes(json), file.toString(), text);
         } catch (IOException e) {
             throw new CompileException("compiling " + source.name() + ": " + e, "");
         } finally {
