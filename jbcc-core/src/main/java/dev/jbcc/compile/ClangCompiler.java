@@ -1,6 +1,7 @@
 package dev.jbcc.compile;
 
 import dev.jbcc.CompileException;
+import dev.jbcc.FileAccessException;
 import dev.jbcc.compile.internal.CompileCache;
 import dev.jbcc.compile.internal.ProcessRunner;
 
@@ -220,7 +221,7 @@ public final class ClangCompiler {
             }
             return new CompiledObject(source.name(), elf, output, false);
         } catch (IOException e) {
-            throw new CompileException("compiling " + source.name() + ": " + e, "");
+            throw FileAccessException.of("compile " + source.name() + " in", temp, e);
         } finally {
             CompileCache.deleteQuietly(temp);
         }

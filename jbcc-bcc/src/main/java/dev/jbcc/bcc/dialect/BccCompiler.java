@@ -1,6 +1,7 @@
 package dev.jbcc.bcc.dialect;
 
 import dev.jbcc.CompileException;
+import dev.jbcc.FileAccessException;
 import dev.jbcc.FormatException;
 import dev.jbcc.ProgramType;
 import dev.jbcc.btf.Btf;
@@ -197,7 +198,7 @@ public final class BccCompiler {
             if (!Files.isRegularFile(out)) throw new CompileException("clang made no LLVM IR of " + program.sourceName() + ":\n" + log, log);
             return Files.readString(out, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new CompileException("emitting LLVM IR for " + program.sourceName() + ": " + e, "");
+            throw FileAccessException.of("emit LLVM IR of " + program.sourceName() + " in", temp, e);
         } finally {
             CompileCache.deleteQuietly(temp);
         }
@@ -235,7 +236,7 @@ public final class BccCompiler {
             if (out.exitCode() != 0) throw new CompileException(summary(diagnostics, out.exitCode()), diagnostics);
             return ClangAst.parse(Files.readAllBytes(json), file.toString(), text);
         } catch (IOException e) {
-            throw new CompileException("compiling " + source.name() + ": " + e, "");
+            throw FileAccessException.of("dump the AST of " + source.name() + " in", temp, e);
         } finally {
             CompileCache.deleteQuietly(temp);
         }

@@ -1,6 +1,7 @@
 package dev.jbcc.bcc.dialect;
 
 import dev.jbcc.CompileException;
+import dev.jbcc.FileAccessException;
 import dev.jbcc.compile.ClangCompiler;
 import dev.jbcc.compile.internal.CompileCache;
 import dev.jbcc.compile.internal.ProcessRunner;
@@ -87,7 +88,7 @@ final class Prelude {
                     vmlinux.toString(), Long.toString(Files.size(vmlinux)),
                     Files.getLastModifiedTime(vmlinux).toString(), String.join(" ", ClangCompiler.baseFlags())));
         } catch (IOException e) {
-            throw new CompileException("cannot read " + vmlinux + ": " + e, "");
+            throw FileAccessException.of("read", vmlinux, e);
         }
         CompileCache cache = CompileCache.open(cacheRoot);
         Path dir = cache.subdirectory("bcc", key.substring(0, 32));
@@ -171,7 +172,7 @@ final class Prelude {
             }
             CompileCache.moveIntoPlace(out, pch);
         } catch (IOException e) {
-            throw new CompileException("cannot move the precompiled prelude into " + pch + ": " + e, "");
+            throw FileAccessException.of("move the precompiled prelude to", pch, e);
         } finally {
             CompileCache.deleteQuietly(temp);
         }

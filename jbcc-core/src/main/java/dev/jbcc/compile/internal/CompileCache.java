@@ -1,6 +1,6 @@
 package dev.jbcc.compile.internal;
 
-import dev.jbcc.CompileException;
+import dev.jbcc.FileAccessException;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -64,19 +64,19 @@ public final class CompileCache {
             // A no-op when it exists already: its owner and mode are then checked like any other.
             Files.createDirectories(root, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
             if (!Files.isDirectory(root)) {
-                throw new CompileException("cache directory " + root + " is not a directory; remove it", "");
+                throw new FileAccessException(root, "cache directory " + root + " is not a directory; remove it");
             }
             int owner = (Integer) Files.getAttribute(root, "unix:uid");
             int me = currentUid();
             if (owner != me) {
-                throw new CompileException("cache directory " + root + " belongs to uid " + owner + ", not to you (uid "
-                        + me + "); remove it or point XDG_CACHE_HOME elsewhere", "");
+                throw new FileAccessException(root, "cache directory " + root + " belongs to uid " + owner + ", not to you (uid "
+                        + me + "); remove it or point XDG_CACHE_HOME elsewhere");
             }
             if (!Files.getPosixFilePermissions(root).equals(OWNER_ONLY)) {
                 Files.setPosixFilePermissions(root, OWNER_ONLY);
             }
         } catch (IOException e) {
-            throw new CompileException("cannot set up the cache directory " + root + ": " + e, "");
+            throw FileAccessException.of("set up the cache directory", root, e, "remove it or point XDG_CACHE_HOME elsewhere");
         }
         return new CompileCache(root);
     }
@@ -102,7 +102,7 @@ public final class CompileCache {
         try {
             return Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
         } catch (IOException e) {
-            throw new CompileException("cannot create " + dir + ": " + e, "");
+            throw FileAccessException.of("create", dir, e);
         }
     }
 
@@ -114,7 +114,7 @@ public final class CompileCache {
         try {
             return Files.createTempDirectory(subdirectory("tmp"), prefix);
         } catch (IOException e) {
-            throw new CompileException("cannot create a temporary directory in " + root + ": " + e, "");
+            throw FileAccessException.of("create a temporary directory in", root.resolve("tmp"), e);
         }
     }
 
@@ -188,7 +188,7 @@ public final class CompileCache {
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
-            throw new CompileException("cannot read the cache entry " + file + ": " + e, "");
+            throw FileAccessException.of("read the cache entry", file, e);
         }
         Entry entry = decode(bytes);
         if (entry == null) return Optional.empty(); // torn or foreign file: recompile and overwrite it
@@ -272,7 +272,7 @@ public final class CompileCache {
             moveIntoPlace(temp, target);
             temp = null;
         } catch (IOException e) {
-            throw new CompileException("cannot write " + target + ": " + e, "");
+            throw FileAccessException.of("write", target, e);
         } finally {
             if (temp != null) deleteQuietly(temp);
         }
@@ -289,7 +289,7 @@ public final class CompileCache {
             moveIntoPlace(temp, target);
             temp = null;
         } catch (IOException e) {
-            throw new CompileException("cannot write " + target + ": " + e, "");
+            throw FileAccessException.of("write", target, e);
         } finally {
             if (temp != null) deleteQuietly(temp);
         }
@@ -320,7 +320,7 @@ public final class CompileCache {
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {
-            throw new CompileException("cannot read " + file + ": " + e, "");
+            throw FileAccessException.of("read", file, e);
         }
     }
 

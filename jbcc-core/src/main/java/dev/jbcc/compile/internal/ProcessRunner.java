@@ -1,6 +1,7 @@
 package dev.jbcc.compile.internal;
 
 import dev.jbcc.CompileException;
+import dev.jbcc.FileAccessException;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +47,7 @@ public final class ProcessRunner {
         try {
             process = builder.start();
         } catch (IOException e) {
-            throw new CompileException("cannot run " + command.getFirst() + ": " + e.getMessage(), "");
+            throw FileAccessException.of("run", Path.of(command.getFirst()), e);
         }
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -61,7 +62,7 @@ public final class ProcessRunner {
             Thread.currentThread().interrupt();
             throw new CompileException("interrupted while waiting for " + command.getFirst(), "");
         } catch (IOException e) {
-            throw new CompileException("cannot read the output of " + command.getFirst() + ": " + e, "");
+            throw FileAccessException.of("read the output of " + command.getFirst() + " in", stderr, e);
         }
     }
 
