@@ -265,17 +265,7 @@ public final class CompileCache {
 
     /** Writes to a temporary file beside {@code target} and renames it over the target. */
     public static void writeAtomically(Path target, byte[] content) {
-        Path temp = null;
-        try {
-            temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
-            Files.write(temp, content);
-            moveIntoPlace(temp, target);
-            temp = null;
-        } catch (IOException e) {
-            throw FileAccessException.of("write", target, e);
-        } finally {
-            if (temp != null) deleteQuietly(temp);
-        }
+        writeAtomically(target, out -> out.write(content));
     }
 
     /** Writes what {@code writer} produces to {@code target} atomically, streaming. */
