@@ -1,7 +1,6 @@
 package dev.jbcc.bcc;
 
 import dev.jbcc.BpfMap;
-import dev.jbcc.MapType;
 import dev.jbcc.bcc.dialect.BccTable;
 
 import java.io.PrintStream;
