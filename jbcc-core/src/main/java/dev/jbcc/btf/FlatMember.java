@@ -11,7 +11,7 @@ import java.util.Map;
  * and union members are flattened in, offsets count from the start of the outermost type, and a
  * bitfield has its width however the encoder described it (kind_flag, or an {@code Int} narrower
  * than its storage). What readers of BTF-described records by member name share
- * ({@link dev.jbcc.StructView}, bcc's table values).
+ * (jbcc's {@code StructView}, bcc's table values).
  *
  * @param name      the member's name
  * @param bitOffset where its first bit is, from the start of the outermost type
