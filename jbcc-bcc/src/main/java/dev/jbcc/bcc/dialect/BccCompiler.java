@@ -234,7 +234,7 @@ public final class BccCompiler {
             ProcessRunner.Result out = p.runCapturing(command, json, temp.resolve("clang.log"));
             String diagnostics = out.output().replace(file.toString(), source.name());
             if (out.exitCode() != 0) throw new CompileException(summary(diagnostics, out.exitCode()), diagnostics);
-            return ClangAst.parse(Files.readAllBytes(json), file.toString(), text);
+            return ClangAst.parse(Files.readString(json, StandardCharsets.UTF_8), file.toString(), text);
         } catch (IOException e) {
             throw FileAccessException.of("dump the AST of " + source.name() + " in", temp, e);
         } finally {

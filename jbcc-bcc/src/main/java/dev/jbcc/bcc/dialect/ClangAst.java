@@ -113,11 +113,11 @@ final class ClangAst {
     /**
      * Parses a dump.
      *
-     * @param json      clang's output (UTF-8)
+     * @param json      clang's output
      * @param mainFile  the main file's name as clang was given it
      * @param mainText  the main file's text (to turn clang's byte offsets into character offsets)
      */
-    static Node parse(byte[] json, String mainFile, String mainText) {
+    static Node parse(String json, String mainFile, String mainText) {
         Object root = Json.parse(json);
         if (!(root instanceof Map<?, ?>)) throw new IllegalArgumentException("AST dump is not a JSON object");
         var builder = new Builder(mainFile, ByteOffsets.of(mainText));
