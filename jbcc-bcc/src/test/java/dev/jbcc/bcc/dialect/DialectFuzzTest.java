@@ -97,8 +97,9 @@ public class DialectFuzzTest {
             try (InputStream in = DialectFuzzTest.class.getResourceAsStream("/bcc/" + program)) {
                 text = in.readAllBytes();
             }
-            FuzzSeeds.write(root, DialectFuzzTest.class, "prePass", program, text);
-            FuzzSeeds.write(root, DialectFuzzTest.class, "lexer", program, text);
+            String name = program.replace(".c", "");
+            FuzzSeeds.write(root, DialectFuzzTest.class, "prePass", name, text);
+            FuzzSeeds.write(root, DialectFuzzTest.class, "lexer", name, text);
         }
         byte[] tracepoint = """
                 #include <uapi/linux/ptrace.h>
@@ -119,7 +120,7 @@ public class DialectFuzzTest {
                     return 0;
                 }
                 """.getBytes(StandardCharsets.UTF_8);
-        FuzzSeeds.write(root, DialectFuzzTest.class, "prePass", "tracepoint_usdt.c", tracepoint);
+        FuzzSeeds.write(root, DialectFuzzTest.class, "prePass", "tracepoint_usdt", tracepoint);
         byte[] lexical = """
                 #include "local.h"
                 #  include <linux/sched.h>
@@ -131,6 +132,6 @@ public class DialectFuzzTest {
                    continued comment
                 a->b.c ## d;
                 """.getBytes(StandardCharsets.UTF_8);
-        FuzzSeeds.write(root, DialectFuzzTest.class, "lexer", "lexical.c", lexical);
+        FuzzSeeds.write(root, DialectFuzzTest.class, "lexer", "lexical", lexical);
     }
 }
