@@ -96,7 +96,7 @@ public record TracepointFormat(String category, String event, List<Field> fields
         try {
             return Integer.parseInt(digits);
         } catch (NumberFormatException e) {
-            throw new CompileException("tracefs format of " + category + ":" + event + ": field '" + decl + "' has offset or size "
+            throw new CompileException("tracefs format of " + category + ":" + event + ": field '" + decl + "' has offset, size or length "
                     + digits + ", beyond any event record", "");
         }
     }
@@ -128,14 +128,14 @@ public record TracepointFormat(String category, String event, List<Field> fields
         return sb.toString();
     }
 
-    private static String declaration(Field f) {
+    private String declaration(Field f) {
         String decl = f.declaration();
         if (decl.startsWith("__data_loc")) return (f.size() == 4 ? "int " : intType(f.size(), true) + " ") + f.name();
         Matcher array = Pattern.compile("\\[(\\d*)]\\s*$").matcher(decl);
         if (array.find()) {
             String count = array.group(1);
             String base = decl.substring(0, array.start()).replaceAll("\\w+\\s*$", "").strip();
-            int n = count.isEmpty() ? 0 : Integer.parseInt(count);
+            int n = count.isEmpty() ? 0 : number(count, decl, category, event);
             if (base.matches("(const\\s+)?(unsigned\\s+|signed\\s+)?char")) return "char " + f.name() + "[" + Math.max(n, f.size()) + "]";
             int element = n > 0 ? f.size() / n : 1;
             if (n > 0 && element * n == f.size() && (element == 1 || element == 2 || element == 4 || element == 8)) {
