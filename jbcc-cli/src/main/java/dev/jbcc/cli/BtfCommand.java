@@ -18,6 +18,9 @@ import java.nio.file.Path;
         subcommands = {BtfCommand.Dump.class})
 final class BtfCommand implements java.util.concurrent.Callable<Integer> {
 
+    @CommandLine.Mixin
+    HelpOption help;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -33,6 +36,9 @@ final class BtfCommand implements java.util.concurrent.Callable<Integer> {
             "Print the running kernel's types as a C header (vmlinux.h).",
             "Typical use: jbcc btf dump > vmlinux.h"})
     static final class Dump implements java.util.concurrent.Callable<Integer> {
+
+        @CommandLine.Mixin
+        HelpOption help;
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -53,6 +59,8 @@ final class BtfCommand implements java.util.concurrent.Callable<Integer> {
             // PrintWriter and PrintStream swallow write errors (a full disk, a closed pipe); a
             // truncated vmlinux.h must not look like a good one.
             if (out.checkError() || System.out.checkError()) {
+                // A pipe whose reader left (`jbcc btf dump | head`) is a normal end, as for cat.
+                if (Main.standardOutputIsAPipe()) return 0;
                 spec.commandLine().getErr().println("jbcc: cannot write the header to standard output");
                 return Main.EXIT_ERROR;
             }
