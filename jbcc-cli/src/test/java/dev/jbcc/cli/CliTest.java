@@ -179,7 +179,7 @@ class CliTest {
 
     @Test
     void everyCommandTakesHelp() {
-        for (String command : List.of("version", "btf", "btf dump", "compile", "run", "opensnoop")) {
+        for (String command : List.of("version", "btf", "btf dump", "compile", "run", "opensnoop", "cache", "cache clean")) {
             Run r = jbcc((command + " --help").split(" "));
             assertEquals(0, r.status(), command + ": " + r.err());
             assertTrue(r.out().startsWith("Usage: jbcc " + command + " "), r.out());
@@ -237,6 +237,23 @@ class CliTest {
         assertEquals("permission denied: /x", Main.describe(new java.nio.file.AccessDeniedException("/x")));
         String bug = Main.describe(new NullPointerException());
         assertTrue(bug.startsWith("NullPointerException (an error jbcc did not expect; JBCC_DEBUG=1"), bug);
+    }
+
+    @Test
+    void cacheCleanEmptiesTheCache() throws IOException {
+        Path src = Files.writeString(temp.resolve("prog.c"), TYPES + "int f(void) { return 1; }\n");
+        Path cache = temp.resolve("cache");
+        assertEquals(0, jbcc("compile", src.toString(), "-o", temp.resolve("prog.o").toString(), "--no-vmlinux",
+                "--cache-dir", cache.toString()).status());
+        Run clean = jbcc("cache", "clean", "--cache-dir", cache.toString());
+        assertEquals(0, clean.status(), clean.err());
+        assertTrue(clean.out().matches("removed \\d+\\.\\d MiB from " + java.util.regex.Pattern.quote(cache.toString()) + "\n"), clean.out());
+        try (var left = Files.list(cache)) {
+            assertEquals(List.of(), left.toList());
+        }
+        Run again = jbcc("compile", src.toString(), "-o", temp.resolve("prog.o").toString(), "--no-vmlinux",
+                "--cache-dir", cache.toString(), "-v");
+        assertTrue(again.err().contains("by ") && !again.err().contains("from the cache"), again.err());
     }
 
     @Test
