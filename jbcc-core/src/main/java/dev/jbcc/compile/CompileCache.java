@@ -76,7 +76,11 @@ final class CompileCache {
                 Files.setPosixFilePermissions(root, OWNER_ONLY);
             }
         } catch (IOException e) {
-            throw new CompileException("cannot set up the cache directory " + root + ": " + e, "");
+            String why = e instanceof java.nio.file.FileSystemException f && f.getReason() != null
+                    ? f.getReason().toLowerCase(java.util.Locale.ROOT) + ": " + f.getFile()
+                    : e instanceof java.nio.file.AccessDeniedException a ? "permission denied: " + a.getFile() : e.toString();
+            throw new CompileException("cannot use the cache directory " + root + " (" + why
+                    + "); make it a directory you can write, or point XDG_CACHE_HOME elsewhere", "");
         }
         return new CompileCache(root);
     }
