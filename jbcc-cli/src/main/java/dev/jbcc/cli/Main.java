@@ -140,14 +140,19 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
      * a compile error), and the stack trace only when asked for.
      */
     static void report(Throwable e, PrintWriter err, boolean trace) {
+        report(e, err, trace, "jbcc");
+    }
+
+    /** As {@link #report(Throwable, PrintWriter, boolean)}, each line starting with {@code tool: }. */
+    static void report(Throwable e, PrintWriter err, boolean trace, String tool) {
         if (e instanceof CompileException ce && !ce.diagnostics().isBlank()) {
             // clang's own output is what a C programmer expects to read; add only jbcc's hints.
             err.print(ce.diagnostics());
             if (!ce.diagnostics().endsWith("\n")) err.println();
             ce.getMessage().lines().filter(line -> !ce.diagnostics().contains(line))
-                    .forEach(line -> err.println("jbcc: " + line));
+                    .forEach(line -> err.println(tool + ": " + line));
         } else {
-            err.println("jbcc: " + describe(e));
+            err.println(tool + ": " + describe(e));
         }
         if (trace) e.printStackTrace(err);
         err.flush();
