@@ -95,9 +95,9 @@ class BpfCompilerRecoveryTest {
         String first = c.out().readLine();
         Files.delete(notADirectory);
         List<String> lines = finish(c, first);
-        assertTrue(lines.get(0).startsWith("CompileException: cannot use the cache directory ") && lines.get(0).contains(notADirectory.toString())
-                        && lines.get(0).endsWith("; make it a directory you can write, or point XDG_CACHE_HOME elsewhere"),
-                lines.get(0));
+        assertTrue(lines.get(0).startsWith("FileAccessException: cannot set up the cache directory ")
+                        && lines.get(0).contains(notADirectory.toString())
+                        && lines.get(0).endsWith("; remove it or point XDG_CACHE_HOME elsewhere"), lines.get(0));
         assertEquals("ok " + BPF.XDP, lines.get(1));
     }
 }

@@ -1,6 +1,7 @@
-package dev.jbcc.compile;
+package dev.jbcc.compile.internal;
 
 import dev.jbcc.CompileException;
+import dev.jbcc.compile.ClangCompiler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
