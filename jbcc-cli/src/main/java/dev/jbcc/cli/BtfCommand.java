@@ -19,7 +19,7 @@ import java.nio.file.Path;
 final class BtfCommand implements java.util.concurrent.Callable<Integer> {
 
     @CommandLine.Mixin
-    HelpOption help;
+    CommonOptions common;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -38,7 +38,7 @@ final class BtfCommand implements java.util.concurrent.Callable<Integer> {
     static final class Dump implements java.util.concurrent.Callable<Integer> {
 
         @CommandLine.Mixin
-        HelpOption help;
+        CommonOptions common;
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 

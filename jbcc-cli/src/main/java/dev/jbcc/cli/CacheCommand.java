@@ -14,7 +14,7 @@ import java.nio.file.Path;
 final class CacheCommand implements java.util.concurrent.Callable<Integer> {
 
     @CommandLine.Mixin
-    HelpOption help;
+    CommonOptions common;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -32,7 +32,7 @@ final class CacheCommand implements java.util.concurrent.Callable<Integer> {
             "Nothing is lost but time: the next compile runs clang again."})
     static final class Clean implements Runnable {
         @CommandLine.Mixin
-        HelpOption help;
+        CommonOptions common;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;

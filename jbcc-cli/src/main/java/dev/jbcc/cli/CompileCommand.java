@@ -23,7 +23,7 @@ import java.util.List;
 final class CompileCommand implements Runnable {
 
     @CommandLine.Mixin
-    HelpOption help;
+    CommonOptions common;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

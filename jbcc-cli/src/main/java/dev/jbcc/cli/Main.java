@@ -32,14 +32,10 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @CommandLine.Mixin
-    HelpOption help;
+    CommonOptions common;
 
     @Option(names = {"-V", "--version"}, versionHelp = true, description = "Print version information and exit.")
     boolean version;
-
-    @Option(names = {"-v", "--verbose"}, scope = CommandLine.ScopeType.INHERIT,
-            description = "Say more; on an error, print its stack trace (as JBCC_DEBUG=1 does).")
-    boolean verbose;
 
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals("opensnoop")) {

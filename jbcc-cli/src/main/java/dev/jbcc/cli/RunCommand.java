@@ -32,7 +32,7 @@ import java.util.List;
 final class RunCommand implements java.util.concurrent.Callable<Integer> {
 
     @CommandLine.Mixin
-    HelpOption help;
+    CommonOptions common;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

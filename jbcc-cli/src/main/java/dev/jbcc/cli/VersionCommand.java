@@ -13,7 +13,7 @@ import java.util.Properties;
 final class VersionCommand implements Runnable {
 
     @CommandLine.Mixin
-    HelpOption help;
+    CommonOptions common;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -73,6 +73,9 @@ public final class OpensnoopCommand implements java.util.concurrent.Callable<Int
     @Option(names = {"-U", "--print-uid"}, description = "Print the UID column.")
     boolean printUid;
 
+    @Option(names = {"-v", "--verbose"}, description = "On an error, print its stack trace (as JBCC_DEBUG=1 does).")
+    boolean verbose;
+
     /**
      * The options parsed without picocli, for the common case, or null for anything this simple
      * parser does not take (help, version, a bad or repeated value, an unknown option, a value
