@@ -16,20 +16,7 @@ import java.nio.file.Path;
 /** {@code jbcc btf …}: the kernel's type information. */
 @Command(name = "btf", description = "Inspect BTF, the kernel's type information.",
         subcommands = {BtfCommand.Dump.class})
-final class BtfCommand implements java.util.concurrent.Callable<Integer> {
-
-    @CommandLine.Mixin
-    CommonOptions common;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    /** {@code jbcc btf} alone: list the subcommands, as a usage error. */
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return spec.exitCodeOnInvalidInput();
-    }
+final class BtfCommand extends CommandGroup {
 
     /** {@code jbcc btf dump [--file PATH]}: vmlinux.h on standard output. */
     @Command(name = "dump", description = {

@@ -11,20 +11,7 @@ import java.nio.file.Path;
         "Manage jbcc's compile cache ($XDG_CACHE_HOME/jbcc or ~/.cache/jbcc).",
         "Compiled objects are kept up to 256 MiB (JBCC_CACHE_MAX, e.g. 1G), the least recently used going first."},
         subcommands = {CacheCommand.Clean.class})
-final class CacheCommand implements java.util.concurrent.Callable<Integer> {
-
-    @CommandLine.Mixin
-    CommonOptions common;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    /** {@code jbcc cache} alone: list the subcommands, as a usage error. */
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return spec.exitCodeOnInvalidInput();
-    }
+final class CacheCommand extends CommandGroup {
 
     /** {@code jbcc cache clean}: everything removed; the next compile starts afresh. */
     @Command(name = "clean", description = {
