@@ -50,8 +50,7 @@ public final class SkeletonGenerator {
     private static final Set<String> IMPORTED = Set.of("BpfMap", "Codec", "Collection", "CollectionOptions",
             "FormatException", "PerCpuMap", "Program", "TypedMap", "TypedQueue", "CollectionSpec", "ObjectReader",
             "RingBufferReader", "RecordHandler", "PerfBufferReader", "PerfBufferOptions", "SampleHandler",
-            "MemorySegment", "ValueLayout", "IOException", "InputStream", "Consumer", "ObjIntConsumer", "Function",
-            "BiConsumer", "IntFunction", "Link", "Links", "Path", "String", "Object", "Record", "Enum", "Override",
+            "MemorySegment", "ValueLayout", "IOException", "InputStream", "Consumer", "ObjIntConsumer", "IntFunction", "Link", "Links", "Path", "String", "Object", "Record", "Enum", "Override",
             "Integer", "Long", "Short", "Byte", "Boolean", "Float", "Double", "Math", "System");
 
     /**
@@ -202,9 +201,7 @@ public final class SkeletonGenerator {
                     import java.lang.foreign.MemorySegment;
                     import java.lang.foreign.ValueLayout;
                     import java.nio.file.Path;
-                    import java.util.function.BiConsumer;
                     import java.util.function.Consumer;
-                    import java.util.function.Function;
                     import java.util.function.IntFunction;
                     import java.util.function.ObjIntConsumer;
 
@@ -599,31 +596,6 @@ public final class SkeletonGenerator {
 
         private String helpers() {
             return """
-
-                        static <T> Codec<T> codec(int size, int alignment, Function<MemorySegment, T> decode,
-                                                  BiConsumer<T, MemorySegment> encode) {
-                            return new Codec<>() {
-                                @Override
-                                public int size() {
-                                    return size;
-                                }
-
-                                @Override
-                                public int alignment() {
-                                    return alignment;
-                                }
-
-                                @Override
-                                public void encode(T value, MemorySegment dst) {
-                                    encode.accept(value, dst);
-                                }
-
-                                @Override
-                                public T decode(MemorySegment src) {
-                                    return decode.apply(src);
-                                }
-                            };
-                        }
 
                         static String readChars(MemorySegment s, long o, int n) {
                             byte[] bytes = s.asSlice(o, n).toArray(ValueLayout.JAVA_BYTE);

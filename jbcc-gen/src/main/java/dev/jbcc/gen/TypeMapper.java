@@ -218,8 +218,8 @@ final class TypeMapper {
         src.append("        /** The struct's size in bytes. */\n");
         src.append("        public static final int SIZE = ").append(s.size()).append(";\n");
         src.append("        /** Encodes and decodes the struct, for maps and ring buffers. */\n");
-        src.append("        public static final Codec<").append(name).append("> CODEC = ").append(outer)
-                .append(".codec(SIZE, ").append(align).append(", s -> read(s, 0), (v, s) -> v.write(s, 0));\n\n");
+        src.append("        public static final Codec<").append(name).append("> CODEC = Codec.of(SIZE, ").append(align)
+                .append(", s -> read(s, 0), (v, s) -> v.write(s, 0));\n\n");
         src.append("        /** Reads the struct at byte {@code o} of {@code s}. */\n");
         src.append("        public static ").append(name).append(" read(MemorySegment s, long o) {\n");
         src.append("            return new ").append(name).append('(');
@@ -355,7 +355,7 @@ final class TypeMapper {
             case Prim p when p == FLOAT -> "Codec.FLOAT";
             case Prim p when p == DOUBLE -> "Codec.DOUBLE";
             case RecordRef r -> r.name() + ".CODEC";
-            default -> outer + ".<" + boxed(shape) + ">codec(" + shape.size() + ", 1, s -> " + read(shape, "s", "0", 0)
+            default -> "Codec.<" + boxed(shape) + ">of(" + shape.size() + ", 1, s -> " + read(shape, "s", "0", 0)
                     + ", (v, s) -> { " + write(shape, "s", "0", "v", "value", 0, "") .replace("\n", " ") + " })";
         };
     }
