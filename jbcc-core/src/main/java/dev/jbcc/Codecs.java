@@ -89,7 +89,7 @@ final class Codecs {
     record Functional<T>(int size, int alignment, Function<MemorySegment, T> decoder,
                          BiConsumer<T, MemorySegment> encoder) implements Codec<T> {
         Functional {
-            if (size <= 0) throw new IllegalArgumentException("codec size must be positive, got " + size);
+            if (size < 0) throw new IllegalArgumentException("codec size must not be negative, got " + size);
             if (alignment != 1 && alignment != 2 && alignment != 4 && alignment != 8)
                 throw new IllegalArgumentException("codec alignment must be 1, 2, 4 or 8, got " + alignment);
             Objects.requireNonNull(decoder, "decode");
