@@ -63,9 +63,5 @@ final class Names {
             if (taken.add(name + suffix)) return name + suffix;
             for (int i = 2; ; i++) if (taken.add(name + suffix + i)) return name + suffix + i;
         }
-
-        void reserve(String name) {
-            taken.add(name);
-        }
     }
 }

@@ -11,6 +11,9 @@ import dev.jbcc.spec.ProgramSection;
 import dev.jbcc.spec.ProgramSpec;
 import dev.jbcc.spec.VariableSpec;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -90,8 +93,8 @@ public final class SkeletonGenerator {
      */
     public record JavaFile(String packageName, String simpleName, String objectName, String source) {
         /** The file's path under a source root: {@code p/q/Name.java}. */
-        public java.nio.file.Path path(java.nio.file.Path sourceRoot) {
-            java.nio.file.Path dir = packageName.isEmpty() ? sourceRoot : sourceRoot.resolve(packageName.replace('.', '/'));
+        public Path path(Path sourceRoot) {
+            Path dir = packageName.isEmpty() ? sourceRoot : sourceRoot.resolve(packageName.replace('.', '/'));
             return dir.resolve(simpleName + ".java");
         }
 
@@ -101,11 +104,11 @@ public final class SkeletonGenerator {
          *
          * @return whether the file was written
          */
-        public boolean writeTo(java.nio.file.Path sourceRoot) throws java.io.IOException {
-            java.nio.file.Path file = path(sourceRoot);
-            if (java.nio.file.Files.isRegularFile(file) && java.nio.file.Files.readString(file).equals(source)) return false;
-            java.nio.file.Files.createDirectories(file.getParent());
-            java.nio.file.Files.writeString(file, source);
+        public boolean writeTo(Path sourceRoot) throws IOException {
+            Path file = path(sourceRoot);
+            if (Files.isRegularFile(file) && Files.readString(file).equals(source)) return false;
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, source);
             return true;
         }
     }
@@ -114,7 +117,7 @@ public final class SkeletonGenerator {
 
     /** {@code opensnoop.bpf.o} → {@code Opensnoop}; {@code tc-drop.o} → {@code TcDrop}. */
     public static String className(String objectName) {
-        String base = java.nio.file.Path.of(objectName).getFileName().toString();
+        String base = Path.of(objectName).getFileName().toString();
         for (String suffix : List.of(".o", ".bpf")) if (base.endsWith(suffix)) base = base.substring(0, base.length() - suffix.length());
         String name = Names.upperCamel(base);
         return name.isEmpty() ? "Skeleton" : name;
@@ -129,7 +132,7 @@ public final class SkeletonGenerator {
      */
     public static JavaFile generate(byte[] elf, String objectName, Options options) {
         CollectionSpec spec = ObjectReader.read(elf, objectName);
-        String resource = java.nio.file.Path.of(objectName).getFileName().toString();
+        String resource = Path.of(objectName).getFileName().toString();
         String name = options.className() != null ? options.className() : className(resource);
         return new Generator(spec, resource, name, options).generate();
     }

@@ -95,10 +95,10 @@ final class TypeMapper {
             case BtfType.Struct s -> declared.containsKey(r) ? declared.get(r)
                     : declareRecord(r, s, name(s.name(), typedef, hint));
             case BtfType.Union u -> new Opaque(u.size());
+            case BtfType.Array a when isChar(a.type()) -> new Chars(a.length());
             case BtfType.Array a -> {
                 Shape element = shape(a.type(), hint);
-                if (isChar(a.type())) yield new Chars(a.length());
-                yield new ArrayOf(element == BOOL ? BYTE : element, a.length());
+                yield new ArrayOf(element == BOOL ? BYTE : element, a.length()); // no boolean[] in ValueLayout
             }
             default -> throw new FormatException("cannot map BTF type " + btf.describe(id) + " to Java");
         };
@@ -180,7 +180,7 @@ final class TypeMapper {
     private Shape declareRecord(int id, BtfType.Struct s, String wanted) {
         String name = typeNames.unique(wanted, "Struct");
         var shape = new RecordRef(name, s.size());
-        declared.put(id, shape); // before the members: a struct may point to itself (as a long)
+        declared.put(id, shape);
         var components = new ArrayList<String>();
         var reads = new ArrayList<String>();
         var writes = new ArrayList<String>();
