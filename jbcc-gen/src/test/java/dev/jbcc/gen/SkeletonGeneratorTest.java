@@ -188,14 +188,6 @@ class SkeletonGeneratorTest {
         return signed ? v >> (64 - m.bitfieldSize()) : v >>> (64 - m.bitfieldSize());
     }
 
-    private static String readString(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (java.io.IOException e) {
-            return e.toString();
-        }
-    }
-
     private static Object arrayOf(Class<?> type, Object... values) {
         Object array = java.lang.reflect.Array.newInstance(type, values.length);
         for (int i = 0; i < values.length; i++) java.lang.reflect.Array.set(array, i, values[i]);
@@ -208,13 +200,11 @@ class SkeletonGeneratorTest {
 
     private static Class<?> compileAndLoad(Path dir, SkeletonGenerator.JavaFile file) throws Exception {
         Path classes = Files.createDirectories(dir.resolve("classes"));
-        Path log = dir.resolve("javac.log");
-        Process javac = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "javac").toString(),
-                "-d", classes.toString(), "-cp", System.getProperty("java.class.path"), "-Xlint:all", "-Werror",
-                file.path(dir.resolve("src")).toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        assertTrue(javac.waitFor(2, java.util.concurrent.TimeUnit.MINUTES), "javac took over 2 minutes");
-        assertEquals(0, javac.exitValue(), () -> readString(log) + "\n" + file.source());
+        var log = new java.io.StringWriter();
+        var javac = java.util.spi.ToolProvider.findFirst("javac").orElseThrow();
+        int rc = javac.run(new java.io.PrintWriter(log), new java.io.PrintWriter(log), "-d", classes.toString(),
+                "-cp", System.getProperty("java.class.path"), "-Xlint:all", "-Werror", file.path(dir.resolve("src")).toString());
+        assertEquals(0, rc, () -> log + "\n" + file.source());
         var loader = new URLClassLoader(new java.net.URL[]{classes.toUri().toURL()}, SkeletonGeneratorTest.class.getClassLoader());
         return loader.loadClass(file.packageName() + "." + file.simpleName());
     }
