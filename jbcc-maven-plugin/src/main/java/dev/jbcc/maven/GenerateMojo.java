@@ -24,7 +24,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -62,6 +64,14 @@ public final class GenerateMojo extends AbstractMojo {
     /** A raw BTF file to make vmlinux.h from, instead of the build machine's kernel. */
     @Parameter
     private File btf;
+
+    /**
+     * Ring or perf buffer map name → the C struct its events are, for maps that no
+     * {@code jbcc.record:} tag names (see {@link SkeletonGenerator}); e.g.
+     * {@code <eventTypes><events>event</events></eventTypes>}.
+     */
+    @Parameter
+    private Map<String, String> eventTypes = new LinkedHashMap<>();
 
     /** Extra clang flags, e.g. {@code -DDEBUG=1}. */
     @Parameter
@@ -147,7 +157,9 @@ public final class GenerateMojo extends AbstractMojo {
                 getLog().info("jbcc: compiled " + relative + " (" + elf.length + " bytes)");
                 compiled++;
             }
-            SkeletonGenerator.JavaFile java = SkeletonGenerator.generate(elf, objectName, SkeletonGenerator.Options.of(pkg));
+            var options = SkeletonGenerator.Options.of(pkg);
+            for (var e : eventTypes.entrySet()) options = options.withEventType(e.getKey(), e.getValue());
+            SkeletonGenerator.JavaFile java = SkeletonGenerator.generate(elf, objectName, options);
             if (java.writeTo(generatedSources.toPath())) getLog().info("jbcc: generated " + pkg + "." + java.simpleName());
         }
         getLog().info("jbcc: " + files.size() + " BPF source(s): " + compiled + " compiled, " + upToDate + " up to date");
