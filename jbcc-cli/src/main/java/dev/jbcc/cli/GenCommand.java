@@ -1,6 +1,6 @@
 package dev.jbcc.cli;
 
-import dev.jbcc.FormatException;
+import dev.jbcc.FileAccessException;
 import dev.jbcc.gen.SkeletonGenerator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -9,7 +9,6 @@ import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
@@ -60,23 +59,31 @@ final class GenCommand implements java.util.concurrent.Callable<Integer> {
         Map<String, String> events = new LinkedHashMap<>();
 
         @Override
-        public Integer call() throws IOException {
+        public Integer call() {
             byte[] elf;
             try {
                 elf = Files.readAllBytes(object);
-            } catch (NoSuchFileException e) {
-                throw new FormatException("BPF object " + object + " does not exist");
+            } catch (IOException e) {
+                throw FileAccessException.of("read", object, e);
             }
             var options = SkeletonGenerator.Options.of(packageName).withClassName(className);
             for (var e : events.entrySet()) options = options.withEventType(e.getKey(), e.getValue());
             SkeletonGenerator.JavaFile file = SkeletonGenerator.generate(elf, object.getFileName().toString(), options);
-            file.writeTo(out);
+            try {
+                file.writeTo(out);
+            } catch (IOException e) {
+                throw FileAccessException.of("write", file.path(out), e);
+            }
             var err = spec.commandLine().getErr();
             err.println("jbcc: wrote " + file.path(out));
             if (resources != null) {
                 Path dir = resources.resolve(packageName.replace('.', '/'));
-                Files.createDirectories(dir);
-                Files.copy(object, dir.resolve(file.objectName()), StandardCopyOption.REPLACE_EXISTING);
+                try {
+                    Files.createDirectories(dir);
+                    Files.copy(object, dir.resolve(file.objectName()), StandardCopyOption.REPLACE_EXISTING);
+                } catch (IOException e) {
+                    throw FileAccessException.of("copy the object to", dir, e);
+                }
                 err.println("jbcc: copied the object to " + dir.resolve(file.objectName()));
             } else {
                 err.println("jbcc: put " + object + " on the class path as " + packageName.replace('.', '/') + "/"

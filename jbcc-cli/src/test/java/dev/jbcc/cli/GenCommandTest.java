@@ -46,6 +46,6 @@ class GenCommandTest {
     void aMissingObjectIsOneLine() {
         CliTest.Run r = jbcc("gen", "skeleton", temp.resolve("nope.o").toString(), "--package", "p", "--out", temp.toString());
         assertEquals(Main.EXIT_ERROR, r.status());
-        assertEquals("jbcc: BPF object " + temp.resolve("nope.o") + " does not exist\n", r.err());
+        assertEquals("jbcc: cannot read " + temp.resolve("nope.o") + ": no such file\n", r.err());
     }
 }

@@ -51,7 +51,7 @@ public final class SkeletonGenerator {
     public static final String EVENT_TAG = "jbcc.record:";
 
     private static final Set<String> IMPORTED = Set.of("BpfMap", "Codec", "Collection", "CollectionOptions",
-            "FormatException", "PerCpuMap", "Program", "TypedMap", "TypedQueue", "CollectionSpec", "ObjectReader",
+            "FormatException", "FlatMember", "PerCpuMap", "Program", "TypedMap", "TypedQueue", "CollectionSpec", "ObjectReader",
             "RingBufferReader", "RecordHandler", "PerfBufferReader", "PerfBufferOptions", "SampleHandler",
             "MemorySegment", "ValueLayout", "IOException", "InputStream", "Consumer", "ObjIntConsumer", "IntFunction", "Link", "Links", "Path", "String", "Object", "Record", "Enum", "Override",
             "Integer", "Long", "Short", "Byte", "Boolean", "Float", "Double", "Math", "System");
@@ -189,6 +189,7 @@ public final class SkeletonGenerator {
                     import dev.jbcc.Program;
                     import dev.jbcc.TypedMap;
                     import dev.jbcc.TypedQueue;
+                    import dev.jbcc.btf.FlatMember;
                     import dev.jbcc.link.Link;
                     import dev.jbcc.link.Links;
                     import dev.jbcc.perf.PerfBufferOptions;
@@ -635,28 +636,6 @@ public final class SkeletonGenerator {
                             T[] out = array.apply(n);
                             for (int i = 0; i < n; i++) out[i] = element.apply(i);
                             return out;
-                        }
-
-                        /** Bits {@code shift .. shift + width} of the little-endian bytes at {@code o}. */
-                        static long readBits(MemorySegment s, long o, int shift, int width, boolean signed) {
-                            int n = (shift + width + 7) / 8;
-                            long word = 0;
-                            for (int i = 0; i < n; i++) word |= (s.get(ValueLayout.JAVA_BYTE, o + i) & 0xffL) << (8 * i);
-                            long value = word >>> shift;
-                            if (width < 64) {
-                                value &= (1L << width) - 1;
-                                if (signed && (value & (1L << (width - 1))) != 0) value |= -1L << width;
-                            }
-                            return value;
-                        }
-
-                        static void writeBits(MemorySegment s, long o, int shift, int width, long value) {
-                            int n = (shift + width + 7) / 8;
-                            long mask = (width < 64 ? (1L << width) - 1 : -1L) << shift;
-                            long word = 0;
-                            for (int i = 0; i < n; i++) word |= (s.get(ValueLayout.JAVA_BYTE, o + i) & 0xffL) << (8 * i);
-                            word = (word & ~mask) | ((value << shift) & mask);
-                            for (int i = 0; i < n; i++) s.set(ValueLayout.JAVA_BYTE, o + i, (byte) (word >>> (8 * i)));
                         }
                     """;
         }

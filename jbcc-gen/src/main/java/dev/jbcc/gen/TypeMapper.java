@@ -3,11 +3,13 @@ package dev.jbcc.gen;
 import dev.jbcc.FormatException;
 import dev.jbcc.btf.Btf;
 import dev.jbcc.btf.BtfType;
+import dev.jbcc.btf.FlatMember;
 
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -16,8 +18,8 @@ import java.util.Map;
  * each (nested in the skeleton class) the first time a field, map or variable uses them.
  *
  * <p>Generated code calls a few static helpers of the skeleton class ({@code readChars},
- * {@code readBits}, ...), always qualified with its name, so a record component of the same name
- * cannot shadow them.
+ * {@code readArray}, ...), always qualified with its name, so a record component of the same name
+ * cannot shadow them; bitfields go through core's {@link FlatMember}.
  */
 final class TypeMapper {
 
@@ -185,23 +187,28 @@ final class TypeMapper {
         var reads = new ArrayList<String>();
         var writes = new ArrayList<String>();
         var scope = new Names.Scope(java.util.Set.of("SIZE", "CODEC", "read", "write"));
+        var bitfields = new ArrayList<String>();
+        Map<String, FlatMember> flat = FlatMember.of(btf, id);
         int anonymous = 0;
         for (BtfType.Member m : s.members()) {
+            if (m.name().isEmpty() && m.bitfieldSize() != 0) continue; // unnamed padding bits
             String field = m.name().isEmpty() ? "anon" + anonymous++ : m.name();
             String java = scope.unique(Names.lowerCamel(field), "_");
             Shape ms = shape(m.type(), name + Names.upperCamel(field));
             String where = "struct " + s.name() + "." + field;
-            BtfType.Int integer = btf.type(btf.resolve(m.type())) instanceof BtfType.Int i ? i : null;
-            if (m.bitfieldSize() != 0 || (integer != null && integer.bits() != integer.size() * 8)) {
-                // kind_flag structs give the width in the member; older BTF in the int type
-                int bits = m.bitfieldSize() != 0 ? m.bitfieldSize() : integer.bits();
-                int bitOffset = m.bitOffset() + (m.bitfieldSize() == 0 ? integer.bitOffset() : 0);
-                boolean signed = integer != null ? integer.encoding() == BtfType.IntEncoding.SIGNED
-                        : ms instanceof EnumRef e && e.signed();
-                if (bits == 1 && !signed && ms instanceof Prim) ms = BOOL; // a flag
+            FlatMember bits = m.name().isEmpty() ? null : flat.get(m.name());
+            if (bits != null && bits.isBitfield()) {
+                boolean signed = btf.type(btf.resolve(m.type())) instanceof BtfType.Int i
+                        ? i.encoding() == BtfType.IntEncoding.SIGNED : ms instanceof EnumRef e && e.signed();
+                if (bits.bits() == 1 && !signed && ms instanceof Prim) ms = BOOL; // a flag
+                checkBits(ms, where);
+                String constant = scope.unique(java.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT)
+                        + "_BITS", "_");
+                bitfields.add("        private static final FlatMember " + constant + " = new FlatMember(\"" + m.name() + "\", "
+                        + bits.bitOffset() + "L, " + bits.bits() + ", " + m.type() + ");\n");
                 components.add(javaType(ms) + " " + java);
-                reads.add(readBits(ms, bitOffset, bits, signed, where));
-                writes.add(writeBits(ms, bitOffset, bits, "this." + java, where));
+                reads.add(readBits(ms, constant, signed));
+                writes.add(writeBits(ms, constant, "this." + java));
             } else {
                 if (m.bitOffset() % 8 != 0) throw new FormatException(where + " is not byte-aligned and not a bitfield");
                 String off = "o + " + m.bitOffset() / 8;
@@ -219,8 +226,9 @@ final class TypeMapper {
         src.append("        public static final int SIZE = ").append(s.size()).append(";\n");
         src.append("        /** Encodes and decodes the struct, for maps and ring buffers. */\n");
         src.append("        public static final Codec<").append(name).append("> CODEC = Codec.of(SIZE, ").append(align)
-                .append(", s -> read(s, 0), (v, s) -> v.write(s, 0));\n\n");
-        src.append("        /** Reads the struct at byte {@code o} of {@code s}. */\n");
+                .append(", s -> read(s, 0), (v, s) -> v.write(s, 0));\n");
+        for (String b : bitfields) src.append(b);
+        src.append("\n        /** Reads the struct at byte {@code o} of {@code s}. */\n");
         src.append("        public static ").append(name).append(" read(MemorySegment s, long o) {\n");
         src.append("            return new ").append(name).append('(');
         src.append(reads.isEmpty() ? "" : "\n                    " + String.join(",\n                    ", reads));
@@ -314,9 +322,9 @@ final class TypeMapper {
         };
     }
 
-    private String readBits(Shape shape, int bitOffset, int bits, boolean signed, String where) {
-        checkBits(shape, bitOffset, bits, where);
-        String raw = outer + ".readBits(s, o + " + bitOffset / 8 + ", " + bitOffset % 8 + ", " + bits + ", " + signed + ")";
+    /** Reads a bitfield through core's {@link FlatMember} coding, from the record at {@code o}. */
+    private String readBits(Shape shape, String member, boolean signed) {
+        String raw = member + ".readBits(s.asSlice(o), " + signed + ")";
         return switch (shape) {
             case Prim p when p.isBoolean() -> "(" + raw + " != 0)";
             case Prim p when p.java().equals("long") -> raw;
@@ -326,23 +334,22 @@ final class TypeMapper {
         };
     }
 
-    private String writeBits(Shape shape, int bitOffset, int bits, String value, String where) {
+    private String writeBits(Shape shape, String member, String value) {
         String v = switch (shape) {
             case Prim p when p.isBoolean() -> "(" + value + " ? 1L : 0L)";
             case EnumRef e -> value + ".value()";
             default -> value;
         };
-        return outer + ".writeBits(s, o + " + bitOffset / 8 + ", " + bitOffset % 8 + ", " + bits + ", " + v + ");";
+        return member + ".writeBits(s.asSlice(o), " + v + ");";
     }
 
-    private void checkBits(Shape shape, int bitOffset, int bits, String where) {
+    private void checkBits(Shape shape, String where) {
         if (order != ByteOrder.LITTLE_ENDIAN) {
             throw new FormatException(where + ": bitfields of big-endian objects are not supported");
         }
         if (!(shape instanceof Prim p && !p.java().equals("float") && !p.java().equals("double")) && !(shape instanceof EnumRef)) {
             throw new FormatException(where + ": a bitfield of " + javaType(shape) + " cannot be mapped");
         }
-        if (bitOffset % 8 + bits > 64) throw new FormatException(where + ": the bitfield spans more than 8 bytes");
     }
 
     /** A {@code Codec} expression for {@code shape}. */
