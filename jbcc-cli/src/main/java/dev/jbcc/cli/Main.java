@@ -20,7 +20,8 @@ import java.nio.file.NoSuchFileException;
 @Command(name = "jbcc",
         description = "The BPF Compiler Collection for Java.",
         versionProvider = VersionCommand.Provider.class,
-        subcommands = {VersionCommand.class, BtfCommand.class, CompileCommand.class, RunCommand.class, CacheCommand.class,
+        subcommands = {VersionCommand.class, BtfCommand.class, CompileCommand.class, GenCommand.class, RunCommand.class,
+                       CacheCommand.class,
                        dev.jbcc.cli.tools.OpensnoopCommand.class,
                        CommandLine.HelpCommand.class})
 public final class Main implements java.util.concurrent.Callable<Integer> {
