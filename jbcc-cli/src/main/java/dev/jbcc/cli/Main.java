@@ -21,7 +21,7 @@ import java.nio.file.NoSuchFileException;
         description = "The BPF Compiler Collection for Java.",
         versionProvider = VersionCommand.Provider.class,
         subcommands = {VersionCommand.class, BtfCommand.class, CompileCommand.class, GenCommand.class, RunCommand.class,
-                       CacheCommand.class,
+                       CacheCommand.class, CleanupCommand.class,
                        dev.jbcc.cli.tools.OpensnoopCommand.class,
                        CommandLine.HelpCommand.class})
 public final class Main implements java.util.concurrent.Callable<Integer> {

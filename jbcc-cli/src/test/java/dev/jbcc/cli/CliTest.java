@@ -179,7 +179,7 @@ class CliTest {
 
     @Test
     void everyCommandTakesHelp() {
-        for (String command : List.of("version", "btf", "btf dump", "compile", "gen", "gen skeleton", "run", "opensnoop", "cache", "cache clean")) {
+        for (String command : List.of("version", "btf", "btf dump", "compile", "gen", "gen skeleton", "run", "opensnoop", "cache", "cache clean", "cleanup")) {
             Run r = jbcc((command + " --help").split(" "));
             assertEquals(0, r.status(), command + ": " + r.err());
             assertTrue(r.out().startsWith("Usage: jbcc " + command + " "), r.out());
