@@ -216,8 +216,8 @@ public final class ClangCompiler {
 
             // Two runs, as one `clang -O2` does in-process: the front end writes the unoptimised IR,
             // then the IR is optimised and compiled. In between, the debug info keeps the embedded
-            // text of the user's own files only: -gembed-source embeds every file's text, and the
-            // generated vmlinux.h alone would make each object ~3 MB instead of a few KB.
+            // text of the files that hold code only: -gembed-source embeds every file's text, and
+            // vmlinux.h alone would make each object ~3 MB instead of a few KB.
             Path ir = temp.resolve("output.ll");
             var frontEnd = new ArrayList<String>();
             frontEnd.add(clang.executable().toString());
@@ -230,7 +230,7 @@ public final class ClangCompiler {
             String output = result.output();
             if (result.exitCode() == 0 && Files.isRegularFile(ir)) {
                 Files.writeString(ir, DebugSources.keepOnly(Files.readString(ir, StandardCharsets.UTF_8),
-                        input.getFileName().toString(), source.includeDirectory()), StandardCharsets.UTF_8);
+                        input.getFileName().toString()), StandardCharsets.UTF_8);
                 var backEnd = new ArrayList<String>();
                 backEnd.add(clang.executable().toString());
                 backEnd.addAll(args);
