@@ -17,24 +17,17 @@ import java.util.Map;
 /** {@code jbcc gen …}: code generated from BPF objects, for build tools other than Maven. */
 @Command(name = "gen", description = "Generate Java code from BPF objects.",
         subcommands = {GenCommand.Skeleton.class})
-final class GenCommand implements java.util.concurrent.Callable<Integer> {
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    /** {@code jbcc gen} alone: list the subcommands, as a usage error. */
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return spec.exitCodeOnInvalidInput();
-    }
+final class GenCommand extends CommandGroup {
 
     /** {@code jbcc gen skeleton obj.o --package p --out dir}: the typed skeleton of one object. */
     @Command(name = "skeleton", description = {
-            "Generate the typed Java skeleton of a BPF object (compiled with -g): a class named after the",
-            "object with load(), typed program handles, maps, events and globals.",
+            "Generate the typed Java skeleton of a BPF object (compiled with -g).",
+            "It is a class named after the object with load(), typed program handles, maps, events and globals.",
             "The class loads the object as a resource of its package: --resources copies it there."})
     static final class Skeleton implements java.util.concurrent.Callable<Integer> {
+        @CommandLine.Mixin
+        CommonOptions common;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
