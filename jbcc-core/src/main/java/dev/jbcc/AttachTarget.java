@@ -2,6 +2,7 @@ package dev.jbcc;
 
 import dev.jbcc.btf.Btf;
 import dev.jbcc.btf.BtfType;
+import dev.jbcc.spec.AttachType;
 import dev.jbcc.spec.ProgramSpec;
 
 /**

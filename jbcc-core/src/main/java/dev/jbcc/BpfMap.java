@@ -1,5 +1,9 @@
 package dev.jbcc;
 
+import dev.jbcc.errors.BpfException;
+import dev.jbcc.errors.Errno;
+import dev.jbcc.errors.SyscallException;
+import dev.jbcc.errors.UnsupportedFeatureException;
 import dev.jbcc.features.Features;
 import dev.jbcc.internal.sys.Bpf;
 import dev.jbcc.internal.sys.Cpus;
@@ -9,6 +13,7 @@ import dev.jbcc.internal.sys.MapCreateAttr;
 import dev.jbcc.internal.sys.MapInfo;
 import dev.jbcc.spec.MapSpec;
 
+import dev.jbcc.spec.MapType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;

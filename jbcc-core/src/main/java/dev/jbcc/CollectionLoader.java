@@ -6,6 +6,8 @@ import dev.jbcc.asm.Opcode;
 import dev.jbcc.asm.Reference;
 import dev.jbcc.btf.Btf;
 import dev.jbcc.btf.BtfType;
+import dev.jbcc.errors.SyscallException;
+import dev.jbcc.errors.UnsupportedFeatureException;
 import dev.jbcc.features.Features;
 import dev.jbcc.internal.sys.Bpf;
 import dev.jbcc.internal.sys.BtfLoadAttr;
@@ -14,6 +16,7 @@ import dev.jbcc.spec.CollectionSpec;
 import dev.jbcc.spec.ExternSpec;
 import dev.jbcc.spec.LineInfo;
 import dev.jbcc.spec.MapSpec;
+import dev.jbcc.spec.MapType;
 import dev.jbcc.spec.ProgramSpec;
 
 import java.lang.foreign.Arena;

@@ -6,8 +6,9 @@ import dev.jbcc.asm.Opcode.OpClass;
 import dev.jbcc.btf.Btf;
 import dev.jbcc.btf.CoreReloKind;
 import dev.jbcc.btf.core.CoreFixup;
-import dev.jbcc.btf.core.CoreRelocationException;
 import dev.jbcc.btf.core.CoreResolver;
+import dev.jbcc.errors.CoreRelocationException;
+import dev.jbcc.errors.FormatException;
 import dev.jbcc.spec.CoreRelocation;
 import dev.jbcc.spec.ProgramSpec;
 

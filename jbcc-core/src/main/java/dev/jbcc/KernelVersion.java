@@ -1,5 +1,6 @@
 package dev.jbcc;
 
+import dev.jbcc.errors.FormatException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

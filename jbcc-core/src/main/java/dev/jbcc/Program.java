@@ -2,15 +2,22 @@ package dev.jbcc;
 
 import dev.jbcc.asm.Instructions;
 import dev.jbcc.asm.Reference;
+import dev.jbcc.errors.BpfException;
+import dev.jbcc.errors.Errno;
+import dev.jbcc.errors.SyscallException;
+import dev.jbcc.errors.UnsupportedFeatureException;
+import dev.jbcc.errors.VerifierException;
 import dev.jbcc.features.Features;
 import dev.jbcc.internal.sys.Bpf;
 import dev.jbcc.internal.sys.Fd;
 import dev.jbcc.internal.sys.ProgLoadAttr;
 import dev.jbcc.internal.sys.TestRunAttr;
+import dev.jbcc.spec.AttachType;
 import dev.jbcc.spec.FuncInfo;
 import dev.jbcc.spec.LineInfo;
 import dev.jbcc.spec.ProgramSpec;
 
+import dev.jbcc.spec.ProgramType;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

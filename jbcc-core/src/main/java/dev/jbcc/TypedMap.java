@@ -55,7 +55,7 @@ public final class TypedMap<K, V> extends KeyedMapView<K> {
         MapScratch s = encodeKey(key);
         values.encode(value, s.value);
         int rc = Bpf.mapUpdateElemErrno(map.handle(), s.key, s.value, BpfMap.NOEXIST);
-        if (rc == -dev.jbcc.Errno.EEXIST) return false;
+        if (rc == -dev.jbcc.errors.Errno.EEXIST) return false;
         if (rc < 0) throw map.updateError(-rc, BpfMap.NOEXIST);
         return true;
     }

@@ -1,5 +1,6 @@
 package dev.jbcc;
 
+import dev.jbcc.errors.SyscallException;
 import dev.jbcc.internal.sys.Bpf;
 
 /** A QUEUE (FIFO) or STACK (LIFO) map seen through a value {@link Codec}. Thread-safe. */

@@ -1,10 +1,14 @@
 package dev.jbcc;
 
+import dev.jbcc.errors.Errno;
+import dev.jbcc.errors.SyscallException;
 import dev.jbcc.internal.sys.Bpf;
 import dev.jbcc.internal.sys.Cpus;
 import dev.jbcc.internal.sys.Fd;
 import dev.jbcc.internal.sys.Libc;
 import dev.jbcc.spec.MapSpec;
+import dev.jbcc.spec.MapType;
+import dev.jbcc.spec.ProgramType;
 import dev.jbcc.testing.FdLeakCheck;
 import dev.jbcc.testing.TestPrograms;
 import org.junit.jupiter.api.Test;

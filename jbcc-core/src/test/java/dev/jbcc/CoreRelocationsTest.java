@@ -2,14 +2,15 @@ package dev.jbcc;
 
 import dev.jbcc.btf.Btf;
 import dev.jbcc.btf.BtfType;
-import dev.jbcc.btf.core.CoreRelocationException;
-import dev.jbcc.btf.core.KernelFields;
 import dev.jbcc.compile.ClangCompiler;
 import dev.jbcc.compile.Source;
+import dev.jbcc.errors.CoreRelocationException;
+import dev.jbcc.errors.VerifierException;
+import dev.jbcc.obj.testing.KernelFields;
 import dev.jbcc.spec.CollectionSpec;
 import dev.jbcc.spec.CoreRelocation;
-import dev.jbcc.spec.ProgramSpec;
 import dev.jbcc.spec.ObjectReader;
+import dev.jbcc.spec.ProgramSpec;
 import dev.jbcc.testing.FdLeakCheck;
 import dev.jbcc.testing.HostKernelOnly;
 import org.junit.jupiter.api.Test;
@@ -75,7 +76,7 @@ class CoreRelocationsTest {
                     .findFirst().orElseThrow(() -> new AssertionError("no BTF has struct veth_priv: load veth (modprobe veth)"));
             assertSame(Btf.kernel(), where.base(), "a module's BTF is split over vmlinux");
         }
-        long expected = dev.jbcc.btf.core.KernelFields.field(where, "veth_priv", "peer").byteOffset();
+        long expected = dev.jbcc.obj.testing.KernelFields.field(where, "veth_priv", "peer").byteOffset();
         try (Collection c = Collection.load(compile("core/module_type.c"))) {
             c.program("module_type").testRun(new TestRun(null, 0, new byte[8], 0, 0, 0, 0)); // syscall programs take no repeat
             assertEquals(1, c.variable("veth_priv_exists").get(U64, 0));

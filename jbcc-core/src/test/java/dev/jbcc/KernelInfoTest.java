@@ -1,5 +1,6 @@
 package dev.jbcc;
 
+import dev.jbcc.errors.FormatException;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;

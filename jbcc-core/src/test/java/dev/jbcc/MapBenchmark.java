@@ -3,6 +3,7 @@ package dev.jbcc;
 import dev.jbcc.internal.sys.Bpf;
 import dev.jbcc.spec.MapSpec;
 
+import dev.jbcc.spec.MapType;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 

@@ -3,15 +3,14 @@ package dev.jbcc.bcc;
 import dev.jbcc.BpfMap;
 import dev.jbcc.Collection;
 import dev.jbcc.CollectionOptions;
-import dev.jbcc.NotFoundException;
 import dev.jbcc.Program;
-import dev.jbcc.ProgramType;
 import dev.jbcc.bcc.dialect.AutoAttach;
 import dev.jbcc.bcc.dialect.BccCompiler;
 import dev.jbcc.bcc.dialect.BccFunction;
 import dev.jbcc.bcc.dialect.BccProgram;
 import dev.jbcc.bcc.dialect.BccTable;
 import dev.jbcc.compile.Source;
+import dev.jbcc.errors.NotFoundException;
 import dev.jbcc.link.KprobeLink;
 import dev.jbcc.link.KprobeOptions;
 import dev.jbcc.link.Kprobes;
@@ -27,19 +26,20 @@ import dev.jbcc.link.UprobeLink;
 import dev.jbcc.link.UprobeOptions;
 import dev.jbcc.link.UsdtLink;
 import dev.jbcc.link.UsdtOptions;
-import dev.jbcc.usdt.UsdtProbe;
 import dev.jbcc.link.XdpLink;
 import dev.jbcc.link.XdpOptions;
 import dev.jbcc.perf.PerfBufferReader;
 import dev.jbcc.ringbuf.RingBufferPoller;
 import dev.jbcc.spec.CollectionSpec;
 import dev.jbcc.spec.ProgramSpec;
+import dev.jbcc.spec.ProgramType;
 import dev.jbcc.symbols.KernelSymbols;
 import dev.jbcc.symbols.ResolvedAddress;
 import dev.jbcc.symbols.UserSymbols;
 import dev.jbcc.trace.TraceEvent;
 import dev.jbcc.trace.TracePipe;
 import dev.jbcc.trace.Tracefs;
+import dev.jbcc.usdt.UsdtProbe;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -226,8 +226,8 @@ public final class BPF implements AutoCloseable {
         /**
          * Compiles, creates the tables, loads and attaches the auto-attach functions.
          *
-         * @throws dev.jbcc.CompileException naming the C line, for errors in the program
-         * @throws dev.jbcc.VerifierException naming the C line, when the kernel rejects a function
+         * @throws dev.jbcc.errors.CompileException naming the C line, for errors in the program
+         * @throws dev.jbcc.errors.VerifierException naming the C line, when the kernel rejects a function
          */
         public BPF build() {
             if (source == null) throw new IllegalStateException("give the program: text(...) or file(...)");
@@ -357,7 +357,7 @@ public final class BPF implements AutoCloseable {
      * (e.g. SOCKET_FILTER for an {@code __sk_buff} function).
      *
      * @throws IllegalArgumentException naming the functions there are, if there is no such function
-     * @throws dev.jbcc.VerifierException with the verifier's reason and the C line
+     * @throws dev.jbcc.errors.VerifierException with the verifier's reason and the C line
      */
     public synchronized BpfFunction loadFunc(String name, ProgramType type) {
         checkOpen();
@@ -438,7 +438,7 @@ public final class BPF implements AutoCloseable {
     /**
      * Runs {@code fnName} when kernel function {@code event} is entered.
      *
-     * @throws dev.jbcc.UnsupportedFeatureException on a kernel without CONFIG_KPROBES, naming the hook to use instead
+     * @throws dev.jbcc.errors.UnsupportedFeatureException on a kernel without CONFIG_KPROBES, naming the hook to use instead
      */
     public KprobeLink attachKprobe(String event, String fnName) {
         return attachKprobe(event, 0, fnName);
@@ -490,7 +490,7 @@ public final class BPF implements AutoCloseable {
             if (maxActive > 0) options = options.withMaxActive(maxActive);
             try {
                 attached.add(track((retprobe ? "kretprobe:" : "kprobe:") + event, KprobeLink.attach(f.program(), options)));
-            } catch (dev.jbcc.UnsupportedFeatureException e) {
+            } catch (dev.jbcc.errors.UnsupportedFeatureException e) {
                 throw e; // no kprobes at all: one clear error, not one per function
             } catch (RuntimeException e) {
                 last = e;
@@ -992,7 +992,7 @@ public final class BPF implements AutoCloseable {
                 }
                 System.out.flush();
             }
-        } catch (dev.jbcc.AlreadyClosedException e) {
+        } catch (dev.jbcc.errors.AlreadyClosedException e) {
             // close() from another thread (e.g. a shutdown hook) ends the printing loop.
         }
     }

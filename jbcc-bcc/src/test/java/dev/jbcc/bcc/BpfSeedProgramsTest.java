@@ -1,11 +1,11 @@
 package dev.jbcc.bcc;
 
-import dev.jbcc.UnsupportedFeatureException;
+import dev.jbcc.errors.UnsupportedFeatureException;
 import dev.jbcc.link.KprobeLink;
 import dev.jbcc.testing.FdLeakCheck;
+import dev.jbcc.testing.RequiresKprobes;
 import dev.jbcc.testing.TestNetwork;
 import dev.jbcc.trace.TraceEvent;
-import dev.jbcc.testing.RequiresKprobes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 

@@ -244,7 +244,7 @@ class BpfTablesTest {
         assertEquals(List.of(44L, 22L, 11L), lifo.values().stream().map(Value::value).toList());
         assertNull(fifo.pop());
         for (int i = 0; i < 8; i++) fifo.push(i);
-        assertThrows(dev.jbcc.SyscallException.class, () -> fifo.push(99));
+        assertThrows(dev.jbcc.errors.SyscallException.class, () -> fifo.push(99));
         fifo.push(fifo.leaf(99), QueueStack.BPF_EXIST);
         assertEquals(1, fifo.pop().value()); // 0 was evicted
         fifo.values();

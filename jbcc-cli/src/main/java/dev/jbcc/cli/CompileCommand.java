@@ -1,10 +1,10 @@
 package dev.jbcc.cli;
 
-import dev.jbcc.CompileException;
 import dev.jbcc.compile.ClangCompiler;
 import dev.jbcc.compile.CompiledObject;
 import dev.jbcc.compile.KernelHeaders;
 import dev.jbcc.compile.Source;
+import dev.jbcc.errors.CompileException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

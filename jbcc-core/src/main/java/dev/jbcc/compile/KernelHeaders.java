@@ -1,9 +1,9 @@
 package dev.jbcc.compile;
 
-import dev.jbcc.CompileException;
-import dev.jbcc.UnsupportedFeatureException;
 import dev.jbcc.btf.Btf;
 import dev.jbcc.btf.BtfHeaderWriter;
+import dev.jbcc.errors.CompileException;
+import dev.jbcc.errors.UnsupportedFeatureException;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,6 @@
 package dev.jbcc.compile;
 
-import dev.jbcc.CompileException;
+import dev.jbcc.errors.CompileException;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,22 +1,22 @@
 package dev.jbcc.features;
 
-import dev.jbcc.AttachType;
-import dev.jbcc.Errno;
-import dev.jbcc.MapType;
-import dev.jbcc.ProgramType;
-import dev.jbcc.SyscallException;
-import dev.jbcc.UnsupportedFeatureException;
 import dev.jbcc.btf.Btf;
 import dev.jbcc.btf.BtfSanitizer;
 import dev.jbcc.btf.BtfType;
+import dev.jbcc.errors.Errno;
+import dev.jbcc.errors.SyscallException;
+import dev.jbcc.errors.UnsupportedFeatureException;
 import dev.jbcc.internal.sys.Bpf;
+import dev.jbcc.internal.sys.BpfAttr;
 import dev.jbcc.internal.sys.BtfLoadAttr;
 import dev.jbcc.internal.sys.Fd;
 import dev.jbcc.internal.sys.Libc;
 import dev.jbcc.internal.sys.LinkCreateAttr;
-import dev.jbcc.internal.sys.BpfAttr;
 import dev.jbcc.internal.sys.MapCreateAttr;
 import dev.jbcc.internal.sys.ProgLoadAttr;
+import dev.jbcc.spec.AttachType;
+import dev.jbcc.spec.MapType;
+import dev.jbcc.spec.ProgramType;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

@@ -1,16 +1,16 @@
 package dev.jbcc.link;
 
-import dev.jbcc.AttachType;
-import dev.jbcc.Errno;
-import dev.jbcc.NotFoundException;
 import dev.jbcc.Program;
-import dev.jbcc.ProgramType;
-import dev.jbcc.SyscallException;
-import dev.jbcc.UnsupportedFeatureException;
+import dev.jbcc.errors.Errno;
+import dev.jbcc.errors.NotFoundException;
+import dev.jbcc.errors.SyscallException;
+import dev.jbcc.errors.UnsupportedFeatureException;
 import dev.jbcc.internal.sys.Bpf;
 import dev.jbcc.internal.sys.Fd;
 import dev.jbcc.internal.sys.Libc;
 import dev.jbcc.internal.sys.LinkCreateAttr;
+import dev.jbcc.spec.AttachType;
+import dev.jbcc.spec.ProgramType;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,6 +1,6 @@
 package dev.jbcc.link;
 
-import dev.jbcc.AttachType;
+import dev.jbcc.spec.AttachType;
 
 import java.nio.file.Path;
 import java.util.Objects;

@@ -1,21 +1,21 @@
 package dev.jbcc.link;
 
-import dev.jbcc.trace.Tracefs;
-import dev.jbcc.AttachType;
-import dev.jbcc.Errno;
-import dev.jbcc.NotFoundException;
 import dev.jbcc.Program;
-import dev.jbcc.ProgramType;
-import dev.jbcc.SyscallException;
-import dev.jbcc.UnsupportedFeatureException;
 import dev.jbcc.btf.Btf;
 import dev.jbcc.btf.BtfType;
+import dev.jbcc.errors.Errno;
+import dev.jbcc.errors.NotFoundException;
+import dev.jbcc.errors.SyscallException;
+import dev.jbcc.errors.UnsupportedFeatureException;
 import dev.jbcc.internal.sys.Bpf;
 import dev.jbcc.internal.sys.BpfAttr;
 import dev.jbcc.internal.sys.Fd;
 import dev.jbcc.internal.sys.LinkCreateAttr;
 import dev.jbcc.internal.sys.PerfEventAttr;
+import dev.jbcc.spec.AttachType;
+import dev.jbcc.spec.ProgramType;
 import dev.jbcc.symbols.KernelSymbols;
+import dev.jbcc.trace.Tracefs;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

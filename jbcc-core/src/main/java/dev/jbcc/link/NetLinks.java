@@ -1,9 +1,9 @@
 package dev.jbcc.link;
 
 import dev.jbcc.Program;
-import dev.jbcc.ProgramType;
 import dev.jbcc.netlink.NetDevice;
 import dev.jbcc.netlink.RtNetlink;
+import dev.jbcc.spec.ProgramType;
 
 /** Checks and look-ups shared by the network link types. */
 final class NetLinks {

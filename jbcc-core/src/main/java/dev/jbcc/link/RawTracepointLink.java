@@ -1,12 +1,12 @@
 package dev.jbcc.link;
 
-import dev.jbcc.Errno;
-import dev.jbcc.NotFoundException;
 import dev.jbcc.Program;
-import dev.jbcc.ProgramType;
-import dev.jbcc.SyscallException;
-import dev.jbcc.UnsupportedFeatureException;
+import dev.jbcc.errors.Errno;
+import dev.jbcc.errors.NotFoundException;
+import dev.jbcc.errors.SyscallException;
+import dev.jbcc.errors.UnsupportedFeatureException;
 import dev.jbcc.internal.sys.Bpf;
+import dev.jbcc.spec.ProgramType;
 
 /**
  * A {@code SEC("raw_tp/NAME")} program on a raw tracepoint ({@code BPF_RAW_TRACEPOINT_OPEN},

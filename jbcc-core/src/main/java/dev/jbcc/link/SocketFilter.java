@@ -1,13 +1,13 @@
 package dev.jbcc.link;
 
-import dev.jbcc.Errno;
 import dev.jbcc.Program;
-import dev.jbcc.ProgramType;
-import dev.jbcc.SyscallException;
+import dev.jbcc.errors.Errno;
+import dev.jbcc.errors.SyscallException;
 import dev.jbcc.internal.sys.Fd;
 import dev.jbcc.internal.sys.Sockets;
 import dev.jbcc.netlink.NetDevice;
 import dev.jbcc.netlink.TcHandle;
+import dev.jbcc.spec.ProgramType;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

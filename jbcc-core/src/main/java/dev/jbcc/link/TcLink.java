@@ -1,13 +1,13 @@
 package dev.jbcc.link;
 
-import dev.jbcc.Errno;
 import dev.jbcc.Program;
-import dev.jbcc.ProgramType;
-import dev.jbcc.SyscallException;
+import dev.jbcc.errors.Errno;
+import dev.jbcc.errors.SyscallException;
 import dev.jbcc.netlink.BpfFilterSpec;
 import dev.jbcc.netlink.NetDevice;
 import dev.jbcc.netlink.RtNetlink;
 import dev.jbcc.netlink.TcFilter;
+import dev.jbcc.spec.ProgramType;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,12 +1,12 @@
 package dev.jbcc.link;
 
-import dev.jbcc.trace.Tracefs;
-import dev.jbcc.NotFoundException;
 import dev.jbcc.Program;
-import dev.jbcc.ProgramType;
-import dev.jbcc.UnsupportedFeatureException;
+import dev.jbcc.errors.NotFoundException;
+import dev.jbcc.errors.UnsupportedFeatureException;
 import dev.jbcc.internal.sys.Fd;
 import dev.jbcc.internal.sys.PerfEventAttr;
+import dev.jbcc.spec.ProgramType;
+import dev.jbcc.trace.Tracefs;
 
 import java.lang.foreign.Arena;
 import java.nio.file.Path;

@@ -1,18 +1,18 @@
 package dev.jbcc.link;
 
-import dev.jbcc.AttachType;
-import dev.jbcc.Errno;
 import dev.jbcc.KernelVersion;
 import dev.jbcc.Program;
-import dev.jbcc.ProgramType;
-import dev.jbcc.SyscallException;
-import dev.jbcc.UnsupportedFeatureException;
+import dev.jbcc.errors.Errno;
+import dev.jbcc.errors.SyscallException;
+import dev.jbcc.errors.UnsupportedFeatureException;
 import dev.jbcc.internal.sys.Bpf;
 import dev.jbcc.internal.sys.Fd;
 import dev.jbcc.internal.sys.LinkCreateAttr;
 import dev.jbcc.netlink.NetDevice;
 import dev.jbcc.netlink.RtNetlink;
 import dev.jbcc.netlink.XdpAttachment;
+import dev.jbcc.spec.AttachType;
+import dev.jbcc.spec.ProgramType;
 
 import java.lang.foreign.Arena;
 import java.nio.file.Path;

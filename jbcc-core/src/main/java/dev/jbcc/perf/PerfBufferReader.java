@@ -1,18 +1,18 @@
 package dev.jbcc.perf;
 
-import dev.jbcc.AlreadyClosedException;
 import dev.jbcc.BpfMap;
 import dev.jbcc.Codec;
-import dev.jbcc.Errno;
-import dev.jbcc.FormatException;
-import dev.jbcc.MapType;
-import dev.jbcc.SyscallException;
+import dev.jbcc.errors.AlreadyClosedException;
+import dev.jbcc.errors.Errno;
+import dev.jbcc.errors.FormatException;
+import dev.jbcc.errors.SyscallException;
 import dev.jbcc.internal.sys.Bpf;
 import dev.jbcc.internal.sys.EpollSet;
 import dev.jbcc.internal.sys.Fd;
 import dev.jbcc.internal.sys.Libc;
 import dev.jbcc.internal.sys.PerfEventAttr;
 import dev.jbcc.internal.sys.PollGuard;
+import dev.jbcc.spec.MapType;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

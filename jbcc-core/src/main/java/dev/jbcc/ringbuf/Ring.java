@@ -1,10 +1,10 @@
 package dev.jbcc.ringbuf;
 
 import dev.jbcc.BpfMap;
-import dev.jbcc.MapType;
 import dev.jbcc.internal.sys.Fd;
-import dev.jbcc.internal.sys.PollGuard;
 import dev.jbcc.internal.sys.Libc;
+import dev.jbcc.internal.sys.PollGuard;
+import dev.jbcc.spec.MapType;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

@@ -1,7 +1,7 @@
 package dev.jbcc.symbols;
 
 import dev.jbcc.BpfMap;
-import dev.jbcc.MapType;
+import dev.jbcc.spec.MapType;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

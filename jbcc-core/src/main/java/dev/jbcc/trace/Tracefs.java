@@ -1,7 +1,7 @@
 package dev.jbcc.trace;
 
-import dev.jbcc.Errno;
-import dev.jbcc.UnsupportedFeatureException;
+import dev.jbcc.errors.Errno;
+import dev.jbcc.errors.UnsupportedFeatureException;
 import dev.jbcc.internal.sys.Libc;
 
 import java.lang.foreign.Arena;

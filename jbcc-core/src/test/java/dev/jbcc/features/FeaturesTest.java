@@ -1,8 +1,8 @@
 package dev.jbcc.features;
 
-import dev.jbcc.MapType;
-import dev.jbcc.ProgramType;
-import dev.jbcc.UnsupportedFeatureException;
+import dev.jbcc.errors.UnsupportedFeatureException;
+import dev.jbcc.spec.MapType;
+import dev.jbcc.spec.ProgramType;
 import dev.jbcc.testing.FdLeakCheck;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

@@ -1,8 +1,8 @@
 package dev.jbcc.link;
 
 import dev.jbcc.Collection;
-import dev.jbcc.NotFoundException;
-import dev.jbcc.UnsupportedFeatureException;
+import dev.jbcc.errors.NotFoundException;
+import dev.jbcc.errors.UnsupportedFeatureException;
 import dev.jbcc.internal.sys.Cpus;
 import dev.jbcc.spec.CollectionSpec;
 import dev.jbcc.testing.FdLeakCheck;
@@ -82,7 +82,7 @@ class CgroupAndPerfEventLinkTest {
         try (Collection c = Collection.load(spec); TempCgroup cgroup = TempCgroup.create(); DatagramSocket rx = receiver()) {
             try (CgroupLink link = CgroupLink.attach(c.program("count_egress"), cgroup.path())) {
                 assertEquals(CgroupLink.Mechanism.LINK, link.mechanism());
-                assertEquals(dev.jbcc.AttachType.CGROUP_INET_EGRESS, link.attachType());
+                assertEquals(dev.jbcc.spec.AttachType.CGROUP_INET_EGRESS, link.attachType());
                 assertEquals(LinkType.CGROUP, link.rawLink().info().type());
                 sendOneDatagramFrom(cgroup, rx, "jbcc-cgroup");
                 assertEquals(1, get(c, "egress_packets"), "one datagram left the cgroup");

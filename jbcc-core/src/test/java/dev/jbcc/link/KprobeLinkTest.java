@@ -1,8 +1,8 @@
 package dev.jbcc.link;
 
 import dev.jbcc.Collection;
-import dev.jbcc.NotFoundException;
-import dev.jbcc.UnsupportedFeatureException;
+import dev.jbcc.errors.NotFoundException;
+import dev.jbcc.errors.UnsupportedFeatureException;
 import dev.jbcc.features.Features;
 import dev.jbcc.spec.CollectionSpec;
 import dev.jbcc.symbols.KernelSymbols;

@@ -1,10 +1,10 @@
 package dev.jbcc.link;
 
 import dev.jbcc.Collection;
-import dev.jbcc.NotFoundException;
 import dev.jbcc.compile.ClangCompiler;
 import dev.jbcc.compile.Source;
 import dev.jbcc.elf.ElfFile;
+import dev.jbcc.errors.NotFoundException;
 import dev.jbcc.internal.sys.Bpf;
 import dev.jbcc.internal.sys.Fd;
 import dev.jbcc.spec.CollectionSpec;
@@ -17,8 +17,8 @@ import dev.jbcc.symbols.StackTraces;
 import dev.jbcc.symbols.UserSymbols;
 import dev.jbcc.testing.FdLeakCheck;
 import dev.jbcc.testing.HostKernelOnly;
-import dev.jbcc.testing.NativeBinaries;
 import dev.jbcc.testing.NativeBinaries.Child;
+import dev.jbcc.testing.NativeBinaries;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -191,7 +191,7 @@ class UprobeLinkTest {
                     switch (method) {
                         case PMU_IOCTL -> {
                             assertEquals(UprobeLink.Mechanism.PMU_IOCTL, link.mechanism());
-                            assertThrows(dev.jbcc.UnsupportedFeatureException.class, () -> link.pin(Path.of("/sys/fs/bpf/x")));
+                            assertThrows(dev.jbcc.errors.UnsupportedFeatureException.class, () -> link.pin(Path.of("/sys/fs/bpf/x")));
                         }
                         case TRACEFS -> {
                             assertEquals(UprobeLink.Mechanism.TRACEFS_LINK, link.mechanism());

@@ -1,13 +1,13 @@
 package dev.jbcc.ringbuf;
 
-import dev.jbcc.AlreadyClosedException;
 import dev.jbcc.BpfMap;
 import dev.jbcc.Collection;
-import dev.jbcc.MapType;
 import dev.jbcc.Program;
 import dev.jbcc.TestRun;
+import dev.jbcc.errors.AlreadyClosedException;
 import dev.jbcc.spec.CollectionSpec;
 import dev.jbcc.spec.MapSpec;
+import dev.jbcc.spec.MapType;
 import dev.jbcc.testing.Allocations;
 import dev.jbcc.testing.BpfObjects;
 import dev.jbcc.testing.FdLeakCheck;
@@ -405,7 +405,7 @@ class RingBufferTest {
                 long tid = Long.parseLong(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/thread-self/stat")).split(" ")[0]);
                 for (int i = 0; i < calls; i++) {
                     // close() of a negative fd fails with EBADF, but the syscall is entered and traced.
-                    assertEquals(-dev.jbcc.Errno.EBADF, dev.jbcc.internal.sys.Libc.close(-1_000_000 - i));
+                    assertEquals(-dev.jbcc.errors.Errno.EBADF, dev.jbcc.internal.sys.Libc.close(-1_000_000 - i));
                 }
                 done.get(2, TimeUnit.MINUTES);
                 consumer.join();

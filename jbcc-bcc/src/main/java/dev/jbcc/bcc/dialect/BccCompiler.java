@@ -1,17 +1,17 @@
 package dev.jbcc.bcc.dialect;
 
-import dev.jbcc.CompileException;
-import dev.jbcc.FormatException;
-import dev.jbcc.ProgramType;
 import dev.jbcc.btf.Btf;
 import dev.jbcc.btf.BtfType;
 import dev.jbcc.compile.ClangCompiler;
 import dev.jbcc.compile.CompiledObject;
 import dev.jbcc.compile.Source;
+import dev.jbcc.errors.CompileException;
+import dev.jbcc.errors.FormatException;
 import dev.jbcc.spec.CollectionSpec;
 import dev.jbcc.spec.MapSpec;
 import dev.jbcc.spec.ObjectReader;
 import dev.jbcc.spec.ProgramSpec;
+import dev.jbcc.spec.ProgramType;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,7 +1,7 @@
 package dev.jbcc.bcc.dialect;
 
-import dev.jbcc.CompileException;
 import dev.jbcc.compile.ClangCompiler;
+import dev.jbcc.errors.CompileException;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,6 @@
 package dev.jbcc.bcc.dialect;
 
-import dev.jbcc.CompileException;
+import dev.jbcc.errors.CompileException;
 import dev.jbcc.trace.Tracefs;
 
 import java.io.IOException;

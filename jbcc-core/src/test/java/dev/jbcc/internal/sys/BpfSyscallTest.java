@@ -1,9 +1,9 @@
 package dev.jbcc.internal.sys;
 
-import dev.jbcc.Errno;
-import dev.jbcc.MapType;
-import dev.jbcc.ProgramType;
-import dev.jbcc.SyscallException;
+import dev.jbcc.errors.Errno;
+import dev.jbcc.errors.SyscallException;
+import dev.jbcc.spec.MapType;
+import dev.jbcc.spec.ProgramType;
 import dev.jbcc.testing.FdLeakCheck;
 import dev.jbcc.testing.HostKernelOnly;
 import dev.jbcc.testing.TestPrograms;
