@@ -356,7 +356,7 @@ public final class BPF implements AutoCloseable {
      * same function and type loads once. The type may differ from the one the dialect inferred
      * (e.g. SOCKET_FILTER for an {@code __sk_buff} function).
      *
-     * @throws IllegalArgumentException naming the functions there are, if there is no such function
+     * @throws NotFoundException naming the functions there are, if there is no such function
      * @throws dev.jbcc.errors.VerifierException with the verifier's reason and the C line
      */
     public synchronized BpfFunction loadFunc(String name, ProgramType type) {
@@ -367,7 +367,7 @@ public final class BPF implements AutoCloseable {
         CollectionSpec spec = program.spec();
         ProgramSpec ps = spec.programs().get(name);
         if (ps == null) {
-            throw new IllegalArgumentException("no function " + name + " in " + program.sourceName() + "; its functions are "
+            throw new NotFoundException("no function " + name + " in " + program.sourceName() + "; its functions are "
                     + program.functions().stream().map(BccFunction::name).toList()
                     + " (static functions are inlined, not loadable)");
         }
@@ -820,7 +820,7 @@ public final class BPF implements AutoCloseable {
      * The table {@code name} (bcc's {@code b["name"]}), of the class its map type calls for;
      * assign it to that class: {@code HashTable counts = b.get("counts");}.
      *
-     * @throws IllegalArgumentException naming the tables there are
+     * @throws NotFoundException naming the tables there are
      * @throws ClassCastException if assigned to another table class
      */
     @SuppressWarnings("unchecked")
@@ -830,7 +830,7 @@ public final class BPF implements AutoCloseable {
         if (t == null) {
             BccTable decl = program.tables().get(name);
             if (decl == null) {
-                throw new IllegalArgumentException("no table " + name + " in " + program.sourceName() + "; it has "
+                throw new NotFoundException("no table " + name + " in " + program.sourceName() + "; it has "
                         + program.tables().keySet());
             }
             t = Table.of(this, decl, allMaps.get(name));

@@ -1,6 +1,7 @@
 package dev.jbcc.bcc;
 
 import dev.jbcc.TestRun;
+import dev.jbcc.errors.NotFoundException;
 import dev.jbcc.perf.OnlineCpus;
 import dev.jbcc.testing.FdLeakCheck;
 import org.junit.jupiter.api.AfterAll;
@@ -338,7 +339,7 @@ class BpfTablesTest {
         HashTable counts = bpf.get("counts");
         var wrong = assertThrows(IllegalArgumentException.class, () -> counts.get(shist.newKey()));
         assertTrue(wrong.getMessage().contains("4-byte keys (u32)"), wrong.getMessage());
-        var unknown = assertThrows(IllegalArgumentException.class, () -> bpf.get("nope"));
+        var unknown = assertThrows(NotFoundException.class, () -> bpf.get("nope"));
         assertTrue(unknown.getMessage().contains("counts"), unknown.getMessage());
         assertThrows(ClassCastException.class, () -> {
             ArrayTable notArray = bpf.get("counts");

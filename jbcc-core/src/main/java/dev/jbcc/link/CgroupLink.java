@@ -185,12 +185,12 @@ public final class CgroupLink implements Link {
         return link;
     }
 
-    /** @throws UnsupportedFeatureException when attached with BPF_PROG_ATTACH, which has no link to pin */
+    /** @throws UnsupportedOperationException when attached with BPF_PROG_ATTACH, which has no link to pin */
     @Override
     public void pin(Path path) {
         if (link == null) {
-            throw new UnsupportedFeatureException("pinning a cgroup program attached with BPF_PROG_ATTACH", "5.7",
-                    "only cgroup bpf_links can be pinned; this kernel has none");
+            throw Links.cannotPin("a cgroup program attached with BPF_PROG_ATTACH",
+                    "attach with a cgroup bpf_link (Linux 5.7+) to pin it");
         }
         link.pin(path);
     }

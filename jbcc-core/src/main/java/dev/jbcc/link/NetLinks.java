@@ -22,9 +22,4 @@ final class NetLinks {
                     + " program, but " + what + " takes " + wanted + " programs (" + section + ")");
         }
     }
-
-    static UnsupportedOperationException cannotPin(String what, String instead) {
-        return new UnsupportedOperationException(what + " is not a bpf_link and cannot be pinned" +
-                (instead == null ? "" : "; " + instead));
-    }
 }

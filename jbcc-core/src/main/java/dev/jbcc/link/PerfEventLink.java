@@ -119,7 +119,7 @@ public final class PerfEventLink implements Link {
     @Override
     public void pin(Path path) {
         if (attachments.size() != 1) {
-            throw new IllegalStateException("this PerfEventLink holds " + attachments.size() + " perf event links (one"
+            throw new UnsupportedOperationException("this PerfEventLink holds " + attachments.size() + " perf event links (one"
                     + " per CPU); pin each of rawLinks() at its own path");
         }
         attachments.getFirst().pin(path, "perf event");

@@ -135,7 +135,7 @@ public final class SocketFilter implements Link {
 
     @Override
     public void pin(Path path) {
-        throw NetLinks.cannotPin("a socket filter", null);
+        throw Links.cannotPin("a socket filter", null);
     }
 
     @Override

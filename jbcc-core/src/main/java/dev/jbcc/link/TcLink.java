@@ -121,7 +121,7 @@ public final class TcLink implements Link {
 
     @Override
     public void pin(Path path) {
-        throw NetLinks.cannotPin("a TC filter", "use TcxLink (Linux 6.6+) for a pinnable TC attachment,"
+        throw Links.cannotPin("a TC filter", "use TcxLink (Linux 6.6+) for a pinnable TC attachment,"
                 + " or leave the filter: it stays until deleted");
     }
 

@@ -269,8 +269,8 @@ public final class UprobeLink implements Link {
     @Override
     public void pin(Path path) {
         if (link == null) {
-            throw new UnsupportedFeatureException("pinning a uprobe attached with PERF_EVENT_IOC_SET_BPF", "5.15",
-                    "attach with Method.PMU_LINK or AUTO on a kernel with perf_event links");
+            throw Links.cannotPin("a uprobe attached with PERF_EVENT_IOC_SET_BPF",
+                    "attach with Method.PMU_LINK or AUTO on a kernel with perf_event links (Linux 5.15+)");
         }
         link.pin(path);
     }

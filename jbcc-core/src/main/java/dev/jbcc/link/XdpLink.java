@@ -228,7 +228,7 @@ public final class XdpLink implements Link {
     @Override
     public void pin(Path path) {
         if (link == null) {
-            throw NetLinks.cannotPin("an XDP program attached through netlink",
+            throw Links.cannotPin("an XDP program attached through netlink",
                     "attach with XdpOptions.Via.BPF_LINK to pin, or leave it attached: it stays until removed");
         }
         link.pin(path);

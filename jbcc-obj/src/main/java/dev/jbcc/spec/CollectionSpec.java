@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import dev.jbcc.errors.NotFoundException;
 
 /**
  * Everything an ELF object describes, parsed and kernel-independent: maps (BTF-defined, legacy and
@@ -39,7 +40,7 @@ public record CollectionSpec(Map<String, MapSpec> maps, Map<String, ProgramSpec>
     /** The map called {@code name}. */
     public MapSpec map(String name) {
         MapSpec m = maps.get(name);
-        if (m == null) throw new IllegalArgumentException("no map " + name + " in this object; it has " + maps.keySet());
+        if (m == null) throw new NotFoundException("no map " + name + " in this object; it has " + maps.keySet());
         return m;
     }
 
@@ -47,7 +48,7 @@ public record CollectionSpec(Map<String, MapSpec> maps, Map<String, ProgramSpec>
     public ProgramSpec program(String name) {
         ProgramSpec p = programs.get(name);
         if (p == null) {
-            throw new IllegalArgumentException("no program " + name + " in this object; it has " + programs.keySet());
+            throw new NotFoundException("no program " + name + " in this object; it has " + programs.keySet());
         }
         return p;
     }
@@ -56,7 +57,7 @@ public record CollectionSpec(Map<String, MapSpec> maps, Map<String, ProgramSpec>
     public VariableSpec variable(String name) {
         VariableSpec v = variables.get(name);
         if (v == null) {
-            throw new IllegalArgumentException("no global variable " + name + " in this object; it has " + variables.keySet());
+            throw new NotFoundException("no global variable " + name + " in this object; it has " + variables.keySet());
         }
         return v;
     }

@@ -13,6 +13,7 @@ import dev.jbcc.btf.Btf;
 import dev.jbcc.btf.BtfType;
 import dev.jbcc.elf.ClangBpf;
 import dev.jbcc.errors.FormatException;
+import dev.jbcc.errors.NotFoundException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -259,7 +260,7 @@ class ObjectReaderTest {
         assertEquals(99, ByteBuffer.wrap(tuned.variableValue("grodata")).order(le).getInt());
         assertEquals(42, ByteBuffer.wrap(spec.variableValue("grodata")).order(le).getInt());
         assertThrows(IllegalArgumentException.class, () -> spec.withVariable("grodata", new byte[3]));
-        assertThrows(IllegalArgumentException.class, () -> spec.variable("nope"));
+        assertThrows(NotFoundException.class, () -> spec.variable("nope"));
 
         // The BTF's DataSecs now carry the sizes and offsets the kernel checks.
         BtfType.DataSec ds = spec.btf().dataSec(".data").orElseThrow();
