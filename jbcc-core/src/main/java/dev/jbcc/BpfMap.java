@@ -11,6 +11,7 @@ import dev.jbcc.internal.sys.Fd;
 import dev.jbcc.internal.sys.Libc;
 import dev.jbcc.internal.sys.MapCreateAttr;
 import dev.jbcc.internal.sys.MapInfo;
+import dev.jbcc.spec.BpfFlags;
 import dev.jbcc.spec.MapSpec;
 
 import dev.jbcc.spec.MapType;
@@ -43,14 +44,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class BpfMap implements AutoCloseable {
     /** Update flags: create or replace, create only, replace only. */
-    public static final long ANY = Bpf.BPF_ANY, NOEXIST = Bpf.BPF_NOEXIST, EXIST = Bpf.BPF_EXIST;
+    public static final long ANY = BpfFlags.BPF_ANY, NOEXIST = BpfFlags.BPF_NOEXIST, EXIST = BpfFlags.BPF_EXIST;
     /** Lookup/update flag: copy the value under its {@code bpf_spin_lock} (needs BTF for the value). */
-    public static final long F_LOCK = Bpf.BPF_F_LOCK;
-
-    /** Map creation flags ({@link MapSpec#flags()}). */
-    public static final int BPF_F_NO_PREALLOC = 1, BPF_F_NO_COMMON_LRU = 2, BPF_F_NUMA_NODE = 4,
-            BPF_F_RDONLY = 8, BPF_F_WRONLY = 16, BPF_F_RDONLY_PROG = 128, BPF_F_WRONLY_PROG = 256,
-            BPF_F_MMAPABLE = 1024, BPF_F_INNER_MAP = 4096;
+    public static final long F_LOCK = BpfFlags.BPF_F_LOCK;
 
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT.withOrder(ByteOrder.nativeOrder());
 
@@ -191,7 +187,7 @@ public final class BpfMap implements AutoCloseable {
                     "fd-holding maps need value_size 4";
             case STACK_TRACE -> "a stack trace map needs key_size 4 and value_size a multiple of 8";
             case ARRAY, PERCPU_ARRAY -> "array maps need key_size 4 and value_size > 0"
-                    + ((spec.flags() & BPF_F_MMAPABLE) != 0 ? " (BPF_F_MMAPABLE only suits ARRAY)" : "");
+                    + ((spec.flags() & BpfFlags.BPF_F_MMAPABLE) != 0 ? " (BPF_F_MMAPABLE only suits ARRAY)" : "");
             default -> "check that key_size and value_size are non-zero, max_entries > 0 and the flags suit the type";
         };
     }
@@ -369,7 +365,7 @@ public final class BpfMap implements AutoCloseable {
                     || type == MapType.ARRAY_OF_MAPS
                     ? "index out of range for map '" + name + "' (max_entries " + maxEntries + ")"
                     : "map '" + name + "' is full (max_entries " + maxEntries + ")";
-            case Errno.EPERM -> frozen || (this.flags & BPF_F_RDONLY) != 0
+            case Errno.EPERM -> frozen || (this.flags & BpfFlags.BPF_F_RDONLY) != 0
                     ? "map '" + name + "' is frozen or read-only for user space; programs may still write it"
                     : "map '" + name + "' refused the write: it may be frozen, or the process lacks CAP_BPF";
             case Errno.EBADF -> "map '" + name + "' only accepts valid map or program fds as values";
@@ -634,7 +630,7 @@ public final class BpfMap implements AutoCloseable {
      */
     public synchronized MemorySegment mmap() {
         if (valueMapping != null) return valueMapping;
-        if ((flags & BPF_F_MMAPABLE) == 0)
+        if ((flags & BpfFlags.BPF_F_MMAPABLE) == 0)
             throw new IllegalStateException("map '" + name + "' was not created with BPF_F_MMAPABLE, so it cannot be mmap()ed");
         long length = (long) ((valueSize + 7) & ~7) * maxEntries;
         MemorySegment segment;

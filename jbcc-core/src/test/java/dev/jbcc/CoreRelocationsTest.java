@@ -24,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -179,12 +180,14 @@ class CoreRelocationsTest {
 
     @Test
     void explainPoisonOnlySpeaksAboutPoisonedInstructions() {
-        ProgramSpec p = compile("loader/core.c").programs().get("read_task");
-        assertNull(CoreRelocations.explainPoison("0: (b7) r0 = 0\nR0 !read_ok\n", p));
-        assertNull(CoreRelocations.explainPoison(null, p));
+        CollectionSpec spec = compile("loader/core.c");
+        ProgramSpec p = spec.programs().get("read_task");
+        Map<Integer, String> poisoned = CoreRelocations.apply(p, spec.btf(), Btf.kernel(), true).poisoned();
+        assertNull(CoreRelocations.explainPoison("0: (b7) r0 = 0\nR0 !read_ok\n", poisoned));
+        assertNull(CoreRelocations.explainPoison(null, poisoned));
         String log = "9999: (85) call unknown#195896080\ninvalid func unknown#195896080\nprocessed 8 insns\n";
         // No poison recorded at that slot (core.c is far shorter): still says what happened.
         assertEquals("instruction 9999 was poisoned because a CO-RE relocation could not be resolved against the kernel's BTF",
-                CoreRelocations.explainPoison(log, p));
+                CoreRelocations.explainPoison(log, poisoned));
     }
 }

@@ -15,6 +15,7 @@ import dev.jbcc.internal.sys.LinkCreateAttr;
 import dev.jbcc.internal.sys.MapCreateAttr;
 import dev.jbcc.internal.sys.ProgLoadAttr;
 import dev.jbcc.spec.AttachType;
+import dev.jbcc.spec.BpfFlags;
 import dev.jbcc.spec.MapType;
 import dev.jbcc.spec.ProgramType;
 
@@ -68,12 +69,12 @@ public final class Features {
             Fd inner = null, btf = null;
             try {
                 switch (type) {
-                    case LPM_TRIE -> attr.keySize(8).mapFlags(BPF_F_NO_PREALLOC);
+                    case LPM_TRIE -> attr.keySize(8).mapFlags(BpfFlags.BPF_F_NO_PREALLOC);
                     case QUEUE, STACK, BLOOM_FILTER -> attr.keySize(0);
                     case RINGBUF, USER_RINGBUF -> attr.keySize(0).valueSize(0).maxEntries((int) Libc.pageSize());
                     case STACK_TRACE -> attr.valueSize(8);
                     case CGROUP_STORAGE, PERCPU_CGROUP_STORAGE -> attr.keySize(16).valueSize(8).maxEntries(0);
-                    case ARENA -> attr.keySize(0).valueSize(0).mapFlags(BPF_F_MMAPABLE);
+                    case ARENA -> attr.keySize(0).valueSize(0).mapFlags(BpfFlags.BPF_F_MMAPABLE);
                     // No real kernel struct id without parsing vmlinux BTF: an impossible one
                     // makes a kernel that knows the type answer ENOTSUPP instead of EINVAL.
                     case STRUCT_OPS -> attr.btfVmlinuxValueTypeId(Integer.MAX_VALUE);
@@ -85,7 +86,7 @@ public final class Features {
                     case SK_STORAGE, INODE_STORAGE, TASK_STORAGE, CGRP_STORAGE -> {
                         // Local storage maps insist on BTF for key and value: one "int" type.
                         btf = loadIntBtf(arena);
-                        attr.maxEntries(0).mapFlags(BPF_F_NO_PREALLOC).btf(btf, 1, 1);
+                        attr.maxEntries(0).mapFlags(BpfFlags.BPF_F_NO_PREALLOC).btf(btf, 1, 1);
                     }
                     default -> { }
                 }
@@ -101,8 +102,6 @@ public final class Features {
             }
         }
     }
-
-    private static final int BPF_F_NO_PREALLOC = 1, BPF_F_MMAPABLE = 1024, BPF_F_SLEEPABLE = 16;
 
     /** EINVAL/E2BIG/ENOTSUPP/EOPNOTSUPP mean "no"; anything else is inconclusive and rethrown. */
     private static boolean unsupported(SyscallException e) {
@@ -221,7 +220,7 @@ public final class Features {
             case CGROUP_SOCKOPT -> attr.expectedAttachType(AttachType.CGROUP_GETSOCKOPT.value());
             case SK_LOOKUP -> attr.expectedAttachType(AttachType.SK_LOOKUP.value());
             case NETFILTER -> attr.expectedAttachType(AttachType.NETFILTER.value());
-            case SYSCALL -> attr.progFlags(BPF_F_SLEEPABLE);
+            case SYSCALL -> attr.progFlags(BpfFlags.BPF_F_SLEEPABLE);
             case KPROBE -> attr.kernVersion(linuxVersionCode());
             default -> { }
         }

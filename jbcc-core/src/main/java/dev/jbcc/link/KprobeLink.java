@@ -13,6 +13,7 @@ import dev.jbcc.internal.sys.Fd;
 import dev.jbcc.internal.sys.LinkCreateAttr;
 import dev.jbcc.internal.sys.PerfEventAttr;
 import dev.jbcc.spec.AttachType;
+import dev.jbcc.spec.BpfFlags;
 import dev.jbcc.spec.ProgramType;
 import dev.jbcc.symbols.KernelSymbols;
 import dev.jbcc.trace.Tracefs;
@@ -39,7 +40,6 @@ public final class KprobeLink implements Link {
     static final Path PMU_DIR = Path.of("/sys/bus/event_source/devices/kprobe");
     static final String GROUP = "jbcc_kprobes";
     /** kprobe_multi.flags: the probes are kretprobes. */
-    static final int BPF_F_KPROBE_MULTI_RETURN = 1;
 
     /** How the probe was made. */
     public enum Mechanism {
@@ -271,7 +271,7 @@ public final class KprobeLink implements Link {
                     : arena.allocateFrom(ValueLayout.JAVA_LONG, options.cookies().stream().mapToLong(Long::longValue).toArray());
             var attr = new LinkCreateAttr(arena).progFd(program.handle())
                     .attachType(AttachType.TRACE_KPROBE_MULTI.value())
-                    .tail32(BpfAttr.LinkCreate.KPROBE_MULTI_FLAGS, options.retprobe() ? BPF_F_KPROBE_MULTI_RETURN : 0)
+                    .tail32(BpfAttr.LinkCreate.KPROBE_MULTI_FLAGS, options.retprobe() ? BpfFlags.BPF_F_KPROBE_MULTI_RETURN : 0)
                     .tail32(BpfAttr.LinkCreate.KPROBE_MULTI_CNT, functions.size())
                     .tail(BpfAttr.LinkCreate.KPROBE_MULTI_SYMS, names.address())
                     .tail(BpfAttr.LinkCreate.KPROBE_MULTI_COOKIES, cookies.address());

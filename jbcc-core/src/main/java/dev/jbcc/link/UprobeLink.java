@@ -11,6 +11,7 @@ import dev.jbcc.internal.sys.BpfAttr;
 import dev.jbcc.internal.sys.Fd;
 import dev.jbcc.internal.sys.LinkCreateAttr;
 import dev.jbcc.spec.AttachType;
+import dev.jbcc.spec.BpfFlags;
 import dev.jbcc.spec.ProgramType;
 import dev.jbcc.symbols.ElfSymbols;
 import dev.jbcc.symbols.Libraries;
@@ -168,7 +169,7 @@ public final class UprobeLink implements Link {
                     .tail(BpfAttr.LinkCreate.UPROBE_MULTI_COOKIES, cookies.address())
                     .tail(BpfAttr.LinkCreate.UPROBE_MULTI_REF_CTR_OFFSETS, refs.address())
                     .tail32(BpfAttr.LinkCreate.UPROBE_MULTI_CNT, n)
-                    .tail32(BpfAttr.LinkCreate.UPROBE_MULTI_FLAGS, options.retprobe() ? BPF_F_UPROBE_MULTI_RETURN : 0)
+                    .tail32(BpfAttr.LinkCreate.UPROBE_MULTI_FLAGS, options.retprobe() ? BpfFlags.BPF_F_UPROBE_MULTI_RETURN : 0)
                     .tail32(BpfAttr.LinkCreate.UPROBE_MULTI_PID, Math.max(options.pid(), 0));
             Fd fd;
             try {
@@ -185,7 +186,6 @@ public final class UprobeLink implements Link {
     }
 
     /** uprobe_multi.flags: the probes are uretprobes. */
-    static final int BPF_F_UPROBE_MULTI_RETURN = 1;
 
     private static void requireType(Program program, AttachType attachType) {
         if (program.type() != ProgramType.KPROBE) {

@@ -12,6 +12,7 @@ import dev.jbcc.internal.sys.Fd;
 import dev.jbcc.internal.sys.Libc;
 import dev.jbcc.internal.sys.PerfEventAttr;
 import dev.jbcc.internal.sys.PollGuard;
+import dev.jbcc.spec.BpfFlags;
 import dev.jbcc.spec.MapType;
 
 import java.lang.foreign.Arena;
@@ -177,7 +178,7 @@ public final class PerfBufferReader implements AutoCloseable {
                 epoll.add(ring.fd, cpu);
                 key.set(U32, 0, cpu);
                 value.set(U32, 0, ring.fd.raw());
-                Bpf.mapUpdateElem(mapFd, key, value, Bpf.BPF_ANY);
+                Bpf.mapUpdateElem(mapFd, key, value, BpfFlags.BPF_ANY);
                 ring.inMap = true;
             }
             return new PerfBufferReader(map.name(), mapFd, opened.toArray(CpuRing[]::new), epoll, arena, samples, lost);

@@ -41,11 +41,6 @@ import java.util.TreeMap;
  * needs a kernel is resolved here.
  */
 public final class ObjectReader {
-    /** {@code BPF_F_MMAPABLE}: global data maps can be mapped into user space. */
-    public static final int BPF_F_MMAPABLE = 1 << 10;
-    /** {@code BPF_F_RDONLY_PROG}: programs cannot write the map (.rodata). */
-    public static final int BPF_F_RDONLY_PROG = 1 << 7;
-
     private static final String TEXT = ".text", MAPS = ".maps", LEGACY_MAPS = "maps", KCONFIG = ".kconfig",
             KSYMS = ".ksyms";
     private static final int LIBBPF_PIN_BY_NAME = 1;
@@ -650,7 +645,7 @@ public final class ObjectReader {
                 if (s.size() > Integer.MAX_VALUE - 8) throw elf.fail(s + " is too large for a map value");
                 boolean readOnly = s.name().startsWith(".rodata");
                 byte[] contents = s.isNoBits() ? new byte[(int) s.size()] : elf.contents(s).toArray(ValueLayout.JAVA_BYTE);
-                int flags = BPF_F_MMAPABLE | (readOnly ? BPF_F_RDONLY_PROG : 0);
+                int flags = BpfFlags.BPF_F_MMAPABLE | (readOnly ? BpfFlags.BPF_F_RDONLY_PROG : 0);
                 int dataSecId = btf == null ? 0 : btf.lookupFirst(s.name(), BtfType.DataSec.class).orElse(0);
                 MapSpec spec = MapSpec.of(s.name(), MapType.ARRAY, 4, (int) s.size(), 1).withFlags(flags)
                         .withContents(List.of(new MapSpec.Entry(0, contents))).withBtfTypes(0, dataSecId);

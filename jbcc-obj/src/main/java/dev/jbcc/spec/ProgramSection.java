@@ -25,10 +25,6 @@ import java.util.Optional;
 public record ProgramSection(String sectionName, String kind, ProgramType type, AttachType attachType, String target,
                              boolean sleepable, boolean xdpFrags, boolean attachByBtf) {
 
-    /** {@code prog_flags} bit of sleepable programs. */
-    public static final int BPF_F_SLEEPABLE = 1 << 4;
-    /** {@code prog_flags} bit of multi-buffer XDP programs. */
-    public static final int BPF_F_XDP_HAS_FRAGS = 1 << 5;
 
     private static final int NONE = 0, SLEEPABLE = 1, FRAGS = 2, BTF = 4;
 
@@ -189,6 +185,6 @@ public record ProgramSection(String sectionName, String kind, ProgramType type, 
 
     /** The {@code prog_flags} these conventions imply. */
     public int programFlags() {
-        return (sleepable ? BPF_F_SLEEPABLE : 0) | (xdpFrags ? BPF_F_XDP_HAS_FRAGS : 0);
+        return (sleepable ? BpfFlags.BPF_F_SLEEPABLE : 0) | (xdpFrags ? BpfFlags.BPF_F_XDP_HAS_FRAGS : 0);
     }
 }

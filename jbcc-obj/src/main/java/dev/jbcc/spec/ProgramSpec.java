@@ -86,7 +86,7 @@ public record ProgramSpec(String name, String sectionName, ProgramType type, Att
 
     /** True if {@link #flags()} has {@code BPF_F_SLEEPABLE}. */
     public boolean isSleepable() {
-        return (flags & ProgramSection.BPF_F_SLEEPABLE) != 0;
+        return (flags & BpfFlags.BPF_F_SLEEPABLE) != 0;
     }
 
     /** The section name's convention (kind, target...), if it follows one. */

@@ -232,7 +232,7 @@ class ObjectReaderTest {
         assertEquals(MapType.ARRAY, data.type());
         assertEquals(1, data.maxEntries());
         assertEquals(4, data.keySize());
-        assertEquals(ObjectReader.BPF_F_MMAPABLE, data.flags());
+        assertEquals(BpfFlags.BPF_F_MMAPABLE, data.flags());
         byte[] bytes = (byte[]) data.contents().getFirst().value();
         assertEquals(data.valueSize(), bytes.length);
         VariableSpec gdata = spec.variable("gdata");
@@ -243,7 +243,7 @@ class ObjectReaderTest {
         assertEquals("long", spec.btf().name(gpad.btfType()));
 
         MapSpec rodata = spec.map(".rodata");
-        assertEquals(ObjectReader.BPF_F_MMAPABLE | ObjectReader.BPF_F_RDONLY_PROG, rodata.flags());
+        assertEquals(BpfFlags.BPF_F_MMAPABLE | BpfFlags.BPF_F_RDONLY_PROG, rodata.flags());
         assertTrue(spec.variable("grodata").readOnly());
         assertEquals(42, ByteBuffer.wrap(spec.variableValue("grodata")).order(le).getInt());
 
@@ -398,11 +398,11 @@ class ObjectReaderTest {
         check(s.program("krp"), ProgramType.KPROBE, null, "do_sys_openat2", 0);
         assertEquals("kretprobe", s.program("krp").section().orElseThrow().kind());
         check(s.program("tp"), ProgramType.TRACEPOINT, null, "syscalls/sys_enter_openat", 0);
-        check(s.program("fs"), ProgramType.TRACING, AttachType.TRACE_FENTRY, "do_sys_openat2", ProgramSection.BPF_F_SLEEPABLE);
-        check(s.program("lsm"), ProgramType.LSM, AttachType.LSM_MAC, "file_open", ProgramSection.BPF_F_SLEEPABLE);
-        check(s.program("up"), ProgramType.KPROBE, null, "/bin/bash:readline", ProgramSection.BPF_F_SLEEPABLE);
+        check(s.program("fs"), ProgramType.TRACING, AttachType.TRACE_FENTRY, "do_sys_openat2", BpfFlags.BPF_F_SLEEPABLE);
+        check(s.program("lsm"), ProgramType.LSM, AttachType.LSM_MAC, "file_open", BpfFlags.BPF_F_SLEEPABLE);
+        check(s.program("up"), ProgramType.KPROBE, null, "/bin/bash:readline", BpfFlags.BPF_F_SLEEPABLE);
         check(s.program("usdt"), ProgramType.KPROBE, null, "libjvm.so:hotspot:thread__start", 0);
-        check(s.program("frags"), ProgramType.XDP, AttachType.XDP, null, ProgramSection.BPF_F_XDP_HAS_FRAGS);
+        check(s.program("frags"), ProgramType.XDP, AttachType.XDP, null, BpfFlags.BPF_F_XDP_HAS_FRAGS);
         check(s.program("conn"), ProgramType.CGROUP_SOCK_ADDR, AttachType.CGROUP_INET4_CONNECT, null, 0);
         check(s.program("custom"), ProgramType.UNSPEC, null, null, 0);
         assertTrue(s.maps().isEmpty());

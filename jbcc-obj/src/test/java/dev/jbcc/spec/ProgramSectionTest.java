@@ -20,8 +20,8 @@ class ProgramSectionTest {
         assertEquals(f.contains("s"), p.sleepable(), section + " sleepable");
         assertEquals(f.contains("f"), p.xdpFrags(), section + " frags");
         assertEquals(f.contains("b"), p.attachByBtf(), section + " btf");
-        assertEquals((f.contains("s") ? ProgramSection.BPF_F_SLEEPABLE : 0)
-                | (f.contains("f") ? ProgramSection.BPF_F_XDP_HAS_FRAGS : 0), p.programFlags());
+        assertEquals((f.contains("s") ? BpfFlags.BPF_F_SLEEPABLE : 0)
+                | (f.contains("f") ? BpfFlags.BPF_F_XDP_HAS_FRAGS : 0), p.programFlags());
     }
 
     @ParameterizedTest
