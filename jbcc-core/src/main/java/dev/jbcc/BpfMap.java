@@ -349,14 +349,19 @@ public final class BpfMap implements AutoCloseable {
     public boolean insert(MemorySegment key, MemorySegment value) {
         checkKey(key);
         checkValue(value);
-        MapScratch s = MapScratch.get(keySize, valueBufferSize);
-        int rc = Bpf.mapUpdateElemErrno(fd, s.key(key), s.value(value, valueBufferSize), NOEXIST);
+        int rc;
+        if (key.isNative() && value.isNative()) {
+            rc = Bpf.mapUpdateElemErrno(fd, key, value, NOEXIST);
+        } else {
+            MapScratch s = MapScratch.get(keySize, valueBufferSize);
+            rc = Bpf.mapUpdateElemErrno(fd, s.key(key), s.value(value, valueBufferSize), NOEXIST);
+        }
         if (rc == -Errno.EEXIST) return false;
         if (rc < 0) throw updateError(-rc, NOEXIST);
         return true;
     }
 
-    SyscallException updateError(int errno, long flags) {
+    private SyscallException updateError(int errno, long flags) {
         String detail = switch (errno) {
             case Errno.EEXIST -> "map '" + name + "' already has this key (update with NOEXIST)";
             case Errno.ENOENT -> (flags & EXIST) != 0 ? "map '" + name + "' has no such key (update with EXIST)"
@@ -397,6 +402,7 @@ public final class BpfMap implements AutoCloseable {
     public boolean lookupAndDelete(MemorySegment key, MemorySegment value) {
         checkKey(key);
         checkValue(value);
+        if (key.isNative() && value.isNative()) return Bpf.mapLookupAndDeleteElem(fd, key, value, 0);
         MapScratch s = MapScratch.get(keySize, valueBufferSize);
         boolean found = Bpf.mapLookupAndDeleteElem(fd, s.key(key), s.value, 0);
         if (found) MemorySegment.copy(s.value, 0, value, 0, valueBufferSize);
@@ -458,15 +464,16 @@ public final class BpfMap implements AutoCloseable {
     /** Queue/stack push; when full, {@code overwriteOldest} evicts the oldest element instead of failing with E2BIG. */
     public void push(MemorySegment value, boolean overwriteOldest) {
         checkValue(value);
-        MapScratch s = MapScratch.get(0, valueBufferSize);
         long flags = overwriteOldest ? EXIST : ANY;
-        int rc = Bpf.mapUpdateElemErrno(fd, null, s.value(value, valueBufferSize), flags);
+        int rc = Bpf.mapUpdateElemErrno(fd, null,
+                value.isNative() ? value : MapScratch.get(0, valueBufferSize).value(value, valueBufferSize), flags);
         if (rc < 0) throw updateError(-rc, flags);
     }
 
     /** Queue/stack pop into {@code value}; false if empty. */
     public boolean pop(MemorySegment value) {
         checkValue(value);
+        if (value.isNative()) return Bpf.mapLookupAndDeleteElem(fd, null, value, 0);
         MapScratch s = MapScratch.get(0, valueBufferSize);
         boolean found = Bpf.mapLookupAndDeleteElem(fd, null, s.value, 0);
         if (found) MemorySegment.copy(s.value, 0, value, 0, valueBufferSize);
@@ -476,6 +483,7 @@ public final class BpfMap implements AutoCloseable {
     /** Queue/stack peek into {@code value}; false if empty. */
     public boolean peek(MemorySegment value) {
         checkValue(value);
+        if (value.isNative()) return Bpf.mapLookupElem(fd, null, value, 0);
         MapScratch s = MapScratch.get(0, valueBufferSize);
         boolean found = Bpf.mapLookupElem(fd, null, s.value, 0);
         if (found) MemorySegment.copy(s.value, 0, value, 0, valueBufferSize);
