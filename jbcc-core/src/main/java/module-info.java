@@ -12,4 +12,6 @@ module dev.jbcc {
     exports dev.jbcc.symbols;
     exports dev.jbcc.trace;
     exports dev.jbcc.usdt;
+
+    provides dev.jbcc.errors.RefusalExplainer with dev.jbcc.internal.sys.PrivilegeRefusals;
 }

@@ -10,4 +10,6 @@ module dev.jbcc.obj {
     exports dev.jbcc.elf;
     exports dev.jbcc.errors;
     exports dev.jbcc.spec;
+
+    uses dev.jbcc.errors.RefusalExplainer;
 }

@@ -1,10 +1,5 @@
 package dev.jbcc;
 
-import dev.jbcc.Collection;
-import dev.jbcc.CollectionOptions;
-import dev.jbcc.KernelVersion;
-import dev.jbcc.Program;
-import dev.jbcc.TestRun;
 import dev.jbcc.asm.Instruction;
 import dev.jbcc.asm.Instructions;
 import dev.jbcc.btf.Btf;

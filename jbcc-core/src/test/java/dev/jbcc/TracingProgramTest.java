@@ -4,6 +4,7 @@ import dev.jbcc.btf.Btf;
 import dev.jbcc.btf.BtfType;
 import dev.jbcc.compile.ClangCompiler;
 import dev.jbcc.compile.Source;
+import dev.jbcc.errors.NotFoundException;
 import dev.jbcc.internal.sys.Bpf;
 import dev.jbcc.internal.sys.Fd;
 import dev.jbcc.spec.AttachType;
@@ -65,6 +66,26 @@ class TracingProgramTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A function the kernel does not have is a NotFoundException naming it, found before the load
+     * (so on the host too, where fentry loads are refused); modules are named only when the
+     * function is in one.
+     */
+    @Test
+    void aMissingFentryTargetIsNotFound() {
+        String text = """
+                #include "vmlinux.h"
+                #include <bpf/bpf_helpers.h>
+                #include <bpf/bpf_tracing.h>
+                SEC("fentry/jbcc_no_such_function") int BPF_PROG(on_entry) { return 0; }
+                char LICENSE[] SEC("license") = "GPL";
+                """;
+        CollectionSpec spec = ObjectReader.read(ClangCompiler.create().compile(text).elf());
+        var e = assertThrows(NotFoundException.class, () -> Collection.load(spec).close());
+        assertTrue(e.getMessage().contains("kernel function jbcc_no_such_function"), e.getMessage());
+        assertFalse(e.getMessage().contains("module"), e.getMessage());
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.jbcc.errors;
 
+import java.util.ServiceLoader;
+
 /** A system call failed; names the operation and the errno, and the usual fix where one is known. */
 public final class SyscallException extends BpfException {
     private final String operation;
@@ -19,7 +21,7 @@ public final class SyscallException extends BpfException {
         var sb = new StringBuilder(operation).append(": ").append(Errno.describe(errno));
         if (detail != null) sb.append(": ").append(detail);
         else if (errno == Errno.EPERM || errno == Errno.EACCES)
-            sb.append(": run as root, or grant CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN");
+            sb.append(": ").append(Refusals.EXPLAINER.explainRefusal());
         return sb.toString();
     }
 
@@ -30,5 +32,11 @@ public final class SyscallException extends BpfException {
 
     public int errno() {
         return errno;
+    }
+
+    /** The explainer jbcc-core provides, or the plain advice when it is not there. */
+    private static final class Refusals {
+        static final RefusalExplainer EXPLAINER = ServiceLoader.load(RefusalExplainer.class).findFirst()
+                .orElse(() -> "run as root, or grant CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN");
     }
 }
