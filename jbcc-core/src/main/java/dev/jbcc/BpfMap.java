@@ -8,6 +8,7 @@ import dev.jbcc.features.Features;
 import dev.jbcc.internal.sys.Bpf;
 import dev.jbcc.internal.sys.Cpus;
 import dev.jbcc.internal.sys.Fd;
+import dev.jbcc.internal.sys.Handles;
 import dev.jbcc.internal.sys.Privileges;
 import dev.jbcc.internal.sys.Libc;
 import dev.jbcc.internal.sys.MapCreateAttr;
@@ -44,6 +45,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * operation is a race the caller must avoid.
  */
 public final class BpfMap implements AutoCloseable {
+    static {
+        // jbcc-core's other packages reach the fd through Handles.of(this) (Fd is not exported).
+        Handles.register(BpfMap.class, o -> o.fd);
+    }
+
     /** Update flags: create or replace, create only, replace only. */
     public static final long ANY = BpfFlags.BPF_ANY, NOEXIST = BpfFlags.BPF_NOEXIST, EXIST = BpfFlags.BPF_EXIST;
     /** Lookup/update flag: copy the value under its {@code bpf_spin_lock} (needs BTF for the value). */
@@ -262,9 +268,6 @@ public final class BpfMap implements AutoCloseable {
     /** The file descriptor number, valid until {@link #close()}. */
     public int fd() { return fd.raw(); }
 
-    /** The owned descriptor, for loaders in this module. */
-    /** The owned fd, for jbcc's other packages (its type is not exported from the module). */
-    public Fd handle() { return fd; }
 
     public boolean isClosed() { return closed.get(); }
 

@@ -10,6 +10,7 @@ import dev.jbcc.errors.VerifierException;
 import dev.jbcc.features.Features;
 import dev.jbcc.internal.sys.Bpf;
 import dev.jbcc.internal.sys.Fd;
+import dev.jbcc.internal.sys.Handles;
 import dev.jbcc.internal.sys.Privileges;
 import dev.jbcc.internal.sys.ProgLoadAttr;
 import dev.jbcc.internal.sys.TestRunAttr;
@@ -38,6 +39,11 @@ import java.util.function.UnaryOperator;
  * ELF object, whose maps and externs must be resolved first, are loaded through {@link Collection}.
  */
 public final class Program implements AutoCloseable {
+    static {
+        // jbcc-core's other packages reach the fd through Handles.of(this) (Fd is not exported).
+        Handles.register(Program.class, o -> o.fd);
+    }
+
     private static final int LOG_SIZE_START = 256 * 1024;
     private static final int LOG_SIZE_MAX = 64 << 20;
     private static final int FUNC_INFO_SIZE = 8;
@@ -284,11 +290,6 @@ public final class Program implements AutoCloseable {
     /** The raw fd, valid until {@link #close()}. */
     public int fd() {
         return fd.raw();
-    }
-
-    /** The owned fd, for jbcc's other packages (its type is not exported from the module). */
-    public Fd handle() {
-        return fd;
     }
 
     public void pin(Path path) {

@@ -12,6 +12,8 @@ import java.lang.classfile.constantpool.ClassEntry;
 import java.lang.classfile.constantpool.PoolEntry;
 import java.lang.classfile.constantpool.Utf8Entry;
 import java.net.URISyntaxException;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -63,12 +65,16 @@ class PackageLayersTest {
 
     @BeforeAll
     static void readClassFiles() {
+        // Each module's classes: a directory (mvn test) or its jar (mvn verify).
         for (Class<?> inModule : List.of(BpfException.class, BpfMap.class)) {
-            Path root = classRoot(inModule);
-            try (Stream<Path> files = Files.walk(root)) {
-                for (Path f : files.filter(p -> p.toString().endsWith(".class")).toList()) {
-                    if (f.getFileName().toString().equals("module-info.class")) continue;
-                    read(ClassFile.of().parse(f));
+            Path location = classRoot(inModule);
+            try (FileSystem jar = Files.isDirectory(location) ? null : FileSystems.newFileSystem(location)) {
+                Path root = jar == null ? location : jar.getPath("/");
+                try (Stream<Path> files = Files.walk(root)) {
+                    for (Path f : files.filter(p -> p.toString().endsWith(".class")).toList()) {
+                        if (f.getFileName().toString().equals("module-info.class")) continue;
+                        read(ClassFile.of().parse(Files.readAllBytes(f)));
+                    }
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -78,9 +84,7 @@ class PackageLayersTest {
 
     private static Path classRoot(Class<?> c) {
         try {
-            Path p = Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI());
-            if (!Files.isDirectory(p)) throw new AssertionError("expected a class directory, not " + p);
-            return p;
+            return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (URISyntaxException e) {
             throw new AssertionError(e);
         }

@@ -7,7 +7,6 @@ import dev.jbcc.errors.Errno;
 import dev.jbcc.errors.SyscallException;
 import dev.jbcc.errors.UnsupportedFeatureException;
 import dev.jbcc.internal.sys.Bpf;
-import dev.jbcc.internal.sys.BpfAttr;
 import dev.jbcc.internal.sys.BtfLoadAttr;
 import dev.jbcc.internal.sys.Fd;
 import dev.jbcc.internal.sys.Libc;
@@ -402,8 +401,7 @@ public final class Features {
                     MemorySegment syms = arena.allocate(ValueLayout.ADDRESS);
                     syms.set(ValueLayout.ADDRESS, 0, arena.allocateFrom("bpf_fentry_test1"));
                     var attr = new LinkCreateAttr(arena).progFd(prog).attachType(AttachType.TRACE_KPROBE_MULTI.value())
-                            .tail32(BpfAttr.LinkCreate.KPROBE_MULTI_CNT, 1)
-                            .tail(BpfAttr.LinkCreate.KPROBE_MULTI_SYMS, syms.address());
+                            .kprobeMulti(0, 1, syms, MemorySegment.NULL, MemorySegment.NULL);
                     try {
                         Bpf.linkCreate(attr).close();
                         return true;

@@ -7,6 +7,7 @@ import dev.jbcc.errors.SyscallException;
 import dev.jbcc.errors.UnsupportedFeatureException;
 import dev.jbcc.internal.sys.Bpf;
 import dev.jbcc.internal.sys.Fd;
+import dev.jbcc.internal.sys.Handles;
 import dev.jbcc.internal.sys.Libc;
 import dev.jbcc.internal.sys.LinkCreateAttr;
 import dev.jbcc.spec.AttachType;
@@ -90,7 +91,7 @@ public final class CgroupLink implements Link {
         Fd cgroupFd = Fd.adopt(raw);
         try (Arena arena = Arena.ofConfined()) {
             if (options.method() != CgroupOptions.Method.PROG_ATTACH) {
-                var attr = new LinkCreateAttr(arena).progFd(program.handle()).target(cgroupFd.raw())
+                var attr = new LinkCreateAttr(arena).progFd(Handles.of(program)).target(cgroupFd.raw())
                         .attachType(attachType.value());
                 try {
                     RawLink link = new RawLink(Bpf.linkCreate(attr));

@@ -8,8 +8,8 @@ import dev.jbcc.errors.NotFoundException;
 import dev.jbcc.errors.SyscallException;
 import dev.jbcc.errors.UnsupportedFeatureException;
 import dev.jbcc.internal.sys.Bpf;
-import dev.jbcc.internal.sys.BpfAttr;
 import dev.jbcc.internal.sys.Fd;
+import dev.jbcc.internal.sys.Handles;
 import dev.jbcc.internal.sys.LinkCreateAttr;
 import dev.jbcc.internal.sys.PerfEventAttr;
 import dev.jbcc.spec.AttachType;
@@ -144,7 +144,7 @@ public final class KprobeLink implements Link {
         if (usePmu) {
             Fd perfEvent = openPmu(pmu, options);
             return new KprobeLink(options.describe(), Mechanism.PMU,
-                    PerfEventAttachment.attach(program.handle(), perfEvent, options.cookie(), true, false, null),
+                    PerfEventAttachment.attach(Handles.of(program), perfEvent, options.cookie(), true, false, null),
                     null, null, null);
         }
         DynamicEvents events = new DynamicEvents(tracefs, "kprobe_events", GROUP);
@@ -177,7 +177,7 @@ public final class KprobeLink implements Link {
             throw e;
         }
         return new KprobeLink(options.describe(), Mechanism.TRACEFS,
-                PerfEventAttachment.attach(program.handle(), perfEvent, options.cookie(), true, false,
+                PerfEventAttachment.attach(Handles.of(program), perfEvent, options.cookie(), true, false,
                         () -> events.remove(name)),
                 null, GROUP + "/" + name, null);
     }
@@ -269,12 +269,10 @@ public final class KprobeLink implements Link {
             }
             MemorySegment cookies = options.cookies().isEmpty() ? MemorySegment.NULL
                     : arena.allocateFrom(ValueLayout.JAVA_LONG, options.cookies().stream().mapToLong(Long::longValue).toArray());
-            var attr = new LinkCreateAttr(arena).progFd(program.handle())
+            var attr = new LinkCreateAttr(arena).progFd(Handles.of(program))
                     .attachType(AttachType.TRACE_KPROBE_MULTI.value())
-                    .tail32(BpfAttr.LinkCreate.KPROBE_MULTI_FLAGS, options.retprobe() ? BpfFlags.BPF_F_KPROBE_MULTI_RETURN : 0)
-                    .tail32(BpfAttr.LinkCreate.KPROBE_MULTI_CNT, functions.size())
-                    .tail(BpfAttr.LinkCreate.KPROBE_MULTI_SYMS, names.address())
-                    .tail(BpfAttr.LinkCreate.KPROBE_MULTI_COOKIES, cookies.address());
+                    .kprobeMulti(options.retprobe() ? BpfFlags.BPF_F_KPROBE_MULTI_RETURN : 0, functions.size(), names,
+                            MemorySegment.NULL, cookies);
             Fd fd;
             try {
                 fd = Bpf.linkCreate(attr);

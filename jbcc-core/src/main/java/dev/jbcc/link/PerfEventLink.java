@@ -6,6 +6,7 @@ import dev.jbcc.errors.SyscallException;
 import dev.jbcc.errors.UnsupportedFeatureException;
 import dev.jbcc.internal.sys.Cpus;
 import dev.jbcc.internal.sys.Fd;
+import dev.jbcc.internal.sys.Handles;
 import dev.jbcc.internal.sys.PerfEventAttr;
 import dev.jbcc.spec.ProgramType;
 
@@ -57,7 +58,7 @@ public final class PerfEventLink implements Link {
             for (int cpu : cpus) {
                 int raw = attr.openErrno(options.tid(), cpu, -1);
                 if (raw < 0) throw openFailure(options, cpu, -raw);
-                attached.add(PerfEventAttachment.attach(program.handle(), Fd.adopt(raw), options.cookie(), true, false, null));
+                attached.add(PerfEventAttachment.attach(Handles.of(program), Fd.adopt(raw), options.cookie(), true, false, null));
             }
             return new PerfEventLink(options, List.copyOf(attached), cpus);
         } catch (RuntimeException e) {

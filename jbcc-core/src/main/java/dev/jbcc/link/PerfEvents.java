@@ -6,7 +6,6 @@ import dev.jbcc.errors.NotFoundException;
 import dev.jbcc.errors.SyscallException;
 import dev.jbcc.errors.UnsupportedFeatureException;
 import dev.jbcc.internal.sys.Bpf;
-import dev.jbcc.internal.sys.BpfAttr;
 import dev.jbcc.internal.sys.Fd;
 import dev.jbcc.internal.sys.LinkCreateAttr;
 import dev.jbcc.internal.sys.PerfEventAttr;
@@ -113,7 +112,7 @@ final class PerfEvents {
         try (Arena arena = Arena.ofConfined()) {
             var attr = new LinkCreateAttr(arena).progFd(prog).target(perfEvent.raw())
                     .attachType(AttachType.PERF_EVENT.value())
-                    .tail(BpfAttr.LinkCreate.PERF_EVENT_BPF_COOKIE, cookie);
+                    .perfEventCookie(cookie);
             try {
                 return Bpf.linkCreate(attr);
             } catch (SyscallException e) {

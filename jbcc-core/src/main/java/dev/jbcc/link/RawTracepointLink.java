@@ -6,6 +6,7 @@ import dev.jbcc.errors.NotFoundException;
 import dev.jbcc.errors.SyscallException;
 import dev.jbcc.errors.UnsupportedFeatureException;
 import dev.jbcc.internal.sys.Bpf;
+import dev.jbcc.internal.sys.Handles;
 import dev.jbcc.spec.ProgramType;
 
 /**
@@ -42,7 +43,7 @@ public final class RawTracepointLink implements BpfLinkBacked {
                     + " (sys_enter, not raw_syscalls:sys_enter)");
         }
         try {
-            return new RawTracepointLink(tracepoint, new RawLink(Bpf.rawTracepointOpen(tracepoint, program.handle(), cookie)));
+            return new RawTracepointLink(tracepoint, new RawLink(Bpf.rawTracepointOpen(tracepoint, Handles.of(program), cookie)));
         } catch (SyscallException e) {
             if (e.errno() == Errno.ENOENT) {
                 throw new NotFoundException("raw tracepoint " + tracepoint + " does not exist in this kernel"

@@ -7,8 +7,8 @@ import dev.jbcc.errors.NotFoundException;
 import dev.jbcc.errors.SyscallException;
 import dev.jbcc.errors.UnsupportedFeatureException;
 import dev.jbcc.internal.sys.Bpf;
-import dev.jbcc.internal.sys.BpfAttr;
 import dev.jbcc.internal.sys.Fd;
+import dev.jbcc.internal.sys.Handles;
 import dev.jbcc.internal.sys.LinkCreateAttr;
 import dev.jbcc.spec.AttachType;
 import dev.jbcc.spec.BpfFlags;
@@ -112,7 +112,7 @@ public final class UprobeLink implements Link {
                 boolean mustLink = method == UprobeOptions.Method.PMU_LINK || options.cookie() != 0;
                 Fd linkFd;
                 try {
-                    linkFd = PerfEvents.linkPerfEvent(program.handle(), perfEvent, options.cookie(), mustLink);
+                    linkFd = PerfEvents.linkPerfEvent(Handles.of(program), perfEvent, options.cookie(), mustLink);
                 } catch (SyscallException e) {
                     if (e.errno() == Errno.EINVAL && options.cookie() != 0) {
                         throw new UnsupportedFeatureException("bpf cookies on perf_event links", "5.15",
@@ -122,7 +122,7 @@ public final class UprobeLink implements Link {
                 }
                 if (linkFd != null) link = new RawLink(linkFd);
             }
-            if (link == null) PerfEvents.setBpf(perfEvent, program.handle());
+            if (link == null) PerfEvents.setBpf(perfEvent, Handles.of(program));
             PerfEvents.enable(perfEvent);
             Mechanism mechanism = usePmu ? (link != null ? Mechanism.PMU_LINK : Mechanism.PMU_IOCTL)
                     : (link != null ? Mechanism.TRACEFS_LINK : Mechanism.TRACEFS_IOCTL);
@@ -162,15 +162,10 @@ public final class UprobeLink implements Link {
                     : arena.allocateFrom(ValueLayout.JAVA_LONG, options.cookies().stream().mapToLong(Long::longValue).toArray());
             MemorySegment refs = options.refCtrOffsets().isEmpty() ? MemorySegment.NULL
                     : arena.allocateFrom(ValueLayout.JAVA_LONG, options.refCtrOffsets().stream().mapToLong(Long::longValue).toArray());
-            var attr = new LinkCreateAttr(arena).progFd(program.handle())
+            var attr = new LinkCreateAttr(arena).progFd(Handles.of(program))
                     .attachType(AttachType.TRACE_UPROBE_MULTI.value())
-                    .tail(BpfAttr.LinkCreate.UPROBE_MULTI_PATH, path.address())
-                    .tail(BpfAttr.LinkCreate.UPROBE_MULTI_OFFSETS, offs.address())
-                    .tail(BpfAttr.LinkCreate.UPROBE_MULTI_COOKIES, cookies.address())
-                    .tail(BpfAttr.LinkCreate.UPROBE_MULTI_REF_CTR_OFFSETS, refs.address())
-                    .tail32(BpfAttr.LinkCreate.UPROBE_MULTI_CNT, n)
-                    .tail32(BpfAttr.LinkCreate.UPROBE_MULTI_FLAGS, options.retprobe() ? BpfFlags.BPF_F_UPROBE_MULTI_RETURN : 0)
-                    .tail32(BpfAttr.LinkCreate.UPROBE_MULTI_PID, Math.max(options.pid(), 0));
+                    .uprobeMulti(path, offs, refs, cookies, n, options.retprobe() ? BpfFlags.BPF_F_UPROBE_MULTI_RETURN : 0,
+                            Math.max(options.pid(), 0));
             Fd fd;
             try {
                 fd = Bpf.linkCreate(attr);

@@ -7,6 +7,7 @@ import dev.jbcc.errors.SyscallException;
 import dev.jbcc.errors.UnsupportedFeatureException;
 import dev.jbcc.internal.sys.Bpf;
 import dev.jbcc.internal.sys.Fd;
+import dev.jbcc.internal.sys.Handles;
 import dev.jbcc.internal.sys.LinkCreateAttr;
 import dev.jbcc.netlink.NetDevice;
 import dev.jbcc.netlink.RtNetlink;
@@ -82,7 +83,7 @@ public final class XdpLink implements Link {
                 flags |= RtNetlink.XDP_FLAGS_REPLACE;
                 expected = options.replace().fd();
             }
-            Fd copy = program.handle().dup();
+            Fd copy = Handles.of(program).dup();
             try {
                 rtnl.setXdp(device, copy.raw(), flags, expected);
                 XdpMode mode = options.mode();
@@ -121,7 +122,7 @@ public final class XdpLink implements Link {
         NetDevice device = NetLinks.device(name);
         Fd fd;
         try (Arena arena = Arena.ofConfined()) {
-            var attr = new LinkCreateAttr(arena).progFd(program.handle()).target(device.index())
+            var attr = new LinkCreateAttr(arena).progFd(Handles.of(program)).target(device.index())
                     .attachType(AttachType.XDP.value()).flags(mode.flag());
             fd = Bpf.linkCreate(attr);
         } catch (SyscallException e) {
@@ -204,12 +205,12 @@ public final class XdpLink implements Link {
             if (closed) throw new IllegalStateException("XdpLink on " + device.name() + " is closed");
             if (link != null) {
                 try {
-                    Bpf.linkUpdate(link.handle(), program.handle(), 0, null);
+                    Bpf.linkUpdate(link.handle(), Handles.of(program), 0, null);
                 } catch (SyscallException e) {
                     throw new SyscallException("BPF_LINK_UPDATE XDP on " + device.describe(), e.errno());
                 }
             } else {
-                Fd copy = program.handle().dup();
+                Fd copy = Handles.of(program).dup();
                 try {
                     rtnl.setXdp(device, copy.raw(), mode.flag() | RtNetlink.XDP_FLAGS_REPLACE, attached.raw());
                 } catch (RuntimeException e) {

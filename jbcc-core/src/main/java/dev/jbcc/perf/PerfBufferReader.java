@@ -9,6 +9,7 @@ import dev.jbcc.errors.SyscallException;
 import dev.jbcc.internal.sys.Bpf;
 import dev.jbcc.internal.sys.EpollSet;
 import dev.jbcc.internal.sys.Fd;
+import dev.jbcc.internal.sys.Handles;
 import dev.jbcc.internal.sys.Libc;
 import dev.jbcc.internal.sys.PerfEventAttr;
 import dev.jbcc.internal.sys.PollGuard;
@@ -161,7 +162,7 @@ public final class PerfBufferReader implements AutoCloseable {
                     + ", which leaves no online CPU (" + OnlineCpus.text() + ") a slot; create it with max_entries 0"
                     + " (one per possible CPU)");
         }
-        Fd mapFd = map.handle().dup();
+        Fd mapFd = Handles.of(map).dup();
         Arena arena = Arena.ofShared();
         EpollSet epoll = null;
         List<CpuRing> opened = new ArrayList<>();

@@ -3,6 +3,7 @@ package dev.jbcc.ringbuf;
 import dev.jbcc.BpfMap;
 import dev.jbcc.Codec;
 import dev.jbcc.internal.sys.Fd;
+import dev.jbcc.internal.sys.Handles;
 import dev.jbcc.internal.sys.Libc;
 import dev.jbcc.internal.sys.PollGuard;
 import dev.jbcc.spec.MapType;
@@ -57,7 +58,7 @@ public final class UserRingBuffer implements AutoCloseable {
         this.name = map.name();
         this.size = Integer.toUnsignedLong(map.maxEntries());
         this.mask = size - 1;
-        this.fd = map.handle().dup();
+        this.fd = Handles.of(map).dup();
         try {
             long page = Libc.pageSize();
             // The kernel refuses a writable mapping of the consumer page, and requires one for the rest.

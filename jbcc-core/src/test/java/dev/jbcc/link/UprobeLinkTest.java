@@ -7,6 +7,7 @@ import dev.jbcc.elf.ElfFile;
 import dev.jbcc.errors.NotFoundException;
 import dev.jbcc.internal.sys.Bpf;
 import dev.jbcc.internal.sys.Fd;
+import dev.jbcc.internal.sys.Handles;
 import dev.jbcc.spec.CollectionSpec;
 import dev.jbcc.spec.ObjectReader;
 import dev.jbcc.symbols.ElfSymbols;
@@ -312,7 +313,7 @@ class UprobeLinkTest {
     void kernelStackFromARawTracepointSymbolizesThroughKallsyms() {
         CollectionSpec withTgid = spec.withVariable("watched_tgid", (int) ProcessHandle.current().pid());
         try (Collection c = Collection.load(withTgid);
-             Fd link = Bpf.rawTracepointOpen("sys_enter", c.program("kernel_stack").handle(), 0)) {
+             Fd link = Bpf.rawTracepointOpen("sys_enter", Handles.of(c.program("kernel_stack")), 0)) {
             // Any syscall from this JVM is recorded; make some.
             try {
                 Files.readString(Path.of("/proc/self/stat"));

@@ -5,6 +5,7 @@ import dev.jbcc.Collection;
 import dev.jbcc.Program;
 import dev.jbcc.TestRun;
 import dev.jbcc.errors.AlreadyClosedException;
+import dev.jbcc.internal.sys.Handles;
 import dev.jbcc.spec.CollectionSpec;
 import dev.jbcc.spec.MapSpec;
 import dev.jbcc.spec.MapType;
@@ -392,7 +393,7 @@ class RingBufferTest {
             try (RingBufferReader reader = RingBufferReader.open(c.map("calls"),
                          r -> seen.add(new long[] {r.get(U64, 0), r.get(U64, 8)}));
                  dev.jbcc.internal.sys.Fd link = dev.jbcc.internal.sys.Bpf.rawTracepointOpen("sys_enter",
-                         c.program("on_sys_enter").handle(), 0)) {
+                         Handles.of(c.program("on_sys_enter")), 0)) {
                 CompletableFuture<Void> done = new CompletableFuture<>();
                 Thread consumer = Thread.ofVirtual().start(() -> {
                     try {
