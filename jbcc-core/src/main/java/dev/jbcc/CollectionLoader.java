@@ -10,6 +10,7 @@ import dev.jbcc.errors.Errno;
 import dev.jbcc.errors.SyscallException;
 import dev.jbcc.errors.UnsupportedFeatureException;
 import dev.jbcc.features.Features;
+import dev.jbcc.features.KernelVersion;
 import dev.jbcc.internal.sys.Bpf;
 import dev.jbcc.internal.sys.BtfLoadAttr;
 import dev.jbcc.internal.sys.Fd;

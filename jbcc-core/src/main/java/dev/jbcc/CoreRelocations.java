@@ -9,6 +9,7 @@ import dev.jbcc.btf.core.CoreFixup;
 import dev.jbcc.btf.core.CoreResolver;
 import dev.jbcc.errors.CoreRelocationException;
 import dev.jbcc.errors.FormatException;
+import dev.jbcc.features.KernelVersion;
 import dev.jbcc.spec.CoreRelocation;
 import dev.jbcc.spec.ProgramSpec;
 

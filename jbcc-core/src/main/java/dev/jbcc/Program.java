@@ -8,6 +8,7 @@ import dev.jbcc.errors.SyscallException;
 import dev.jbcc.errors.UnsupportedFeatureException;
 import dev.jbcc.errors.VerifierException;
 import dev.jbcc.features.Features;
+import dev.jbcc.features.KernelVersion;
 import dev.jbcc.internal.sys.Bpf;
 import dev.jbcc.internal.sys.Fd;
 import dev.jbcc.internal.sys.Handles;

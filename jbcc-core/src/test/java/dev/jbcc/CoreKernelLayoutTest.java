@@ -7,6 +7,7 @@ import dev.jbcc.btf.CoreReloKind;
 import dev.jbcc.btf.core.CoreFixup;
 import dev.jbcc.btf.core.CoreResolver;
 import dev.jbcc.errors.VerifierException;
+import dev.jbcc.features.KernelVersion;
 import dev.jbcc.obj.testing.CoreObject;
 import dev.jbcc.obj.testing.KernelFields;
 import dev.jbcc.spec.CollectionSpec;

@@ -272,7 +272,7 @@ public final class Features {
             case SK_LOOKUP -> attr.expectedAttachType(AttachType.SK_LOOKUP.value());
             case NETFILTER -> attr.expectedAttachType(AttachType.NETFILTER.value());
             case SYSCALL -> attr.progFlags(BpfFlags.BPF_F_SLEEPABLE);
-            case KPROBE -> attr.kernVersion(linuxVersionCode());
+            case KPROBE -> attr.kernVersion(KernelVersion.current().code());
             default -> { }
         }
         return attr;
@@ -437,19 +437,6 @@ public final class Features {
         if (!haveKprobes()) {
             throw new UnsupportedFeatureException("kprobes (the kernel lacks CONFIG_KPROBES)", null,
                     "use a tracepoint, or fentry/fexit where the kernel allows BPF trampolines");
-        }
-    }
-
-    /** LINUX_VERSION_CODE of the running kernel, which kprobe programs had to state before 5.0. */
-    private static int linuxVersionCode() {
-        try {
-            String release = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/osrelease")).trim();
-            String[] parts = release.split("[^0-9]+", 4);
-            int major = Integer.parseInt(parts[0]), minor = parts.length > 1 ? Integer.parseInt(parts[1]) : 0,
-                    patch = parts.length > 2 && !parts[2].isEmpty() ? Math.min(Integer.parseInt(parts[2]), 255) : 0;
-            return (major << 16) | (minor << 8) | patch;
-        } catch (java.io.IOException | NumberFormatException e) {
-            return 0;
         }
     }
 }

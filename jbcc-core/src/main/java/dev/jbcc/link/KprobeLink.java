@@ -79,13 +79,6 @@ public final class KprobeLink implements Link {
         }
     }
 
-    /** Whether this kernel can make kprobes at all: a kprobe PMU or tracefs kprobe_events. */
-    public static boolean kernelHasKprobes() {
-        if (Pmu.INSTANCE != null) return true;
-        Path tracefs = Tracefs.ifMounted().orElse(null);
-        return tracefs != null && Files.exists(tracefs.resolve("kprobe_events"));
-    }
-
     public static KprobeLink attach(Program program, String function) {
         return attach(program, KprobeOptions.symbol(function));
     }

@@ -1,6 +1,6 @@
 package dev.jbcc.link;
 
-import dev.jbcc.KernelVersion;
+import dev.jbcc.features.KernelVersion;
 import dev.jbcc.Program;
 import dev.jbcc.errors.Errno;
 import dev.jbcc.errors.SyscallException;

@@ -163,7 +163,7 @@ class FeaturesTest {
     @Test
     void btfKindsAreAcceptedFromTheKernelVersionThatAddedThem() {
         var has = Features.btfFeatures();
-        var kernel = dev.jbcc.KernelVersion.current();
+        var kernel = dev.jbcc.features.KernelVersion.current();
         assertEquals(kernel.atLeast(5, 2), has.datasec(), "VAR and DATASEC: 5.2");
         assertEquals(kernel.atLeast(5, 0), has.func(), "FUNC: 5.0");
         assertEquals(kernel.atLeast(5, 6), has.funcGlobal(), "global FUNC: 5.6");

@@ -1,6 +1,5 @@
 package dev.jbcc.features;
 
-import dev.jbcc.KernelVersion;
 import dev.jbcc.errors.UnsupportedFeatureException;
 import dev.jbcc.testing.FdLeakCheck;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package dev.jbcc.link;
 
 import dev.jbcc.Collection;
-import dev.jbcc.KernelVersion;
+import dev.jbcc.features.KernelVersion;
 import dev.jbcc.Program;
 import dev.jbcc.errors.Errno;
 import dev.jbcc.errors.SyscallException;

@@ -1,6 +1,6 @@
 package dev.jbcc.internal.sys;
 
-import dev.jbcc.KernelVersion;
+import dev.jbcc.features.KernelVersion;
 import dev.jbcc.btf.Btf;
 import dev.jbcc.btf.BtfType;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.jbcc;
+package dev.jbcc.features;
 
 import dev.jbcc.errors.FormatException;
 import java.io.IOException;
