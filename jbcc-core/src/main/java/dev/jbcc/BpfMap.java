@@ -4,6 +4,7 @@ import dev.jbcc.errors.BpfException;
 import dev.jbcc.errors.Errno;
 import dev.jbcc.errors.SyscallException;
 import dev.jbcc.errors.UnsupportedFeatureException;
+import dev.jbcc.features.Feature;
 import dev.jbcc.features.Features;
 import dev.jbcc.internal.sys.Bpf;
 import dev.jbcc.internal.sys.Cpus;
@@ -306,7 +307,7 @@ public final class BpfMap implements AutoCloseable {
                 throw new SyscallException("BPF_MAP_FREEZE", e.errno(),
                         "map '" + name + "' has a writable memory mapping; freeze before mmap()");
             if (e.errno() == Errno.EINVAL && !Features.haveMapFreeze())
-                throw new UnsupportedFeatureException("BPF_MAP_FREEZE", "5.2", null);
+                throw Feature.MAP_FREEZE.unsupported(null);
             throw e;
         }
         frozen = true;
@@ -621,7 +622,7 @@ public final class BpfMap implements AutoCloseable {
             case Errno.EINVAL, Errno.ENOTSUPP, Errno.EOPNOTSUPP -> Features.haveBatchOps()
                     ? new SyscallException(e.operation(), e.errno(), "map '" + name + "' (" + type
                         + ") does not support this batch operation: " + e.getMessage())
-                    : new UnsupportedFeatureException("batch map operations", "5.6", "use element operations");
+                    : Feature.BATCH_OPS.unsupported("use element operations");
             default -> new SyscallException(e.operation(), e.errno(), "map '" + name + "': " + e.getMessage());
         };
     }

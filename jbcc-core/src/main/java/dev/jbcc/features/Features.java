@@ -379,10 +379,8 @@ public final class Features {
 
     /** @throws UnsupportedFeatureException before Linux 5.15 */
     public static void requireBpfLinkPerfEvent() {
-        if (!haveBpfLinkPerfEvent()) {
-            throw new UnsupportedFeatureException("perf_event bpf_links (BPF_LINK_TYPE_PERF_EVENT)", "5.15",
-                    "kprobes, uprobes and tracepoints still attach through PERF_EVENT_IOC_SET_BPF, without pins or cookies");
-        }
+        Feature.BPF_LINK_PERF_EVENT.require(
+                "kprobes, uprobes and tracepoints still attach through PERF_EVENT_IOC_SET_BPF, without pins or cookies");
     }
 
     /**
@@ -416,10 +414,7 @@ public final class Features {
 
     /** @throws UnsupportedFeatureException before Linux 5.18 or without CONFIG_FPROBE */
     public static void requireKprobeMulti() {
-        if (!haveKprobeMulti()) {
-            throw new UnsupportedFeatureException("kprobe_multi links (BPF_TRACE_KPROBE_MULTI, CONFIG_FPROBE)", "5.18",
-                    "attach one kprobe per function");
-        }
+        Feature.KPROBE_MULTI.require("attach one kprobe per function");
     }
 
     /**
@@ -434,9 +429,6 @@ public final class Features {
 
     /** @throws UnsupportedFeatureException on kernels built without CONFIG_KPROBES */
     public static void requireKprobes() {
-        if (!haveKprobes()) {
-            throw new UnsupportedFeatureException("kprobes (the kernel lacks CONFIG_KPROBES)", null,
-                    "use a tracepoint, or fentry/fexit where the kernel allows BPF trampolines");
-        }
+        Feature.KPROBES.require("use a tracepoint, or fentry/fexit where the kernel allows BPF trampolines");
     }
 }

@@ -7,6 +7,7 @@ import dev.jbcc.errors.Errno;
 import dev.jbcc.errors.NotFoundException;
 import dev.jbcc.errors.SyscallException;
 import dev.jbcc.errors.UnsupportedFeatureException;
+import dev.jbcc.features.Feature;
 import dev.jbcc.internal.sys.Bpf;
 import dev.jbcc.internal.sys.Fd;
 import dev.jbcc.internal.sys.Handles;
@@ -214,7 +215,7 @@ public final class KprobeLink implements Link {
     static UnsupportedFeatureException noKprobes(KprobeOptions options) {
         String symbol = options.symbol();
         String alternative = symbol == null ? null : alternativeHook(symbol, options.retprobe());
-        return new UnsupportedFeatureException("kprobes (the kernel lacks CONFIG_KPROBES)", null,
+        return Feature.KPROBES.unsupported(
                 "there is no kprobe PMU (" + PMU_DIR + ") and no tracefs kprobe_events, so " + options.describe()
                         + " cannot be attached; " + (alternative != null ? "use " + alternative + " instead"
                         : "no tracepoint or BTF function matches " + (symbol != null ? symbol : "this address")
@@ -271,9 +272,8 @@ public final class KprobeLink implements Link {
                 fd = Bpf.linkCreate(attr);
             } catch (SyscallException e) {
                 throw switch (e.errno()) {
-                    case Errno.EOPNOTSUPP, Errno.ENOTSUPP -> new UnsupportedFeatureException(
-                            "kprobe_multi links (BPF_TRACE_KPROBE_MULTI; the kernel lacks CONFIG_FPROBE)", "5.18",
-                            "attach each function with KprobeLink.attach, or use fentry");
+                    case Errno.EOPNOTSUPP, Errno.ENOTSUPP -> Feature.KPROBE_MULTI.unsupported(
+                            "the kernel lacks CONFIG_FPROBE: attach each function with KprobeLink.attach, or use fentry");
                     case Errno.EINVAL -> new UnsupportedFeatureException("kprobe_multi links (BPF_TRACE_KPROBE_MULTI)",
                             "5.18", "attach each function with KprobeLink.attach (the kernel said "
                             + Errno.describe(e.errno()) + ")");
