@@ -4,6 +4,8 @@ module dev.jbcc {
 
     exports dev.jbcc;
     exports dev.jbcc.compile;
+    // The compile cache and the process runner, for the bcc front-end's prelude: one implementation each.
+    exports dev.jbcc.compile.internal to dev.jbcc.bcc;
     exports dev.jbcc.features;
     exports dev.jbcc.link;
     exports dev.jbcc.netlink;

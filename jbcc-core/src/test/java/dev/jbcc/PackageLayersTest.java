@@ -45,7 +45,7 @@ class PackageLayersTest {
             Set.of("dev.jbcc.elf", "dev.jbcc.btf", "dev.jbcc.btf.core", "dev.jbcc.asm", "dev.jbcc.spec"),
             // the kernel's interfaces: system calls through FFM; the clang driver
             Set.of("dev.jbcc.internal.sys"),
-            Set.of("dev.jbcc.compile"),
+            Set.of("dev.jbcc.compile", "dev.jbcc.compile.internal"),
             // kernel objects: what the kernel offers; maps, programs, collections
             Set.of("dev.jbcc.features"),
             Set.of("dev.jbcc"),

@@ -25,7 +25,7 @@ import java.util.Objects;
  * @param <L> how a leaf is handed out
  */
 public abstract sealed class KeyedTable<L> extends Table
-        permits HashTable, LpmTrie, ArrayTable, PerCpuTable, StackTrace, ProgArray {
+        permits ValueTable, PerCpuTable {
 
     KeyedTable(BPF bpf, BccTable declaration, BpfMap map) {
         super(bpf, declaration, map);

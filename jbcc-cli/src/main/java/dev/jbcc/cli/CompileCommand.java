@@ -1,10 +1,10 @@
 package dev.jbcc.cli;
 
+import dev.jbcc.errors.FileAccessException;
 import dev.jbcc.compile.ClangCompiler;
 import dev.jbcc.compile.CompiledObject;
 import dev.jbcc.compile.KernelHeaders;
 import dev.jbcc.compile.Source;
-import dev.jbcc.errors.CompileException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -76,7 +76,7 @@ final class CompileCommand implements Runnable {
         try {
             Files.write(target, object.elf());
         } catch (IOException e) {
-            throw new CompileException("cannot write " + target + ": " + e, "");
+            throw FileAccessException.of("write", target, e);
         }
         var err = spec.commandLine().getErr();
         if (!object.warnings().isBlank()) err.print(object.warnings());

@@ -15,7 +15,7 @@ import java.io.PrintWriter;
         description = "The BPF Compiler Collection for Java.",
         mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
-        subcommands = {VersionCommand.class, BtfCommand.class, CompileCommand.class, RunCommand.class,
+        subcommands = {VersionCommand.class, BtfCommand.class, CompileCommand.class, GenCommand.class, RunCommand.class,
                        dev.jbcc.cli.tools.OpensnoopCommand.class,
                        CommandLine.HelpCommand.class})
 public final class Main implements java.util.concurrent.Callable<Integer> {

@@ -6,7 +6,7 @@ package dev.jbcc.errors;
  */
 public sealed abstract class BpfException extends RuntimeException
         permits SyscallException, VerifierException, UnsupportedFeatureException, FormatException,
-                CompileException, NotFoundException, dev.jbcc.errors.CoreRelocationException {
+                CompileException, FileAccessException, NotFoundException, CoreRelocationException {
     protected BpfException(String message) {
         super(message);
     }

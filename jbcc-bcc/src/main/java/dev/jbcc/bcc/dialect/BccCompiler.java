@@ -1,17 +1,20 @@
 package dev.jbcc.bcc.dialect;
 
+import dev.jbcc.errors.CompileException;
+import dev.jbcc.errors.FileAccessException;
+import dev.jbcc.errors.FormatException;
+import dev.jbcc.spec.ProgramType;
 import dev.jbcc.btf.Btf;
 import dev.jbcc.btf.BtfType;
 import dev.jbcc.compile.ClangCompiler;
 import dev.jbcc.compile.CompiledObject;
 import dev.jbcc.compile.Source;
-import dev.jbcc.errors.CompileException;
-import dev.jbcc.errors.FormatException;
+import dev.jbcc.compile.internal.CompileCache;
+import dev.jbcc.compile.internal.ProcessRunner;
 import dev.jbcc.spec.CollectionSpec;
 import dev.jbcc.spec.MapSpec;
 import dev.jbcc.spec.ObjectReader;
 import dev.jbcc.spec.ProgramSpec;
-import dev.jbcc.spec.ProgramType;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -195,9 +198,9 @@ public final class BccCompiler {
             if (!Files.isRegularFile(out)) throw new CompileException("clang made no LLVM IR of " + program.sourceName() + ":\n" + log, log);
             return Files.readString(out, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new CompileException("emitting LLVM IR for " + program.sourceName() + ": " + e, "");
+            throw FileAccessException.of("emit LLVM IR of " + program.sourceName() + " in", temp, e);
         } finally {
-            Prelude.deleteTree(temp);
+            CompileCache.deleteQuietly(temp);
         }
     }
 
@@ -228,14 +231,14 @@ public final class BccCompiler {
             command.addAll(List.of("-I", p.kernelHeaders().toString(), "-fsyntax-only", "-Xclang", "-ast-dump=json",
                     "-x", "c", file.toString()));
             Path json = temp.resolve("ast.json");
-            Prelude.Output out = p.runCapturing(command, json, temp.resolve("clang.log"));
-            String diagnostics = out.stderr().replace(file.toString(), source.name());
+            ProcessRunner.Result out = p.runCapturing(command, json, temp.resolve("clang.log"));
+            String diagnostics = out.output().replace(file.toString(), source.name());
             if (out.exitCode() != 0) throw new CompileException(summary(diagnostics, out.exitCode()), diagnostics);
             return ClangAst.parse(Files.readString(json, StandardCharsets.UTF_8), file.toString(), text);
         } catch (IOException e) {
-            throw new CompileException("compiling " + source.name() + ": " + e, "");
+            throw FileAccessException.of("dump the AST of " + source.name() + " in", temp, e);
         } finally {
-            Prelude.deleteTree(temp);
+            CompileCache.deleteQuietly(temp);
         }
     }
 
