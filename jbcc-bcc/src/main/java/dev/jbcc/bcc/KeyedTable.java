@@ -2,7 +2,6 @@ package dev.jbcc.bcc;
 
 import dev.jbcc.BpfMap;
 import dev.jbcc.bcc.dialect.BccTable;
-import dev.jbcc.spec.MapType;
 
 import java.io.PrintStream;
 import java.lang.foreign.Arena;

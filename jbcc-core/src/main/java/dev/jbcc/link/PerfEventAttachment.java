@@ -1,6 +1,5 @@
 package dev.jbcc.link;
 
-import dev.jbcc.errors.UnsupportedFeatureException;
 import dev.jbcc.internal.sys.Fd;
 
 import java.nio.file.Path;
