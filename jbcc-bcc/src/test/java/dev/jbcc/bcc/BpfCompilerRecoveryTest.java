@@ -1,6 +1,6 @@
 package dev.jbcc.bcc;
 
-import dev.jbcc.CompileException;
+import dev.jbcc.errors.CompileException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

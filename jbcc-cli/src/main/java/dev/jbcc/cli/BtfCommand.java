@@ -1,8 +1,8 @@
 package dev.jbcc.cli;
 
-import dev.jbcc.FormatException;
 import dev.jbcc.btf.Btf;
 import dev.jbcc.btf.BtfHeaderWriter;
+import dev.jbcc.errors.FormatException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

@@ -1,6 +1,6 @@
 package dev.jbcc.cli;
 
-import dev.jbcc.FileAccessException;
+import dev.jbcc.errors.FileAccessException;
 import dev.jbcc.compile.ClangCompiler;
 import dev.jbcc.compile.CompiledObject;
 import dev.jbcc.compile.KernelHeaders;

@@ -1,6 +1,6 @@
 package dev.jbcc.cli;
 
-import dev.jbcc.FileAccessException;
+import dev.jbcc.errors.FileAccessException;
 import dev.jbcc.gen.SkeletonGenerator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -1,7 +1,7 @@
 package dev.jbcc.cli;
 
-import dev.jbcc.BpfException;
-import dev.jbcc.CompileException;
+import dev.jbcc.errors.BpfException;
+import dev.jbcc.errors.CompileException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -1,6 +1,6 @@
 package dev.jbcc.examples;
 
-import dev.jbcc.Errno;
+import dev.jbcc.errors.Errno;
 import dev.jbcc.testing.HostKernelOnly;
 import dev.jbcc.testing.RequiresFentry;
 import dev.jbcc.testing.TestNetwork;

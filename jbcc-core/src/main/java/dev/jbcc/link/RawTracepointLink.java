@@ -1,12 +1,13 @@
 package dev.jbcc.link;
 
-import dev.jbcc.Errno;
-import dev.jbcc.NotFoundException;
 import dev.jbcc.Program;
-import dev.jbcc.ProgramType;
-import dev.jbcc.SyscallException;
-import dev.jbcc.UnsupportedFeatureException;
+import dev.jbcc.errors.Errno;
+import dev.jbcc.errors.NotFoundException;
+import dev.jbcc.errors.SyscallException;
+import dev.jbcc.errors.UnsupportedFeatureException;
 import dev.jbcc.internal.sys.Bpf;
+import dev.jbcc.internal.sys.Handles;
+import dev.jbcc.spec.ProgramType;
 
 /**
  * A {@code SEC("raw_tp/NAME")} program on a raw tracepoint ({@code BPF_RAW_TRACEPOINT_OPEN},
@@ -42,7 +43,7 @@ public final class RawTracepointLink implements BpfLinkBacked {
                     + " (sys_enter, not raw_syscalls:sys_enter)");
         }
         try {
-            return new RawTracepointLink(tracepoint, new RawLink(Bpf.rawTracepointOpen(tracepoint, program.handle(), cookie)));
+            return new RawTracepointLink(tracepoint, new RawLink(Bpf.rawTracepointOpen(tracepoint, Handles.of(program), cookie)));
         } catch (SyscallException e) {
             if (e.errno() == Errno.ENOENT) {
                 throw new NotFoundException("raw tracepoint " + tracepoint + " does not exist in this kernel"

@@ -1,13 +1,13 @@
 package dev.jbcc.link;
 
-import dev.jbcc.Errno;
 import dev.jbcc.Program;
-import dev.jbcc.ProgramType;
-import dev.jbcc.SyscallException;
+import dev.jbcc.errors.Errno;
+import dev.jbcc.errors.SyscallException;
 import dev.jbcc.netlink.BpfFilterSpec;
 import dev.jbcc.netlink.NetDevice;
 import dev.jbcc.netlink.RtNetlink;
 import dev.jbcc.netlink.TcFilter;
+import dev.jbcc.spec.ProgramType;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -129,7 +129,7 @@ public final class TcLink implements Link {
 
     @Override
     public void pin(Path path) {
-        throw NetLinks.cannotPin("a TC filter", "use TcxLink (Linux 6.6+) for a pinnable TC attachment,"
+        throw Links.cannotPin("a TC filter", "use TcxLink (Linux 6.6+) for a pinnable TC attachment,"
                 + " or leave the filter: it stays until deleted");
     }
 

@@ -1,8 +1,8 @@
 package dev.jbcc.trace;
 
-import dev.jbcc.Errno;
-import dev.jbcc.SyscallException;
-import dev.jbcc.UnsupportedFeatureException;
+import dev.jbcc.errors.Errno;
+import dev.jbcc.errors.SyscallException;
+import dev.jbcc.errors.UnsupportedFeatureException;
 import dev.jbcc.internal.sys.Libc;
 import dev.jbcc.internal.sys.Privileges;
 import dev.jbcc.internal.sys.Privileges.Capability;

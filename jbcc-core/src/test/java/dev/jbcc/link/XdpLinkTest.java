@@ -1,9 +1,9 @@
 package dev.jbcc.link;
 
 import dev.jbcc.Collection;
-import dev.jbcc.Errno;
 import dev.jbcc.Program;
-import dev.jbcc.SyscallException;
+import dev.jbcc.errors.Errno;
+import dev.jbcc.errors.SyscallException;
 import dev.jbcc.netlink.NetNamespace;
 import dev.jbcc.netlink.XdpAttachment;
 import dev.jbcc.testing.FdLeakCheck;

@@ -1,11 +1,11 @@
 package dev.jbcc.gen;
 
-import dev.jbcc.FormatException;
-import dev.jbcc.MapType;
 import dev.jbcc.btf.Btf;
 import dev.jbcc.btf.BtfType;
+import dev.jbcc.errors.FormatException;
 import dev.jbcc.spec.CollectionSpec;
 import dev.jbcc.spec.MapSpec;
+import dev.jbcc.spec.MapType;
 import dev.jbcc.spec.ObjectReader;
 import dev.jbcc.spec.ProgramSection;
 import dev.jbcc.spec.ProgramSpec;
@@ -184,12 +184,12 @@ public final class SkeletonGenerator {
                     import dev.jbcc.Codec;
                     import dev.jbcc.Collection;
                     import dev.jbcc.CollectionOptions;
-                    import dev.jbcc.FormatException;
                     import dev.jbcc.PerCpuMap;
                     import dev.jbcc.Program;
                     import dev.jbcc.TypedMap;
                     import dev.jbcc.TypedQueue;
                     import dev.jbcc.btf.FlatMember;
+                    import dev.jbcc.errors.FormatException;
                     import dev.jbcc.link.Link;
                     import dev.jbcc.link.Links;
                     import dev.jbcc.perf.PerfBufferOptions;

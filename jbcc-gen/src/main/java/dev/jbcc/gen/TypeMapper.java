@@ -1,6 +1,6 @@
 package dev.jbcc.gen;
 
-import dev.jbcc.FormatException;
+import dev.jbcc.errors.FormatException;
 import dev.jbcc.btf.Btf;
 import dev.jbcc.btf.BtfType;
 import dev.jbcc.btf.FlatMember;

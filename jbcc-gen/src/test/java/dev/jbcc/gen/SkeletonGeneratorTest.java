@@ -1,7 +1,7 @@
 package dev.jbcc.gen;
 
 import dev.jbcc.Codec;
-import dev.jbcc.FormatException;
+import dev.jbcc.errors.FormatException;
 import dev.jbcc.btf.Btf;
 import dev.jbcc.btf.BtfType;
 import dev.jbcc.compile.ClangCompiler;

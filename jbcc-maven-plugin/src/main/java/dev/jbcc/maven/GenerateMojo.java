@@ -1,6 +1,6 @@
 package dev.jbcc.maven;
 
-import dev.jbcc.BpfException;
+import dev.jbcc.errors.BpfException;
 import dev.jbcc.compile.ClangCompiler;
 import dev.jbcc.compile.CompiledObject;
 import dev.jbcc.compile.KernelHeaders;

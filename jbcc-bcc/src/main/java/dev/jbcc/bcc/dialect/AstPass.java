@@ -1,7 +1,7 @@
 package dev.jbcc.bcc.dialect;
 
-import dev.jbcc.CompileException;
 import dev.jbcc.bcc.dialect.ClangAst.Node;
+import dev.jbcc.errors.CompileException;
 
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,9 +1,9 @@
 package dev.jbcc.bcc.dialect;
 
-import dev.jbcc.CompileException;
-import dev.jbcc.FileAccessException;
-import dev.jbcc.FormatException;
-import dev.jbcc.ProgramType;
+import dev.jbcc.errors.CompileException;
+import dev.jbcc.errors.FileAccessException;
+import dev.jbcc.errors.FormatException;
+import dev.jbcc.spec.ProgramType;
 import dev.jbcc.btf.Btf;
 import dev.jbcc.btf.BtfType;
 import dev.jbcc.compile.ClangCompiler;

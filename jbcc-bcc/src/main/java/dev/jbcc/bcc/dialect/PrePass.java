@@ -1,7 +1,8 @@
 package dev.jbcc.bcc.dialect;
 
-import dev.jbcc.CompileException;
 import dev.jbcc.bcc.dialect.Lexer.Token;
+import dev.jbcc.errors.CompileException;
+import dev.jbcc.spec.BpfFlags;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -73,7 +74,7 @@ final class PrePass {
             Map.entry("percpu_cgroup_storage", "BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE"),
             Map.entry("histogram", "BPF_MAP_TYPE_HASH"));
 
-    private static final String NO_PREALLOC = "1"; // BPF_F_NO_PREALLOC
+    private static final String NO_PREALLOC = Integer.toString(BpfFlags.BPF_F_NO_PREALLOC);
     private static final String DEFAULT_SIZE = "10240";
 
     private final String sourceName;

@@ -1,7 +1,7 @@
 package dev.jbcc.bcc.dialect;
 
-import dev.jbcc.CompileException;
-import dev.jbcc.FileAccessException;
+import dev.jbcc.errors.CompileException;
+import dev.jbcc.errors.FileAccessException;
 import dev.jbcc.compile.ClangCompiler;
 import dev.jbcc.compile.internal.CompileCache;
 import dev.jbcc.compile.internal.ProcessRunner;

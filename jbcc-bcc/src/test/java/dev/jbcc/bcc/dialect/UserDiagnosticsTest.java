@@ -1,6 +1,6 @@
 package dev.jbcc.bcc.dialect;
 
-import dev.jbcc.CompileException;
+import dev.jbcc.errors.CompileException;
 import dev.jbcc.compile.ClangCompiler;
 import dev.jbcc.compile.Source;
 import org.junit.jupiter.api.BeforeAll;

@@ -2,11 +2,11 @@ package dev.jbcc.cli.tools;
 
 import dev.jbcc.Collection;
 import dev.jbcc.CollectionOptions;
-import dev.jbcc.UnsupportedFeatureException;
 import dev.jbcc.bcc.StopSignal;
 import dev.jbcc.btf.Btf;
 import dev.jbcc.compile.ClangCompiler;
 import dev.jbcc.compile.Source;
+import dev.jbcc.errors.UnsupportedFeatureException;
 import dev.jbcc.link.TracepointLink;
 import dev.jbcc.ringbuf.RingBufferReader;
 import dev.jbcc.spec.CollectionSpec;

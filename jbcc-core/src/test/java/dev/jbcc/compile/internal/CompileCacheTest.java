@@ -1,6 +1,6 @@
 package dev.jbcc.compile.internal;
 
-import dev.jbcc.CompileException;
+import dev.jbcc.errors.CompileException;
 import dev.jbcc.compile.ClangCompiler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
