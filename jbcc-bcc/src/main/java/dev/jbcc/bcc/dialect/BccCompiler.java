@@ -129,7 +129,7 @@ public final class BccCompiler {
         var ownHeaders = new ArrayList<String>();
         p.ensureStubs(kernelIncludes(pre.includes(), source.includeDirectory(), ownHeaders));
 
-        List<String> flags = clangFlags(p, userFlags, usdt);
+        List<String> flags = clangFlags(p, userFlags, usdt, pre.text());
 
         var keyParts = new ArrayList<>(List.of(p.identity(), source.name(), pre.text(), String.join("\0", flags),
                 String.valueOf(source.includeDirectory()), Path.of("").toAbsolutePath().toString()));
@@ -163,9 +163,10 @@ public final class BccCompiler {
     }
 
     /** The flags clang gets for a program, after the base flags. */
-    private static List<String> clangFlags(Prelude p, List<String> userFlags, List<UsdtBinding> usdt) {
+    private static List<String> clangFlags(Prelude p, List<String> userFlags, List<UsdtBinding> usdt, String programText) {
         var flags = new ArrayList<>(userFlags);
         flags.addAll(p.includeFlags());
+        flags.addAll(List.of("-include", p.generatedHeader("compat", KernelCompat.header(programText)).toString()));
         // Named by content: the flags, and so both cache keys, change exactly when the readers do.
         if (!usdt.isEmpty()) flags.addAll(List.of("-include", p.generatedHeader("usdt", UsdtHeader.text(usdt)).toString()));
         flags.addAll(DIALECT_FLAGS);
@@ -187,7 +188,7 @@ public final class BccCompiler {
             command.add(p.clang().toString());
             command.addAll(p.baseFlags());
             if (includeDirectory != null) command.addAll(List.of("-iquote", includeDirectory.toString()));
-            command.addAll(clangFlags(p, List.copyOf(cflags), usdt));
+            command.addAll(clangFlags(p, List.copyOf(cflags), usdt, program.rewritten()));
             Path out = temp.resolve("program.ll");
             command.addAll(List.of("-I", p.kernelHeaders().toString(), "-S", "-emit-llvm", "-o", out.toString(),
                     "-x", "c", file.toString()));
