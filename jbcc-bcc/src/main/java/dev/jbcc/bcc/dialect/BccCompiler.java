@@ -123,9 +123,11 @@ public final class BccCompiler {
             }
         }
 
+        java.util.BitSet inactive = Conditionals.present(source.text())
+                ? inactiveLines(p, source, clangFlags(p, userFlags, usdt, source.text())) : new java.util.BitSet();
         PrePass.Result pre = PrePass.run(source.name(), source.text(),
                 (category, event) -> TracepointFormat.read(tracefsRoots, category, event), pageSize(),
-                UsdtHeader.argumentCounts(usdt));
+                UsdtHeader.argumentCounts(usdt), inactive);
         var ownHeaders = new ArrayList<String>();
         p.ensureStubs(kernelIncludes(pre.includes(), source.includeDirectory(), ownHeaders));
 
@@ -214,6 +216,33 @@ public final class BccCompiler {
     }
 
     // ---- the AST dump ----
+
+    /**
+     * The lines the program's conditionals leave out, from clang's preprocessor with the program's
+     * flags ({@link Conditionals}); none if the text does not preprocess (the compile says why).
+     */
+    private java.util.BitSet inactiveLines(Prelude p, Source source, List<String> flags) {
+        p.ensureStubs(kernelIncludes(Lexer.lex(source.text()).includes(), source.includeDirectory(), new ArrayList<>()));
+        Path temp = p.temporaryDirectory();
+        try {
+            Path dir = Files.createDirectory(temp.resolve("src"));
+            Path file = dir.resolve(fileNameFor(source.name()));
+            Files.writeString(file, source.text(), StandardCharsets.UTF_8);
+            var command = new ArrayList<String>();
+            command.add(p.clang().toString());
+            command.addAll(p.baseFlags());
+            if (source.includeDirectory() != null) command.addAll(List.of("-iquote", source.includeDirectory().toString()));
+            command.addAll(flags);
+            command.addAll(List.of("-I", p.kernelHeaders().toString(), "-E", "-x", "c", file.toString()));
+            Path out = temp.resolve("preprocessed.c");
+            if (p.runCapturing(command, out, temp.resolve("clang.log")).exitCode() != 0) return new java.util.BitSet();
+            return Conditionals.inactiveLines(source.text(), Files.readString(out, StandardCharsets.UTF_8), file.toString());
+        } catch (IOException e) {
+            throw new CompileException("preprocessing " + source.name() + ": " + e, "");
+        } finally {
+            Prelude.deleteTree(temp);
+        }
+    }
 
     private ClangAst.Node astDump(Prelude p, Source source, String text, List<String> flags) {
         Path temp = p.temporaryDirectory();

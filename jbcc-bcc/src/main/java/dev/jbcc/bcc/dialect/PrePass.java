@@ -87,12 +87,23 @@ final class PrePass {
     private final Map<String, Integer> usdtFunctions;
 
     private PrePass(String sourceName, String text, BiFunction<String, String, TracepointFormat> formats, long pageSize,
-                    Map<String, Integer> usdtFunctions) {
+                    Map<String, Integer> usdtFunctions, java.util.BitSet inactiveLines) {
         this.usdtFunctions = usdtFunctions;
         this.sourceName = sourceName;
         this.text = text;
         Lexer lexer = Lexer.lex(text);
-        this.tokens = lexer.tokens();
+        // Tokens in branches the preprocessor leaves out are not the program's.
+        if (inactiveLines.isEmpty()) {
+            this.tokens = lexer.tokens();
+        } else {
+            var kept = new java.util.ArrayList<Token>();
+            int line = 1, at = 0;
+            for (Token t : lexer.tokens()) {
+                for (; at < t.start(); at++) if (text.charAt(at) == '\n') line++;
+                if (!inactiveLines.get(line)) kept.add(t);
+            }
+            this.tokens = kept;
+        }
         this.includes = lexer.includes();
         this.edits = new TextEdits(text);
         this.formats = formats;
@@ -115,7 +126,13 @@ final class PrePass {
      */
     static Result run(String sourceName, String text, BiFunction<String, String, TracepointFormat> formats, long pageSize,
                       Map<String, Integer> usdtFunctions) {
-        PrePass pass = new PrePass(sourceName, text, formats, pageSize, usdtFunctions);
+        return run(sourceName, text, formats, pageSize, usdtFunctions, new java.util.BitSet());
+    }
+
+    /** @param inactiveLines lines (1-based) the program's conditionals leave out ({@link Conditionals}) */
+    static Result run(String sourceName, String text, BiFunction<String, String, TracepointFormat> formats, long pageSize,
+                      Map<String, Integer> usdtFunctions, java.util.BitSet inactiveLines) {
+        PrePass pass = new PrePass(sourceName, text, formats, pageSize, usdtFunctions, inactiveLines);
         pass.tableMacros();
         pass.probesAndCalls();
         String out = pass.edits.apply() + pass.licenseIfMissing();
