@@ -4,6 +4,10 @@ import dev.jbcc.btf.Btf;
 import dev.jbcc.btf.BtfType;
 import dev.jbcc.spec.ProgramSpec;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 /**
  * The kernel BTF object a BTF-attached program (fentry/fexit/fmod_ret, tp_btf, LSM, iterators)
  * names at load time: the verifier checks the program against that function's prototype.
@@ -30,10 +34,32 @@ record AttachTarget(String btfName, int btfId) {
                 case TRACE_ITER -> "iterator " + target + " (no " + name + " in kernel BTF)";
                 default -> "kernel function " + target;
             };
-            throw new IllegalArgumentException(spec.type() + " program '" + spec.name() + "' attaches to " + what
-                    + ", which this kernel does not have; functions in modules are not supported yet");
+            String module = moduleWith(name, typedef ? BtfType.Typedef.class : BtfType.Func.class);
+            throw new NotFoundException(spec.type() + " program '" + spec.name() + "' attaches to " + what
+                    + (module != null
+                            ? ", which is in kernel module " + module + "; attaching to a module's functions is not supported yet"
+                            : ", which this kernel does not have; check the name against /sys/kernel/btf/vmlinux"
+                                    + " (jbcc btf dump | grep " + name + ")"));
         }
         return new AttachTarget(name, ids[0]);
+    }
+
+    /** The loaded kernel module whose BTF has {@code name} of {@code kind}, or null. */
+    private static String moduleWith(String name, Class<? extends BtfType> kind) {
+        try (var dir = Files.newDirectoryStream(Path.of("/sys/kernel/btf"))) {
+            for (Path p : dir) {
+                String module = p.getFileName().toString();
+                if (module.equals("vmlinux")) continue;
+                try {
+                    if (Btf.kernelModule(module).lookup(name, kind).length > 0) return module;
+                } catch (BpfException unloadedMeanwhile) {
+                    // gone between the listing and the read, or unreadable: not where the name is
+                }
+            }
+        } catch (IOException e) {
+            return null;
+        }
+        return null;
     }
 
     private static String prefix(ProgramSpec spec) {

@@ -4,6 +4,7 @@ import dev.jbcc.features.Features;
 import dev.jbcc.internal.sys.Bpf;
 import dev.jbcc.internal.sys.Cpus;
 import dev.jbcc.internal.sys.Fd;
+import dev.jbcc.internal.sys.Privileges;
 import dev.jbcc.internal.sys.Libc;
 import dev.jbcc.internal.sys.MapCreateAttr;
 import dev.jbcc.internal.sys.MapInfo;
@@ -170,7 +171,7 @@ public final class BpfMap implements AutoCloseable {
                 yield new SyscallException("BPF_MAP_CREATE", e.errno(), shape + " was rejected: " + createHint(spec));
             }
             case Errno.EPERM, Errno.EACCES -> new SyscallException("BPF_MAP_CREATE", e.errno(),
-                    "creating " + shape + " needs root, or CAP_BPF (CAP_SYS_ADMIN before Linux 5.8)");
+                    "creating " + shape + " was refused: " + Privileges.explainRefusal());
             case Errno.ENOMEM -> new SyscallException("BPF_MAP_CREATE", e.errno(), shape
                     + " does not fit in memory; lower max_entries (before Linux 5.11, also raise RLIMIT_MEMLOCK)");
             default -> new SyscallException("BPF_MAP_CREATE", e.errno(), shape);
@@ -216,13 +217,19 @@ public final class BpfMap implements AutoCloseable {
 
     // ---- properties ----
 
-    /** A snapshot of the kernel's view of the map. */
-    public record Info(MapType type, int id, int keySize, int valueSize, int maxEntries, int flags, String name) {}
+    /**
+     * A snapshot of the kernel's view of the map.
+     *
+     * @param btfId the id of the BTF object describing key and value, 0 if the map has none
+     */
+    public record Info(MapType type, int id, int keySize, int valueSize, int maxEntries, int flags, String name,
+                       int btfId) {}
 
     /** Asks the kernel for the map's current description. */
     public Info info() {
         MapInfo i = Bpf.mapInfo(fd);
-        return new Info(MapType.of(i.type()), i.id(), i.keySize(), i.valueSize(), i.maxEntries(), i.flags(), i.name());
+        return new Info(MapType.of(i.type()), i.id(), i.keySize(), i.valueSize(), i.maxEntries(), i.flags(), i.name(),
+                i.btfId());
     }
 
     public MapType type() { return type; }

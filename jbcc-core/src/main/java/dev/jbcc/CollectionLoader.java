@@ -154,17 +154,46 @@ final class CollectionLoader {
         }
         Btf.Marshalled blob = fixed.marshal(strings);
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment log = arena.allocate(64 * 1024);
-            var attr = new BtfLoadAttr(arena).btf(arena.allocateFrom(ValueLayout.JAVA_BYTE, blob.blob())).log(log, 1);
+            MemorySegment data = arena.allocateFrom(ValueLayout.JAVA_BYTE, blob.blob());
             try {
-                btfFd = Bpf.btfLoad(attr);
+                // No log on the first try: at level 1 the kernel logs every type even when the load
+                // succeeds, and a log that does not fit fails the load (ENOSPC). Large objects' logs
+                // pass 64 KiB. Only a refusal is loaded again, with a log that grows until it fits.
+                btfFd = Bpf.btfLoad(new BtfLoadAttr(arena).btf(data));
                 btfStrings = blob.stringOffsets();
             } catch (SyscallException e) {
+                String log = btfLog(arena, data);
                 LOG.log(System.Logger.Level.WARNING, "the kernel refused this object''s BTF ({0}); loading without "
-                        + "BTF, so verifier messages will lack C source lines. BTF log: {1}", e.getMessage(),
-                        log.getString(0).strip());
+                        + "BTF, so verifier messages will lack C source lines, and maps that need BTF (spin locks,"
+                        + " timers, local storage) fail. The BTF log ends: {1}", e.getMessage(), tail(log, 10));
+                LOG.log(System.Logger.Level.DEBUG, "BTF log: {0}", log);
             }
         }
+    }
+
+    private static final int BTF_LOG_START = 256 * 1024, BTF_LOG_MAX = 64 << 20;
+
+    /** The kernel's log of refusing {@code data}, from loads with a log that grows until it fits. */
+    private static String btfLog(Arena arena, MemorySegment data) {
+        int size = BTF_LOG_START;
+        while (true) {
+            MemorySegment log = arena.allocate(size);
+            var attr = new BtfLoadAttr(arena).btf(data).log(log, 1);
+            try {
+                Bpf.btfLoad(attr).close();
+                return "(no log: the BTF loaded when asked again)";
+            } catch (SyscallException e) {
+                if (e.errno() != Errno.ENOSPC || size >= BTF_LOG_MAX) return log.getString(0).strip();
+                size = Math.min(Math.max(size * 4, attr.logTrueSize() + 1), BTF_LOG_MAX);
+            }
+        }
+    }
+
+    /** The last {@code lines} lines of {@code text}, where the kernel puts its reason. */
+    private static String tail(String text, int lines) {
+        int at = text.length();
+        for (int i = 0; i < lines && at > 0; i++) at = text.lastIndexOf('\n', at - 1);
+        return at <= 0 ? text : "..." + text.substring(at);
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import dev.jbcc.asm.Reference;
 import dev.jbcc.features.Features;
 import dev.jbcc.internal.sys.Bpf;
 import dev.jbcc.internal.sys.Fd;
+import dev.jbcc.internal.sys.Privileges;
 import dev.jbcc.internal.sys.ProgLoadAttr;
 import dev.jbcc.internal.sys.TestRunAttr;
 import dev.jbcc.spec.FuncInfo;
@@ -165,15 +166,15 @@ public final class Program implements AutoCloseable {
     private static BpfException rejection(ProgramSpec spec, ProgLoadAttr attr, Arena arena, int errno,
                                           LoadContext context) {
         String what = spec.type() + " program '" + spec.name() + "'";
-        if (errno == Errno.EPERM && (spec.type() == ProgramType.TRACING || spec.type() == ProgramType.LSM
-                || spec.type() == ProgramType.EXT)) {
+        if (errno == Errno.EPERM && !Privileges.refusalIsPrivilege() && (spec.type() == ProgramType.TRACING
+                || spec.type() == ProgramType.LSM || spec.type() == ProgramType.EXT)) {
             return new SyscallException("BPF_PROG_LOAD", errno, "the kernel refused to load " + what
                     + "; kernels in lockdown or with BPF trampolines disabled refuse fentry/fexit/LSM programs:"
                     + " use a tracepoint or raw tracepoint instead, or a kernel that allows them");
         }
         if (errno == Errno.EPERM) {
-            return new SyscallException("BPF_PROG_LOAD", errno, "loading " + what
-                    + " needs root, or CAP_BPF plus CAP_PERFMON (tracing) or CAP_NET_ADMIN (networking)");
+            return new SyscallException("BPF_PROG_LOAD", errno, "loading " + what + " was refused: "
+                    + Privileges.explainRefusal());
         }
         if ((errno == Errno.EINVAL || errno == Errno.E2BIG) && !Features.haveProgramType(spec.type())) {
             return new UnsupportedFeatureException("BPF_PROG_TYPE_" + spec.type(), spec.type().minimumKernel(), null);

@@ -1,5 +1,7 @@
 package dev.jbcc;
 
+import dev.jbcc.internal.sys.Privileges;
+
 /** A system call failed; names the operation and the errno, and the usual fix where one is known. */
 public final class SyscallException extends BpfException {
     private final String operation;
@@ -19,7 +21,7 @@ public final class SyscallException extends BpfException {
         var sb = new StringBuilder(operation).append(": ").append(Errno.describe(errno));
         if (detail != null) sb.append(": ").append(detail);
         else if (errno == Errno.EPERM || errno == Errno.EACCES)
-            sb.append(": run as root, or grant CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN");
+            sb.append(": ").append(Privileges.explainRefusal());
         return sb.toString();
     }
 

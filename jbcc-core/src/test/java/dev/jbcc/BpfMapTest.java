@@ -485,7 +485,7 @@ class BpfMapTest {
     void infoReportsTheKernelView() {
         try (BpfMap map = BpfMap.create(MapSpec.of("some.name-with:odd", MapType.HASH, 4, 8, 9).withFlags(BpfMap.BPF_F_NO_PREALLOC))) {
             BpfMap.Info info = map.info();
-            assertEquals(new BpfMap.Info(MapType.HASH, map.id(), 4, 8, 9, BpfMap.BPF_F_NO_PREALLOC, "some.name_with_"), info);
+            assertEquals(new BpfMap.Info(MapType.HASH, map.id(), 4, 8, 9, BpfMap.BPF_F_NO_PREALLOC, "some.name_with_", 0), info);
         }
     }
 

@@ -166,6 +166,30 @@ class CollectionTest {
         }
     }
 
+    /**
+     * An object whose BTF makes a kernel log far larger than 64 KiB (as libbpf-tools' tcptracer,
+     * tcplife and tcprtt do, 68-101 KB) loads with its BTF: its map is typed.
+     */
+    @Test
+    void anObjectWhoseBtfLogPassesSixtyFourKibLoadsWithItsBtf() {
+        var text = new StringBuilder("#include \"vmlinux.h\"\n#include <bpf/bpf_helpers.h>\n");
+        int structs = 1500;
+        for (int i = 0; i < structs; i++) text.append("struct jbcc_s").append(i).append(" { int a; int b; };\n");
+        text.append("struct jbcc_big {\n");
+        for (int i = 0; i < structs; i++) text.append("  struct jbcc_s").append(i).append(" f").append(i).append(";\n");
+        text.append("""
+                };
+                struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 1); __type(key, int);
+                         __type(value, struct jbcc_big); } big SEC(".maps");
+                SEC("xdp") int prog(struct xdp_md *ctx) { int k = 0; return bpf_map_lookup_elem(&big, &k) ? 2 : 1; }
+                char LICENSE[] SEC("license") = "GPL";
+                """);
+        CollectionSpec spec = ObjectReader.read(ClangCompiler.create().compile(text.toString()).elf());
+        try (Collection objects = Collection.load(spec)) {
+            assertNotEquals(0, objects.map("big").info().btfId(), "the map was created with the object's BTF");
+        }
+    }
+
     @Test
     void missingKconfigOptionThatIsNotWeakNamesTheOption() {
         String text = """

@@ -65,6 +65,26 @@ class TracingProgramTest {
         }
     }
 
+    /**
+     * A function the kernel does not have is a NotFoundException naming it, found before the load
+     * (so on the host too, where fentry loads are refused); modules are named only when the
+     * function is in one.
+     */
+    @Test
+    void aMissingFentryTargetIsNotFound() {
+        String text = """
+                #include "vmlinux.h"
+                #include <bpf/bpf_helpers.h>
+                #include <bpf/bpf_tracing.h>
+                SEC("fentry/jbcc_no_such_function") int BPF_PROG(on_entry) { return 0; }
+                char LICENSE[] SEC("license") = "GPL";
+                """;
+        CollectionSpec spec = ObjectReader.read(ClangCompiler.create().compile(text).elf());
+        var e = assertThrows(NotFoundException.class, () -> Collection.load(spec).close());
+        assertTrue(e.getMessage().contains("kernel function jbcc_no_such_function"), e.getMessage());
+        assertFalse(e.getMessage().contains("module"), e.getMessage());
+    }
+
     @Test
     @RequiresFentry
     void fentryAndFexitSeeThisThreadsUnlinksAndTheirResults() throws IOException {

@@ -16,6 +16,7 @@ import dev.jbcc.internal.sys.Libc;
 import dev.jbcc.internal.sys.LinkCreateAttr;
 import dev.jbcc.internal.sys.BpfAttr;
 import dev.jbcc.internal.sys.MapCreateAttr;
+import dev.jbcc.internal.sys.Privileges;
 import dev.jbcc.internal.sys.ProgLoadAttr;
 
 import java.lang.foreign.Arena;
@@ -26,24 +27,47 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * Asks the running kernel what it supports by trying the smallest thing that needs it: a
  * one-entry map of a type, an {@code r0 = 0; exit} program of a type, a program calling a
- * helper. Answers are cached for the life of the process once conclusive; an inconclusive
- * probe (e.g. EPERM because the process lacks CAP_BPF) throws {@link SyscallException} and is
- * tried again next time. Thread-safe.
+ * helper. Answers are cached for the life of the process once conclusive. A refusal (EPERM) is
+ * conclusive when the process has every capability bpf(2) checks: the feature is not available
+ * here, and {@link #mapType}/{@link #programType} say why (lockdown, a policy, the kernel's build).
+ * A refusal for want of privilege (a missing CAP_BPF, capabilities held only in a user namespace)
+ * is inconclusive: it throws {@link SyscallException} naming what is missing, and is tried again
+ * next time. Thread-safe.
  */
 public final class Features {
     private Features() {}
 
-    private static final Map<String, Boolean> CACHE = new ConcurrentHashMap<>();
+    /**
+     * A probe's conclusive answer.
+     *
+     * @param available whether the running kernel lets this process use the feature
+     * @param errno     the errno of the refusal, 0 when available or when the kernel simply lacks it
+     * @param reason    why it is not available, or null
+     */
+    public record Answer(boolean available, int errno, String reason) {
+        static final Answer YES = new Answer(true, 0, null), NO = new Answer(false, 0, null);
+
+        static Answer of(boolean available) {
+            return available ? YES : NO;
+        }
+    }
+
+    private static final Map<String, Answer> CACHE = new ConcurrentHashMap<>();
     private static final ValueLayout.OfLong INSN = ValueLayout.JAVA_LONG.withOrder(ByteOrder.nativeOrder());
 
     private static boolean cached(String key, BooleanSupplier probe) {
-        Boolean known = CACHE.get(key);
+        return answer(key, () -> Answer.of(probe.getAsBoolean())).available();
+    }
+
+    private static Answer answer(String key, Supplier<Answer> probe) {
+        Answer known = CACHE.get(key);
         if (known != null) return known;
-        boolean result = probe.getAsBoolean(); // throws when inconclusive, so nothing is cached
+        Answer result = probe.get(); // throws when inconclusive, so nothing is cached
         CACHE.putIfAbsent(key, result);
         return result;
     }
@@ -52,17 +76,23 @@ public final class Features {
 
     /** Whether this kernel can create maps of {@code type}. */
     public static boolean haveMapType(MapType type) {
-        if (type == MapType.UNSPEC) return false;
-        return cached("map:" + type, () -> probeMapType(type));
+        return mapType(type).available();
     }
 
-    /** @throws UnsupportedFeatureException naming the type and the first kernel that has it */
+    /** Whether this kernel lets this process create maps of {@code type}, and if not, why. */
+    public static Answer mapType(MapType type) {
+        if (type == MapType.UNSPEC) return Answer.NO;
+        return answer("map:" + type, () -> probeMapType(type));
+    }
+
+    /** @throws UnsupportedFeatureException naming the type and the first kernel that has it, or why it is refused */
     public static void requireMapType(MapType type) {
-        if (!haveMapType(type))
-            throw new UnsupportedFeatureException("BPF_MAP_TYPE_" + type, type.minimumKernel(), null);
+        Answer answer = mapType(type);
+        if (!answer.available())
+            throw new UnsupportedFeatureException("BPF_MAP_TYPE_" + type, type.minimumKernel(), answer.reason());
     }
 
-    private static boolean probeMapType(MapType type) {
+    private static Answer probeMapType(MapType type) {
         try (Arena arena = Arena.ofConfined()) {
             var attr = new MapCreateAttr(arena).mapType(type.value()).keySize(4).valueSize(4).maxEntries(1);
             Fd inner = null, btf = null;
@@ -90,10 +120,10 @@ public final class Features {
                     default -> { }
                 }
                 try (Fd map = Bpf.mapCreate(attr)) {
-                    return !map.isClosed();
+                    return Answer.of(!map.isClosed());
                 } catch (SyscallException e) {
-                    if (type == MapType.STRUCT_OPS && e.errno() == Errno.ENOTSUPP) return true;
-                    return unsupported(e);
+                    if (type == MapType.STRUCT_OPS && e.errno() == Errno.ENOTSUPP) return Answer.YES;
+                    return refusal(e);
                 }
             } finally {
                 if (inner != null) inner.close();
@@ -106,9 +136,28 @@ public final class Features {
 
     /** EINVAL/E2BIG/ENOTSUPP/EOPNOTSUPP mean "no"; anything else is inconclusive and rethrown. */
     private static boolean unsupported(SyscallException e) {
-        return switch (e.errno()) {
-            case Errno.EINVAL, Errno.E2BIG, Errno.ENOTSUPP, Errno.EOPNOTSUPP -> false;
-            default -> throw e;
+        return refusal(e).available();
+    }
+
+    /**
+     * The answer a failed probe gives: EINVAL/E2BIG/ENOTSUPP/EOPNOTSUPP mean the kernel lacks it;
+     * EPERM to a process with every capability means the kernel's policy or build refuses it here
+     * (conclusive, with the reason); EPERM for want of privilege and anything else are inconclusive
+     * and rethrown (the exception names the missing capability).
+     */
+    private static Answer refusal(SyscallException e) {
+        return refusal(e.errno(), () -> e);
+    }
+
+    private static Answer refusal(int errno, Supplier<SyscallException> inconclusive) {
+        return switch (errno) {
+            case Errno.EINVAL, Errno.E2BIG, Errno.ENOTSUPP, Errno.EOPNOTSUPP -> Answer.NO;
+            case Errno.EPERM -> {
+                if (Privileges.refusalIsPrivilege()) throw inconclusive.get();
+                yield new Answer(false, errno, "the kernel refused it (EPERM) although this process has CAP_BPF,"
+                        + " CAP_PERFMON and CAP_NET_ADMIN: " + Privileges.policy());
+            }
+            default -> throw inconclusive.get();
         };
     }
 
@@ -168,26 +217,32 @@ public final class Features {
 
     /** Whether this kernel can load programs of {@code type}. */
     public static boolean haveProgramType(ProgramType type) {
-        if (type == ProgramType.UNSPEC) return false;
-        return cached("prog:" + type, () -> probeProgramType(type));
+        return programType(type).available();
     }
 
-    /** @throws UnsupportedFeatureException naming the type and the first kernel that has it */
+    /** Whether this kernel lets this process load programs of {@code type}, and if not, why. */
+    public static Answer programType(ProgramType type) {
+        if (type == ProgramType.UNSPEC) return Answer.NO;
+        return answer("prog:" + type, () -> probeProgramType(type));
+    }
+
+    /** @throws UnsupportedFeatureException naming the type and the first kernel that has it, or why it is refused */
     public static void requireProgramType(ProgramType type) {
-        if (!haveProgramType(type))
-            throw new UnsupportedFeatureException("BPF_PROG_TYPE_" + type, type.minimumKernel(), null);
+        Answer answer = programType(type);
+        if (!answer.available())
+            throw new UnsupportedFeatureException("BPF_PROG_TYPE_" + type, type.minimumKernel(), answer.reason());
     }
 
     private static final long MOV_R0_0 = 0xb7L, EXIT = 0x95L, CALL = 0x85L;
 
-    private static boolean probeProgramType(ProgramType type) {
+    private static Answer probeProgramType(ProgramType type) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment log = arena.allocate(4096);
             var attr = probeProgram(arena, type, new long[] {MOV_R0_0, EXIT}, log);
             int rc = Bpf.progLoadErrno(attr);
             if (rc >= 0) {
                 Fd.adopt(rc).close();
-                return true;
+                return Answer.YES;
             }
             int errno = -rc;
             if (needsAttachTarget(type)) {
@@ -195,14 +250,11 @@ public final class Features {
                 // without parsing vmlinux BTF. A kernel that knows the type gets as far as
                 // the verifier (which logs why) or answers ENOTSUPP; for an unknown type
                 // bpf(2) fails with EINVAL before anything is logged.
-                if (errno == Errno.ENOTSUPP || !log.getString(0).isEmpty()) return true;
+                if (errno == Errno.ENOTSUPP || !log.getString(0).isEmpty()) return Answer.YES;
             }
-            return switch (errno) {
-                case Errno.EINVAL, Errno.E2BIG, Errno.ENOTSUPP, Errno.EOPNOTSUPP -> false;
-                default -> throw new SyscallException("BPF_PROG_LOAD", errno,
-                        "probing program type " + type + " was inconclusive"
-                                + (errno == Errno.EPERM ? " (the kernel refused: missing privilege, or a lockdown or LSM policy)" : ""));
-            };
+            return refusal(errno, () -> errno == Errno.EPERM
+                    ? new SyscallException("BPF_PROG_LOAD", errno, "probing program type " + type + ": " + Privileges.explainRefusal())
+                    : new SyscallException("BPF_PROG_LOAD", errno, "probing program type " + type + " was inconclusive"));
         }
     }
 

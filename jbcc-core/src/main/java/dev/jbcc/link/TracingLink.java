@@ -1,5 +1,6 @@
 package dev.jbcc.link;
 
+import dev.jbcc.internal.sys.Privileges;
 import dev.jbcc.AttachType;
 import dev.jbcc.Errno;
 import dev.jbcc.Program;
@@ -79,8 +80,8 @@ public final class TracingLink implements BpfLinkBacked {
     private static RuntimeException explain(Program program, SyscallException e) {
         return switch (e.errno()) {
             case Errno.EPERM, Errno.EACCES -> new SyscallException("attach " + program.type() + " program '"
-                    + program.name() + "'", e.errno(), "needs root (CAP_BPF and CAP_PERFMON), and a kernel that allows"
-                    + " BPF trampolines (not in lockdown)");
+                    + program.name() + "'", e.errno(), Privileges.refusalIsPrivilege() ? Privileges.explainRefusal()
+                    : "the kernel does not allow BPF trampolines here (" + Privileges.policy() + ")");
             case Errno.EBUSY, Errno.EEXIST -> new SyscallException("attach " + program.type() + " program '"
                     + program.name() + "'", e.errno(), "this program is already attached; load it again to attach twice");
             case Errno.ENOTSUPP, Errno.EOPNOTSUPP -> new UnsupportedFeatureException("BPF trampolines for "

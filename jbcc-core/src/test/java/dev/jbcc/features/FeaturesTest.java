@@ -40,15 +40,57 @@ class FeaturesTest {
         return Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim();
     }
 
+    /**
+     * A type the kernel version promises is found, or refused to this fully privileged process
+     * by the kernel's policy or build (some builds of 6.18.44 refuse ARENA maps to root with
+     * EPERM): then the answer says so, and never blames privilege. A kernel that does not know a
+     * promised type (EINVAL) fails the test.
+     */
     @Test
     void everyMapTypeThisKernelVersionPromisesIsFound() throws Exception {
         String kernel = runningKernel();
         for (MapType type : MapType.values()) {
             if (type == MapType.UNSPEC) continue;
-            if (atLeast(kernel, type.minimumKernel()))
-                assertTrue(Features.haveMapType(type), type + " exists since " + type.minimumKernel() + ", running " + kernel);
+            if (!atLeast(kernel, type.minimumKernel())) continue;
+            Features.Answer answer = Features.mapType(type);
+            String what = type + " exists since " + type.minimumKernel() + ", running " + kernel + ": " + answer;
+            if (!answer.available()) {
+                assertEquals(EPERM, answer.errno(), what);
+                assertTrue(answer.reason().contains("although this process has CAP_BPF"), what);
+                System.err.println("FeaturesTest: " + what);
+            }
         }
         assertFalse(Features.haveMapType(MapType.UNSPEC));
+    }
+
+    private static final int EPERM = 1;
+
+    /** Runs {@link ProbeChild} in a child JVM; its one line of output. */
+    private static String probeInChild(String mode) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"), ProbeChild.class.getName(), mode)
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes()).trim();
+        assertEquals(0, p.waitFor(), out);
+        return out;
+    }
+
+    /** EPERM to a thread with every capability (here from a seccomp filter) is a "no" with the reason. */
+    @Test
+    void aRefusalNoCapabilityExplainsIsAnAnswerWithItsReason() throws Exception {
+        String out = probeInChild("seccomp");
+        assertTrue(out.startsWith("answer available=false errno=1 "), out);
+        assertTrue(out.contains("although this process has CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN"), out);
+        assertFalse(out.contains("run as root"), out);
+    }
+
+    /** EPERM to a thread without CAP_BPF is inconclusive, and the exception names what is missing. */
+    @Test
+    void aRefusalForWantOfACapabilityNamesIt() throws Exception {
+        String out = probeInChild("drop-caps");
+        assertTrue(out.startsWith("threw SyscallException errno=1: "), out);
+        assertTrue(out.contains("lacks CAP_BPF ("), out); // CAP_BPF, and only it, named as missing
     }
 
     @Test
@@ -56,8 +98,14 @@ class FeaturesTest {
         String kernel = runningKernel();
         for (ProgramType type : ProgramType.values()) {
             if (CONFIG_DEPENDENT.contains(type)) continue;
-            if (atLeast(kernel, type.minimumKernel()))
-                assertTrue(Features.haveProgramType(type), type + " exists since " + type.minimumKernel() + ", running " + kernel);
+            if (!atLeast(kernel, type.minimumKernel())) continue;
+            Features.Answer answer = Features.programType(type);
+            String what = type + " exists since " + type.minimumKernel() + ", running " + kernel + ": " + answer;
+            if (!answer.available()) {
+                assertEquals(EPERM, answer.errno(), what);
+                assertTrue(answer.reason().contains("although this process has CAP_BPF"), what);
+                System.err.println("FeaturesTest: " + what);
+            }
         }
     }
 
