@@ -75,6 +75,7 @@ final class AstPass {
         var functions = new ArrayList<Function>();
         var analysed = new ArrayList<Analysed>();
         var helpers = new HashMap<String, Analysed>();
+        var externalReturns = new HashSet<String>();
         for (Node d : tu.children) {
             if (d.expansionOffset < 0) continue; // declared in the prelude or a header
             switch (d.kind) {
@@ -89,11 +90,11 @@ final class AstPass {
                     Node body = body(d);
                     if (body == null) continue;
                     if (!"static".equals(d.string("storageClass"))) {
-                        var state = new Externals();
+                        var state = new Externals(externalReturns);
                         functions.add(program(d, body, state));
-                        analysed.add(new Analysed(body, state, List.of()));
+                        analysed.add(new Analysed(d.name(), body, state, List.of()));
                     } else {
-                        Analysed h = helper(d, body);
+                        Analysed h = helper(d, body, externalReturns);
                         analysed.add(h);
                         helpers.put(d.name(), h);
                     }
@@ -119,7 +120,7 @@ final class AstPass {
     // ---- program functions ----
 
     /** A function body and what is known about its variables; {@code params} are a static function's parameter ids. */
-    private record Analysed(Node body, Externals state, List<String> params) {}
+    private record Analysed(String name, Node body, Externals state, List<String> params) {}
 
     /**
      * Pointers passed into the program's own static functions: a parameter is external when a
@@ -134,6 +135,7 @@ final class AstPass {
             for (Analysed a : analysed) {
                 a.state().solve(a.body());
                 changed |= propagateCalls(a.body(), a.state(), helpers);
+                if (helpers.get(a.name()) == a) changed |= returnsExternal(a.body(), a.state(), a.name());
             }
         }
     }
@@ -159,6 +161,16 @@ final class AstPass {
             }
         }
         for (Node c : n.children) changed |= propagateCalls(c, state, helpers);
+        return changed;
+    }
+
+    /** A static function that returns a kernel pointer (tcpdrop's skb_to_tcphdr): its calls are external. */
+    private static boolean returnsExternal(Node n, Externals state, String name) {
+        if (n.is("ReturnStmt") && !n.children.isEmpty() && isPointer(n.child(0).type()) && state.isExternal(n.child(0))) {
+            return state.externalReturns.add(name);
+        }
+        boolean changed = false;
+        for (Node c : n.children) changed |= returnsExternal(c, state, name);
         return changed;
     }
 
@@ -192,9 +204,9 @@ final class AstPass {
      * pointers it takes out of maps) are read safely as in a program, and so are the parameters
      * its callers pass external pointers or their context for ({@link #solveCalls}).
      */
-    private static Analysed helper(Node fn, Node body) {
+    private static Analysed helper(Node fn, Node body, Set<String> externalReturns) {
         List<String> params = fn.children.stream().filter(c -> c.is("ParmVarDecl")).map(Node::id).toList();
-        return new Analysed(body, new Externals(), params);
+        return new Analysed(fn.name(), body, new Externals(externalReturns), params);
     }
 
     /** bcc's auto-attach prefixes, then the context type, decide the section. */
@@ -281,9 +293,15 @@ final class AstPass {
 
     /** What the analysis knows about one function's variables. */
     private static final class Externals {
+        /** The static functions that return kernel pointers (shared by every function's analysis). */
+        final Set<String> externalReturns;
         String ctxId;
         final Set<String> externalVars = new HashSet<>();
         final Set<String> mapValueVars = new HashSet<>();
+
+        Externals(Set<String> externalReturns) {
+            this.externalReturns = externalReturns;
+        }
 
         /** Flow-insensitive: iterate assignments and initialisations until nothing changes. */
         void solve(Node body) {
@@ -329,7 +347,7 @@ final class AstPass {
                     case "ArrayToPointerDecay" -> isKernelMemory(e.child(0));
                     default -> isExternal(e.child(0));
                 };
-                case "CallExpr" -> "bpf_get_current_task".equals(calleeName(e));
+                case "CallExpr" -> "bpf_get_current_task".equals(calleeName(e)) || externalReturns.contains(calleeName(e));
                 case "UnaryOperator" -> "&".equals(e.opcode()) && isKernelMemory(e.child(0));
                 case "BinaryOperator" -> switch (String.valueOf(e.opcode())) {
                     case "+", "-" -> isExternal(e.child(0)) || isExternal(e.child(1));

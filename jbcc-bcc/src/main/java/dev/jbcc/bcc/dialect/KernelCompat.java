@@ -1,9 +1,16 @@
 package dev.jbcc.bcc.dialect;
 
 import dev.jbcc.KernelConfig;
+import dev.jbcc.KernelVersion;
 import dev.jbcc.btf.Btf;
 import dev.jbcc.btf.BtfType;
 
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeSet;
@@ -22,12 +29,34 @@ final class KernelCompat {
             Pattern.MULTILINE);
     private static final Pattern CONFIG = Pattern.compile("\\bCONFIG_[A-Za-z0-9_]+");
 
+    /**
+     * The kernel's member aliases (include/net/sock.h, include/net/inet_sock.h): struct sock's and
+     * struct inet_sock's names for struct sock_common's fields. The pre-pass spells them out after
+     * {@code ->} and {@code .} in the program; the header defines them for the program's own headers.
+     */
+    static final Map<String, String> MEMBER_ALIASES = aliases();
+
+    private static Map<String, String> aliases() {
+        var m = new LinkedHashMap<String, String>();
+        for (String f : List.of("node", "nulls_node", "refcnt", "tx_queue_mapping", "dontcopy_begin", "dontcopy_end", "hash",
+                "portpair", "num", "dport", "addrpair", "daddr", "rcv_saddr", "family", "state", "reuse", "reuseport",
+                "ipv6only", "net_refcnt", "bound_dev_if", "bind_node", "prot", "net", "v6_daddr", "v6_rcv_saddr", "cookie",
+                "incoming_cpu", "flags", "rxhash")) {
+            m.put("sk_" + f, "__sk_common.skc_" + f);
+        }
+        for (String f : List.of("daddr", "rcv_saddr", "dport", "num")) m.put("inet_" + f, "sk.__sk_common.skc_" + f);
+        return Collections.unmodifiableMap(m);
+    }
+
     private KernelCompat() {}
 
     /** The header for a program: the kernel's sizes and the CONFIG_ options its conditionals name. */
     static String header(String programText) {
         var sb = new StringBuilder("/* jbcc: kernel-specific compatibility definitions (from BTF and kconfig). */\n");
         sb.append(Sizes.TEXT);
+        sb.append("#ifndef LINUX_VERSION_CODE\n#define LINUX_VERSION_CODE ").append(KernelVersion.current().code()).append("\n#endif\n");
+        sb.append("#ifndef KERNEL_VERSION\n#define KERNEL_VERSION(a, b, c) (((a) << 16) + ((b) << 8) + ((c) > 255 ? 255 : (c)))\n#endif\n");
+        MEMBER_ALIASES.forEach((alias, path) -> sb.append("#define ").append(alias).append(' ').append(path).append('\n'));
         KernelConfig config = KernelConfig.current();
         for (String option : configOptions(programText)) {
             String base = option.endsWith("_MODULE") ? option.substring(0, option.length() - "_MODULE".length()) : null;
@@ -52,6 +81,31 @@ final class KernelCompat {
             while (c.find()) names.add(c.group());
         }
         return names;
+    }
+
+    /**
+     * The member names of the kernel's struct {@code name} (members of its anonymous structs and
+     * unions included), or null if the kernel's BTF has no such struct.
+     */
+    static Set<String> kernelStructMembers(String name) {
+        try {
+            Btf btf = Btf.kernel();
+            Optional<BtfType.Struct> s = btf.find(name, BtfType.Struct.class);
+            if (s.isEmpty()) return null;
+            var names = new HashSet<String>();
+            addMembers(btf, s.get().members(), names);
+            return names;
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "no kernel BTF to compare struct " + name + " with", e);
+            return null;
+        }
+    }
+
+    private static void addMembers(Btf btf, List<BtfType.Member> members, Set<String> names) {
+        for (BtfType.Member m : members) {
+            if (!m.name().isEmpty()) names.add(m.name());
+            else if (btf.type(btf.resolve(m.type())) instanceof BtfType.Composite c) addMembers(btf, c.members(), names);
+        }
     }
 
     /** The running kernel's sizes, read from its BTF once. */

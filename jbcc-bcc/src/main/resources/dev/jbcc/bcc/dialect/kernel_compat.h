@@ -2,9 +2,10 @@
  * jbcc's kernel compatibility header, version 1: what kernel headers give bcc programs and BTF
  * does not carry (#defines, function-like macros, static inline helpers, member aliases).
  * Written for jbcc; the values here are the same on every kernel jbcc supports (4.18 to 6.18,
- * x86_64 and arm64). Values that differ between kernels (DNAME_INLINE_LEN, DISK_NAME_LEN, the
- * CONFIG_ options a program tests) come from the running kernel's BTF and kconfig, in the header
- * KernelCompat generates. KernelCompatTest checks each entry against the kernel.
+ * x86_64 and arm64). Values that differ between kernels (DNAME_INLINE_LEN, DISK_NAME_LEN,
+ * LINUX_VERSION_CODE, the CONFIG_ options a program tests) come from the running kernel's BTF,
+ * release and kconfig, in the header KernelCompat generates, with the sock member aliases.
+ * KernelCompatTest checks each entry against the kernel.
  */
 #ifndef __JBCC_KERNEL_COMPAT_H
 #define __JBCC_KERNEL_COMPAT_H
@@ -85,39 +86,6 @@ static __always_inline s64 div_s64(s64 dividend, s32 divisor) { return dividend 
         bpf_probe_read_kernel_str((void *)(dst), (length), (char *)args + __jbcc_offset);   \
     } while (0)
 
-/* ---- member aliases: struct sock's and struct inet_sock's names for sock_common's fields ---- */
-#define sk_node __sk_common.skc_node
-#define sk_nulls_node __sk_common.skc_nulls_node
-#define sk_refcnt __sk_common.skc_refcnt
-#define sk_tx_queue_mapping __sk_common.skc_tx_queue_mapping
-#define sk_dontcopy_begin __sk_common.skc_dontcopy_begin
-#define sk_dontcopy_end __sk_common.skc_dontcopy_end
-#define sk_hash __sk_common.skc_hash
-#define sk_portpair __sk_common.skc_portpair
-#define sk_num __sk_common.skc_num
-#define sk_dport __sk_common.skc_dport
-#define sk_addrpair __sk_common.skc_addrpair
-#define sk_daddr __sk_common.skc_daddr
-#define sk_rcv_saddr __sk_common.skc_rcv_saddr
-#define sk_family __sk_common.skc_family
-#define sk_state __sk_common.skc_state
-#define sk_reuse __sk_common.skc_reuse
-#define sk_reuseport __sk_common.skc_reuseport
-#define sk_ipv6only __sk_common.skc_ipv6only
-#define sk_net_refcnt __sk_common.skc_net_refcnt
-#define sk_bound_dev_if __sk_common.skc_bound_dev_if
-#define sk_bind_node __sk_common.skc_bind_node
-#define sk_prot __sk_common.skc_prot
-#define sk_net __sk_common.skc_net
-#define sk_v6_daddr __sk_common.skc_v6_daddr
-#define sk_v6_rcv_saddr __sk_common.skc_v6_rcv_saddr
-#define sk_cookie __sk_common.skc_cookie
-#define sk_incoming_cpu __sk_common.skc_incoming_cpu
-#define sk_flags __sk_common.skc_flags
-#define sk_rxhash __sk_common.skc_rxhash
-#define inet_daddr sk.__sk_common.skc_daddr
-#define inet_rcv_saddr sk.__sk_common.skc_rcv_saddr
-#define inet_dport sk.__sk_common.skc_dport
-#define inet_num sk.__sk_common.skc_num
+/* ---- member aliases (sk_state, inet_daddr, ...): KernelCompat.MEMBER_ALIASES, in the generated part ---- */
 
 #endif /* __JBCC_KERNEL_COMPAT_H */
