@@ -1,10 +1,12 @@
 package dev.jbcc.bcc;
 
+import dev.jbcc.NotFoundException;
 import dev.jbcc.testing.FdLeakCheck;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -67,5 +69,21 @@ class BccToolPatternsTest {
             assertTrue(states.get(states.key(server.getLocalPort())) != null,
                     "listening on port " + server.getLocalPort() + " was seen through inet->inet_num: " + states.items());
         }
+    }
+
+    /** compactsnoop on 6.18: a raw tracepoint whose arguments changed; the error says how many it has now. */
+    @Test
+    void readingPastARawTracepointsArgumentsNamesTheirCount() {
+        String text = """
+                BPF_ARRAY(seen, u64, 1);
+                RAW_TRACEPOINT_PROBE(sys_enter) {
+                    u32 zero = 0;
+                    u64 sixth = ctx->args[5];
+                    seen.update(&zero, &sixth);
+                    return 0;
+                }
+                """;
+        var e = assertThrows(NotFoundException.class, () -> BPF.fromText(text).close());
+        assertTrue(e.getMessage().contains("sys_enter has 2 arguments"), e.getMessage());
     }
 }
