@@ -186,14 +186,9 @@ public final class BccCompiler {
             Path dir = Files.createDirectory(temp.resolve("src"));
             Path file = dir.resolve(fileNameFor(program.sourceName()));
             Files.writeString(file, program.rewritten(), StandardCharsets.UTF_8);
-            var command = new ArrayList<String>();
-            command.add(p.clang().toString());
-            command.addAll(p.baseFlags());
-            if (includeDirectory != null) command.addAll(List.of("-iquote", includeDirectory.toString()));
-            command.addAll(clangFlags(p, List.copyOf(cflags), usdt, program.rewritten()));
+            var command = clangCommand(p, includeDirectory, clangFlags(p, List.copyOf(cflags), usdt, program.rewritten()));
             Path out = temp.resolve("program.ll");
-            command.addAll(List.of("-I", p.kernelHeaders().toString(), "-S", "-emit-llvm", "-o", out.toString(),
-                    "-x", "c", file.toString()));
+            command.addAll(List.of("-S", "-emit-llvm", "-o", out.toString(), "-x", "c", file.toString()));
             String log = p.run(command, temp.resolve("clang.log"));
             if (!Files.isRegularFile(out)) throw new CompileException("clang made no LLVM IR of " + program.sourceName() + ":\n" + log, log);
             return Files.readString(out, StandardCharsets.UTF_8);
@@ -217,6 +212,17 @@ public final class BccCompiler {
 
     // ---- the AST dump ----
 
+    /** clang with the prelude's base flags, the program's directory for quoted includes, {@code flags} and vmlinux.h's directory. */
+    private static List<String> clangCommand(Prelude p, Path includeDirectory, List<String> flags) {
+        var command = new ArrayList<String>();
+        command.add(p.clang().toString());
+        command.addAll(p.baseFlags());
+        if (includeDirectory != null) command.addAll(List.of("-iquote", includeDirectory.toString()));
+        command.addAll(flags);
+        command.addAll(List.of("-I", p.kernelHeaders().toString()));
+        return command;
+    }
+
     /**
      * The lines the program's conditionals leave out, from clang's preprocessor with the program's
      * flags ({@link Conditionals}); none if the text does not preprocess (the compile says why).
@@ -228,12 +234,8 @@ public final class BccCompiler {
             Path dir = Files.createDirectory(temp.resolve("src"));
             Path file = dir.resolve(fileNameFor(source.name()));
             Files.writeString(file, source.text(), StandardCharsets.UTF_8);
-            var command = new ArrayList<String>();
-            command.add(p.clang().toString());
-            command.addAll(p.baseFlags());
-            if (source.includeDirectory() != null) command.addAll(List.of("-iquote", source.includeDirectory().toString()));
-            command.addAll(flags);
-            command.addAll(List.of("-I", p.kernelHeaders().toString(), "-E", "-x", "c", file.toString()));
+            var command = clangCommand(p, source.includeDirectory(), flags);
+            command.addAll(List.of("-E", "-x", "c", file.toString()));
             Path out = temp.resolve("preprocessed.c");
             if (p.runCapturing(command, out, temp.resolve("clang.log")).exitCode() != 0) return new java.util.BitSet();
             return Conditionals.inactiveLines(source.text(), Files.readString(out, StandardCharsets.UTF_8), file.toString());
@@ -250,13 +252,8 @@ public final class BccCompiler {
             Path dir = Files.createDirectory(temp.resolve("src"));
             Path file = dir.resolve(fileNameFor(source.name()));
             Files.writeString(file, text, StandardCharsets.UTF_8);
-            var command = new ArrayList<String>();
-            command.add(p.clang().toString());
-            command.addAll(p.baseFlags());
-            if (source.includeDirectory() != null) command.addAll(List.of("-iquote", source.includeDirectory().toString()));
-            command.addAll(flags);
-            command.addAll(List.of("-I", p.kernelHeaders().toString(), "-fsyntax-only", "-Xclang", "-ast-dump=json",
-                    "-x", "c", file.toString()));
+            var command = clangCommand(p, source.includeDirectory(), flags);
+            command.addAll(List.of("-fsyntax-only", "-Xclang", "-ast-dump=json", "-x", "c", file.toString()));
             Path json = temp.resolve("ast.json");
             Prelude.Output out = p.runCapturing(command, json, temp.resolve("clang.log"));
             String diagnostics = out.stderr().replace(file.toString(), source.name());
