@@ -5,6 +5,8 @@ module dev.jbcc {
     exports dev.jbcc.btf;
     exports dev.jbcc.btf.core;
     exports dev.jbcc.compile;
+    // The compile cache and the process runner, for the bcc front-end's prelude: one implementation each.
+    exports dev.jbcc.compile.internal to dev.jbcc.bcc;
     exports dev.jbcc.elf;
     exports dev.jbcc.features;
     exports dev.jbcc.link;

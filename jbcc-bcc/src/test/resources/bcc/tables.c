@@ -23,6 +23,13 @@ struct ckey_t {
     u64 slot;
 };
 
+// Packed, so "wide" spans bits 3..64: nine bytes.
+struct __attribute__((packed)) wide_t {
+    u8 low:3;
+    u64 wide:62;
+    s8 high:3;
+};
+
 BPF_HASH(counts, u32, u64);
 BPF_ARRAY(arr, u64, 4);
 BPF_HISTOGRAM(hist);
@@ -36,6 +43,7 @@ BPF_PERF_OUTPUT(events);
 BPF_RINGBUF_OUTPUT(ring, 8);
 BPF_PERCPU_ARRAY(pcpu, u64, 2);
 BPF_PERCPU_HASH(pcpuh, u32, u64);
+BPF_HASH(bits, u32, struct wide_t, 4);
 
 static inline u32 log2l(u64 v) {
     u32 r = 0;
@@ -93,6 +101,17 @@ int xdp_feed(struct xdp_md *ctx) {
             __builtin_memcpy(c.name, "even", 5);
         c.slot = log2l(value);
         chist.increment(c);
+    } else if (op == 4) {
+        // bits[1] = bits[0] with low + 1, wide + value, high - 1.
+        u32 in = 0, out = 1;
+        struct wide_t *w = bits.lookup(&in);
+        if (w) {
+            struct wide_t r = {};
+            r.low = w->low + 1;
+            r.wide = w->wide + value;
+            r.high = w->high - 1;
+            bits.update(&out, &r);
+        }
     }
     return XDP_PASS;
 }

@@ -6,7 +6,7 @@ package dev.jbcc;
  */
 public sealed abstract class BpfException extends RuntimeException
         permits SyscallException, VerifierException, UnsupportedFeatureException, FormatException,
-                CompileException, NotFoundException, dev.jbcc.btf.core.CoreRelocationException {
+                CompileException, FileAccessException, NotFoundException, dev.jbcc.btf.core.CoreRelocationException {
     protected BpfException(String message) {
         super(message);
     }

@@ -2,6 +2,7 @@ package dev.jbcc;
 
 import dev.jbcc.btf.Btf;
 import dev.jbcc.btf.BtfType;
+import dev.jbcc.btf.FlatMember;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -47,15 +48,8 @@ public final class StructView {
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.nativeOrder());
     private static final ValueLayout.OfDouble F64 = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.nativeOrder());
 
-    /** A member, flattened: where it is and how to read it. */
-    private record Field(String name, long bitOffset, int bits, int type) {
-        boolean bitfield() {
-            return bits > 0;
-        }
-    }
-
     /** What one struct type compiles to; shared by all views of it. */
-    private record Shape(Btf btf, int type, String name, long size, Map<String, Field> fields) {}
+    private record Shape(Btf btf, int type, String name, long size, Map<String, FlatMember> fields) {}
 
     private final Shape shape;
     private final MemorySegment segment;
@@ -91,27 +85,7 @@ public final class StructView {
         int id = btf.resolve(typeId);
         if (!(btf.type(id) instanceof BtfType.Composite composite))
             throw new IllegalArgumentException("BTF type " + btf.describe(typeId) + " is not a struct or union");
-        Map<String, Field> fields = new LinkedHashMap<>();
-        flatten(btf, composite, 0, fields);
-        return new Shape(btf, id, composite.name(), composite.size(), Collections.unmodifiableMap(fields));
-    }
-
-    private static void flatten(Btf btf, BtfType.Composite composite, long base, Map<String, Field> fields) {
-        for (BtfType.Member m : composite.members()) {
-            long offset = base + Integer.toUnsignedLong(m.bitOffset());
-            if (m.name().isEmpty()) {
-                if (btf.type(btf.resolve(m.type())) instanceof BtfType.Composite inner) flatten(btf, inner, offset, fields);
-                continue;
-            }
-            int bits = m.bitfieldSize();
-            int type = btf.resolve(m.type());
-            // Without kind_flag, old encoders describe a bitfield through an Int narrower than its storage.
-            if (bits == 0 && btf.type(type) instanceof BtfType.Int i && (i.bits() != i.size() * 8 || i.bitOffset() != 0)) {
-                bits = i.bits();
-                offset += i.bitOffset();
-            }
-            fields.put(m.name(), new Field(m.name(), offset, bits, type));
-        }
+        return new Shape(btf, id, composite.name(), composite.size(), FlatMember.of(btf, id));
     }
 
     /** A view of the same type over {@code segment}, which must hold at least {@link #size()} bytes. */
@@ -194,9 +168,9 @@ public final class StructView {
      * @throws IllegalArgumentException naming the members there are, if there is no such member
      */
     public Object get(String member) {
-        Field f = field(member);
-        if (f.bitfield()) return bitfield(f);
-        return value(f.type, f.bitOffset / 8);
+        FlatMember f = field(member);
+        if (f.isBitfield()) return bitfield(f);
+        return value(f.type(), f.byteOffset());
     }
 
     /** An integer, enum, pointer or bitfield member. */
@@ -205,7 +179,7 @@ public final class StructView {
         return switch (v) {
             case Long l -> l;
             case Boolean b -> b ? 1 : 0;
-            default -> throw new IllegalArgumentException(describe() + "." + member + " is " + shape.btf.describe(field(member).type)
+            default -> throw new IllegalArgumentException(describe() + "." + member + " is " + shape.btf.describe(field(member).type())
                     + ", not an integer");
         };
     }
@@ -213,14 +187,14 @@ public final class StructView {
     /** A {@code char} array member, up to its first NUL. */
     public String getString(String member) {
         if (get(member) instanceof String s) return s;
-        throw new IllegalArgumentException(describe() + "." + member + " is " + shape.btf.describe(field(member).type)
+        throw new IllegalArgumentException(describe() + "." + member + " is " + shape.btf.describe(field(member).type())
                 + ", not a char array");
     }
 
     /** A nested struct or union member. */
     public StructView getStruct(String member) {
         if (get(member) instanceof StructView v) return v;
-        throw new IllegalArgumentException(describe() + "." + member + " is " + shape.btf.describe(field(member).type)
+        throw new IllegalArgumentException(describe() + "." + member + " is " + shape.btf.describe(field(member).type())
                 + ", not a struct or union");
     }
 
@@ -234,8 +208,8 @@ public final class StructView {
         return map;
     }
 
-    private Field field(String member) {
-        Field f = shape.fields.get(member);
+    private FlatMember field(String member) {
+        FlatMember f = shape.fields.get(member);
         if (f == null)
             throw new IllegalArgumentException(describe() + " has no member '" + member + "'; it has " + shape.fields.keySet());
         return f;
@@ -252,18 +226,12 @@ public final class StructView {
             case BtfType.Enumeration e -> integer(s, offset, e.size(), e.signed(), false);
             case BtfType.Ptr p -> s.get(U64, offset);
             case BtfType.Float f -> f.size() == 4 ? (double) s.get(F32, offset) : s.get(F64, offset);
-            case BtfType.Composite c -> new StructView(new Shape(btf, id, c.name(), c.size(), nested(btf, c)),
+            case BtfType.Composite c -> new StructView(new Shape(btf, id, c.name(), c.size(), FlatMember.of(btf, id)),
                     s.asSlice(offset, c.size()));
             case BtfType.Array a -> array(a, offset);
             default -> throw new IllegalArgumentException("cannot read " + btf.describe(typeId) + " at offset " + offset
                     + " of " + describe());
         };
-    }
-
-    private static Map<String, Field> nested(Btf btf, BtfType.Composite c) {
-        Map<String, Field> fields = new LinkedHashMap<>();
-        flatten(btf, c, 0, fields);
-        return fields;
     }
 
     private Object array(BtfType.Array a, long offset) {
@@ -309,20 +277,11 @@ public final class StructView {
     }
 
     /** Little-endian (x86-64, arm64 LE) bitfields: bit 0 is the least significant bit of byte 0. */
-    private Object bitfield(Field f) {
-        MemorySegment s = segment();
-        long firstByte = f.bitOffset / 8;
-        int shift = (int) (f.bitOffset % 8);
-        int bytes = (shift + f.bits + 7) / 8;
-        long raw = 0;
-        for (int k = 0; k < Math.min(bytes, 8); k++) raw |= Byte.toUnsignedLong(s.get(U8, firstByte + k)) << (8 * k);
-        long value = raw >>> shift;
-        if (bytes > 8) value |= Byte.toUnsignedLong(s.get(U8, firstByte + 8)) << (64 - shift);
-        if (f.bits < 64) value &= (1L << f.bits) - 1;
-        BtfType t = shape.btf.type(f.type);
+    private Object bitfield(FlatMember f) {
+        BtfType t = shape.btf.type(shape.btf.resolve(f.type()));
         boolean signed = t instanceof BtfType.Int i ? i.encoding() == BtfType.IntEncoding.SIGNED
                 : t instanceof BtfType.Enumeration e && e.signed();
-        if (signed && f.bits < 64 && (value & (1L << (f.bits - 1))) != 0) value |= -1L << f.bits;
+        long value = f.readBits(segment(), signed);
         if (t instanceof BtfType.Int i && i.encoding() == BtfType.IntEncoding.BOOL) return value != 0;
         return value;
     }

@@ -4,15 +4,13 @@ import dev.jbcc.BpfMap;
 import dev.jbcc.MapType;
 import dev.jbcc.bcc.dialect.BccTable;
 
-import java.lang.foreign.MemorySegment;
-
 /**
  * bcc's Array (BPF_ARRAY, BPF_HISTOGRAM with an int key, BPF_TABLE("array", ...)): indexes
  * 0..max_entries-1, negative ones counted from the end; {@link #delete} zeroes the element, since
  * array elements always exist. Also the fd arrays bcc treats as arrays (array of maps, devmap,
  * cpumap, xskmap, cgroup array): {@link #putFd}.
  */
-public final class ArrayTable extends KeyedTable<Value> {
+public final class ArrayTable extends ValueTable {
     ArrayTable(BPF bpf, BccTable declaration, BpfMap map) {
         super(bpf, declaration, map);
     }
@@ -43,26 +41,6 @@ public final class ArrayTable extends KeyedTable<Value> {
                     + map.maxEntries() + ")");
         }
         return key(index);
-    }
-
-    @Override
-    Value decodeLeaf(MemorySegment buffer) {
-        return ValueTable.decode(leafType, buffer);
-    }
-
-    @Override
-    void encodeLeaf(Value leaf, MemorySegment buffer) {
-        ValueTable.encode(this, leaf, buffer);
-    }
-
-    @Override
-    long count(Value leaf) {
-        return ValueTable.count(leaf);
-    }
-
-    /** {@code table[index] = leaf} with integers; negative indexes count from the end. */
-    public void put(long index, long leaf) {
-        put(indexKey(index), leaf(leaf));
     }
 
     /** Stores an fd (a map, cgroup, socket, or device index as the map type wants) at {@code index}. */

@@ -1,7 +1,6 @@
 package dev.jbcc.bcc;
 
 import dev.jbcc.BpfMap;
-import dev.jbcc.MapType;
 import dev.jbcc.bcc.dialect.BccTable;
 
 import java.io.PrintStream;
@@ -25,7 +24,7 @@ import java.util.Objects;
  * @param <L> how a leaf is handed out
  */
 public abstract sealed class KeyedTable<L> extends Table
-        permits HashTable, LpmTrie, ArrayTable, PerCpuTable, StackTrace, ProgArray {
+        permits ValueTable, PerCpuTable {
 
     KeyedTable(BPF bpf, BccTable declaration, BpfMap map) {
         super(bpf, declaration, map);

@@ -3,35 +3,13 @@ package dev.jbcc.bcc;
 import dev.jbcc.BpfMap;
 import dev.jbcc.bcc.dialect.BccTable;
 
-import java.lang.foreign.MemorySegment;
-
 /**
  * bcc's LpmTrie (BPF_LPM_TRIE): keys start with a u32 prefix length in bits; {@link #longestMatch}
  * asks the kernel for the longest prefix containing a key.
  */
-public final class LpmTrie extends KeyedTable<Value> {
+public final class LpmTrie extends ValueTable {
     LpmTrie(BPF bpf, BccTable declaration, BpfMap map) {
         super(bpf, declaration, map);
-    }
-
-    @Override
-    Value decodeLeaf(MemorySegment buffer) {
-        return ValueTable.decode(leafType, buffer);
-    }
-
-    @Override
-    void encodeLeaf(Value leaf, MemorySegment buffer) {
-        ValueTable.encode(this, leaf, buffer);
-    }
-
-    @Override
-    long count(Value leaf) {
-        return ValueTable.count(leaf);
-    }
-
-    /** {@link #put(Value, Object)} with integer key and leaf. */
-    public void put(long key, long leaf) {
-        put(key(key), leaf(leaf));
     }
 
     /**

@@ -20,7 +20,7 @@ public final class PerfEventArray extends Table {
         void onEvent(int cpu, MemorySegment data, int size);
     }
 
-    private volatile ValueType eventType;
+    private final EventDecoder events = new EventDecoder(this);
     private PerfBufferReader reader;
 
     PerfEventArray(BPF bpf, BccTable declaration, BpfMap map) {
@@ -62,12 +62,6 @@ public final class PerfEventArray extends Table {
      * @throws IllegalStateException if no submission in the program names a type jbcc can find
      */
     public Value event(MemorySegment data) {
-        ValueType type = eventType;
-        if (type == null) eventType = type = EventTypes.of(this);
-        if (data.byteSize() < type.size()) {
-            throw new IllegalArgumentException("a " + data.byteSize() + "-byte record of " + name() + " cannot hold "
-                    + type.cName() + " (" + type.size() + " bytes)");
-        }
-        return Value.copyOf(type, data);
+        return events.decode(data);
     }
 }

@@ -3,13 +3,11 @@ package dev.jbcc.bcc;
 import dev.jbcc.BpfMap;
 import dev.jbcc.bcc.dialect.BccTable;
 
-import java.lang.foreign.MemorySegment;
-
 /**
  * bcc's ProgArray (BPF_PROG_ARRAY): the programs {@code table.call(ctx, index)} tail-calls.
  * Lookups give the stored program's id; {@link #put(long, BpfFunction)} stores a loaded function.
  */
-public final class ProgArray extends KeyedTable<Value> {
+public final class ProgArray extends ValueTable {
     ProgArray(BPF bpf, BccTable declaration, BpfMap map) {
         super(bpf, declaration, map);
     }
@@ -17,21 +15,6 @@ public final class ProgArray extends KeyedTable<Value> {
     @Override
     Value indexKey(long key) {
         return key(key < 0 ? key + map.maxEntries() : key);
-    }
-
-    @Override
-    Value decodeLeaf(MemorySegment buffer) {
-        return ValueTable.decode(leafType, buffer);
-    }
-
-    @Override
-    void encodeLeaf(Value leaf, MemorySegment buffer) {
-        ValueTable.encode(this, leaf, buffer);
-    }
-
-    @Override
-    long count(Value leaf) {
-        return ValueTable.count(leaf);
     }
 
     /** {@code prog_array[index] = fn}: tail calls to {@code index} run {@code function}. */

@@ -16,7 +16,7 @@ public final class RingBuf extends Table {
         void onEvent(MemorySegment data, int size);
     }
 
-    private volatile ValueType eventType;
+    private final EventDecoder events = new EventDecoder(this);
     private boolean open;
 
     RingBuf(BPF bpf, BccTable declaration, BpfMap map) {
@@ -32,12 +32,6 @@ public final class RingBuf extends Table {
 
     /** The record as the struct the program output (bcc's {@code event(data)}), copied. */
     public Value event(MemorySegment data) {
-        ValueType type = eventType;
-        if (type == null) eventType = type = EventTypes.of(this);
-        if (data.byteSize() < type.size()) {
-            throw new IllegalArgumentException("a " + data.byteSize() + "-byte record of " + name() + " cannot hold "
-                    + type.cName() + " (" + type.size() + " bytes)");
-        }
-        return Value.copyOf(type, data);
+        return events.decode(data);
     }
 }

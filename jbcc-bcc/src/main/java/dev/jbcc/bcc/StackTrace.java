@@ -8,7 +8,6 @@ import dev.jbcc.symbols.StackTraces;
 import dev.jbcc.symbols.Symbolizer;
 import dev.jbcc.symbols.UserSymbols;
 
-import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongFunction;
@@ -18,22 +17,12 @@ import java.util.function.LongFunction;
  * by id. {@link #walk} gives a stack's addresses innermost first (as bcc's {@code walk}),
  * {@link #symbolize} names them.
  */
-public final class StackTrace extends KeyedTable<Value> {
+public final class StackTrace extends ValueTable {
     /** bcc's StackTrace.MAX_DEPTH: walks stop after this many frames. */
     public static final int MAX_DEPTH = 127;
 
     StackTrace(BPF bpf, BccTable declaration, BpfMap map) {
         super(bpf, declaration, map);
-    }
-
-    @Override
-    Value decodeLeaf(MemorySegment buffer) {
-        return ValueTable.decode(leafType, buffer);
-    }
-
-    @Override
-    void encodeLeaf(Value leaf, MemorySegment buffer) {
-        ValueTable.encode(this, leaf, buffer);
     }
 
     @Override

@@ -11,6 +11,17 @@ import dev.jbcc.bcc.dialect.BccTable;
  * the program declared; {@link #key(long)}, {@link #leaf(long)}, {@link #newKey()} and
  * {@link #newLeaf()} make new ones.
  *
+ * <p>The classes follow bcc's {@code table.py}:
+ * <pre>
+ * Table
+ * ├── KeyedTable          bcc's TableBase: get/put/delete, walks, batches, histograms
+ * │   ├── ValueTable      one Value per key: HashTable (also LRU), ArrayTable, ProgArray, LpmTrie, StackTrace
+ * │   └── PerCpuTable     one Value per possible CPU per key: PerCpuHash (also LRU), PerCpuArray
+ * ├── QueueStack          BPF_QUEUE / BPF_STACK
+ * ├── PerfEventArray      BPF_PERF_OUTPUT
+ * └── RingBuf             BPF_RINGBUF_OUTPUT
+ * </pre>
+ *
  * <p>The table's map belongs to its {@link BPF} and is closed with it.
  */
 public abstract sealed class Table permits KeyedTable, QueueStack, PerfEventArray, RingBuf {

@@ -2,6 +2,7 @@ package dev.jbcc.bcc;
 
 import dev.jbcc.btf.Btf;
 import dev.jbcc.btf.BtfType;
+import dev.jbcc.btf.FlatMember;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -130,15 +131,15 @@ public final class Value {
      * @throws IllegalArgumentException naming the members there are, if there is no such member
      */
     public Object get(String member) {
-        ValueType.Member m = type.member(member);
-        if (m.bits() > 0) return bitfield(m);
+        FlatMember m = type.member(member);
+        if (m.isBitfield()) return bitfield(m);
         return field(m).toJava();
     }
 
     /** An integer, enum, pointer or bitfield member. */
     public long getLong(String member) {
-        ValueType.Member m = type.member(member);
-        if (m.bits() > 0) return bitfield(m);
+        FlatMember m = type.member(member);
+        if (m.isBitfield()) return bitfield(m);
         Value f = field(m);
         if (!f.isInteger()) throw new IllegalArgumentException(typeName() + "." + member + " is " + f.typeName() + ", not an integer");
         return f.value();
@@ -152,14 +153,14 @@ public final class Value {
 
     /** A member as a value of its own (a copy). */
     public Value field(String member) {
-        ValueType.Member m = type.member(member);
-        if (m.bits() > 0) throw new IllegalArgumentException(typeName() + "." + member + " is a bitfield; use getLong");
+        FlatMember m = type.member(member);
+        if (m.isBitfield()) throw new IllegalArgumentException(typeName() + "." + member + " is a bitfield; use getLong");
         return field(m);
     }
 
-    private Value field(ValueType.Member m) {
+    private Value field(FlatMember m) {
         ValueType t = type.memberType(m);
-        int offset = (int) (m.bitOffset() / 8);
+        int offset = (int) m.byteOffset();
         return new Value(t, Arrays.copyOfRange(bytes, offset, offset + t.size()));
     }
 
@@ -169,12 +170,12 @@ public final class Value {
      * the member's size for anything else.
      */
     public Value with(String member, Object newValue) {
-        ValueType.Member m = type.member(member);
+        FlatMember m = type.member(member);
         Value copy = new Value(type, bytes.clone());
-        int offset = (int) (m.bitOffset() / 8);
-        if (m.bits() > 0) {
+        int offset = (int) m.byteOffset();
+        if (m.isBitfield()) {
             if (!(newValue instanceof Number n)) throw new IllegalArgumentException(member + " is a bitfield: give a number");
-            copy.writeBitfield(m, n.longValue());
+            m.writeBits(MemorySegment.ofArray(copy.bytes), n.longValue());
             return copy;
         }
         ValueType t = type.memberType(m);
@@ -261,29 +262,8 @@ public final class Value {
         }
     }
 
-    /** Little-endian bitfields (x86-64, arm64): bit 0 is the low bit of byte 0. */
-    private long bitfield(ValueType.Member m) {
-        long raw = 0;
-        int first = (int) (m.bitOffset() / 8);
-        int shift = (int) (m.bitOffset() % 8);
-        int n = Math.min((shift + m.bits() + 7) / 8, 8);
-        for (int k = 0; k < n; k++) raw |= Byte.toUnsignedLong(bytes[first + k]) << (8 * k);
-        long v = raw >>> shift;
-        if (m.bits() < 64) v &= (1L << m.bits()) - 1;
-        ValueType t = type.memberType(m);
-        if (t.isSigned() && m.bits() < 64 && (v & (1L << (m.bits() - 1))) != 0) v |= -1L << m.bits();
-        return v;
-    }
-
-    private void writeBitfield(ValueType.Member m, long v) {
-        int first = (int) (m.bitOffset() / 8);
-        int shift = (int) (m.bitOffset() % 8);
-        int n = Math.min((shift + m.bits() + 7) / 8, 8);
-        long raw = 0;
-        for (int k = 0; k < n; k++) raw |= Byte.toUnsignedLong(bytes[first + k]) << (8 * k);
-        long mask = (m.bits() < 64 ? (1L << m.bits()) - 1 : -1L) << shift;
-        raw = (raw & ~mask) | ((v << shift) & mask);
-        for (int k = 0; k < n; k++) bytes[first + k] = (byte) (raw >>> (8 * k));
+    private long bitfield(FlatMember m) {
+        return m.readBits(MemorySegment.ofArray(bytes), type.memberType(m).isSigned());
     }
 
     // ---- identity and printing ----

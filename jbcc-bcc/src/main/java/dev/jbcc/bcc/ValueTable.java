@@ -1,21 +1,39 @@
 package dev.jbcc.bcc;
 
+import dev.jbcc.BpfMap;
+import dev.jbcc.bcc.dialect.BccTable;
+
 import java.lang.foreign.MemorySegment;
 
-/** Leaf coding shared by the tables whose leaf is one {@link Value}. */
-final class ValueTable {
-    private ValueTable() {}
+/**
+ * What bcc's tables with one leaf per key share (bcc's {@code TableBase} with a plain
+ * {@code Leaf}): hashes, arrays, tries, stacks and program arrays. The leaf is one {@link Value}
+ * decoded by the leaf's C type; the per-CPU tables are {@link PerCpuTable}.
+ */
+public abstract sealed class ValueTable extends KeyedTable<Value>
+        permits HashTable, ArrayTable, LpmTrie, StackTrace, ProgArray {
+    ValueTable(BPF bpf, BccTable declaration, BpfMap map) {
+        super(bpf, declaration, map);
+    }
 
-    static Value decode(ValueType leafType, MemorySegment buffer) {
+    @Override
+    final Value decodeLeaf(MemorySegment buffer) {
         return Value.copyOf(leafType, buffer);
     }
 
-    static void encode(Table table, Value leaf, MemorySegment buffer) {
-        table.checkLeaf(leaf);
+    @Override
+    final void encodeLeaf(Value leaf, MemorySegment buffer) {
+        checkLeaf(leaf);
         MemorySegment.copy(leaf.segment(), 0, buffer, 0, leaf.size());
     }
 
-    static long count(Value leaf) {
+    @Override
+    long count(Value leaf) {
         return leaf.value();
+    }
+
+    /** {@code table[key] = leaf} with integers; an array's negative index counts from the end. */
+    public void put(long key, long leaf) {
+        put(indexKey(key), leaf(leaf));
     }
 }

@@ -2,9 +2,8 @@ package dev.jbcc.bcc;
 
 import dev.jbcc.btf.Btf;
 import dev.jbcc.btf.BtfType;
+import dev.jbcc.btf.FlatMember;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -18,40 +17,15 @@ import java.util.Map;
  * @param members for structs and unions, the members by name (those of anonymous members
  *                flattened in, as C reaches them); empty otherwise
  */
-record ValueType(Btf btf, int typeId, int size, Map<String, Member> members) {
-
-    /** A member: where its bits are and its type. {@code bits} is 0 unless it is a bitfield. */
-    record Member(String name, long bitOffset, int bits, int typeId) {}
+record ValueType(Btf btf, int typeId, int size, Map<String, FlatMember> members) {
 
     static ValueType of(Btf btf, int typeId, int fallbackSize) {
         if (btf == null || typeId == 0) return unsigned(fallbackSize);
-        int resolved = btf.resolve(typeId);
-        Map<String, Member> members = new LinkedHashMap<>();
-        if (btf.type(resolved) instanceof BtfType.Composite c) flatten(btf, c, 0, members);
-        int size = Math.toIntExact(btf.sizeOf(typeId));
-        return new ValueType(btf, typeId, size, Collections.unmodifiableMap(members));
+        return new ValueType(btf, typeId, Math.toIntExact(btf.sizeOf(typeId)), FlatMember.of(btf, typeId));
     }
 
     static ValueType unsigned(int size) {
         return new ValueType(null, 0, size, Map.of());
-    }
-
-    private static void flatten(Btf btf, BtfType.Composite c, long base, Map<String, Member> out) {
-        for (BtfType.Member m : c.members()) {
-            long offset = base + Integer.toUnsignedLong(m.bitOffset());
-            if (m.name().isEmpty()) {
-                if (btf.type(btf.resolve(m.type())) instanceof BtfType.Composite inner) flatten(btf, inner, offset, out);
-                continue;
-            }
-            int bits = m.bitfieldSize();
-            int resolved = btf.resolve(m.type());
-            // Encoders without kind_flag describe a bitfield by an Int narrower than its storage.
-            if (bits == 0 && btf.type(resolved) instanceof BtfType.Int i && (i.bits() != i.size() * 8 || i.bitOffset() != 0)) {
-                bits = i.bits();
-                offset += i.bitOffset();
-            }
-            out.put(m.name(), new Member(m.name(), offset, bits, m.type()));
-        }
     }
 
     /** The underlying BTF type (typedefs and qualifiers followed), or null without BTF. */
@@ -79,12 +53,12 @@ record ValueType(Btf btf, int typeId, int size, Map<String, Member> members) {
     }
 
     /** The type of member {@code name}, for a nested value. */
-    ValueType memberType(Member m) {
-        return of(btf, m.typeId(), 0);
+    ValueType memberType(FlatMember m) {
+        return of(btf, m.type(), 0);
     }
 
-    Member member(String name) {
-        Member m = members.get(name);
+    FlatMember member(String name) {
+        FlatMember m = members.get(name);
         if (m == null) {
             throw new IllegalArgumentException(cName() + " has no member '" + name + "'"
                     + (members.isEmpty() ? " (it is not a struct)" : "; it has " + members.keySet()));

@@ -328,6 +328,27 @@ class BpfTablesTest {
     }
 
     @Test
+    void bitfieldsSpanningNineBytesReadAndWriteAsTheProgramLaysThemOut() {
+        HashTable bits = bpf.get("bits");
+        bits.clear();
+        assertEquals(9, bits.newLeaf().size(), "packed: 3 + 62 + 3 bits");
+        long mask = (1L << 62) - 1;
+        long wide = 0x3bcd_ef01_2345_6789L; // bits 61 and 60 set: they live in the ninth byte
+        Value in = bits.newLeaf().with("low", 5).with("wide", wide).with("high", -2);
+        assertEquals(5, in.getLong("low"));
+        assertEquals(wide, in.getLong("wide"));
+        assertEquals(-2, in.getLong("high"));
+        bits.put(bits.key(0), in);
+        long added = 0x0400_0000_0000_1111L;
+        run(added, 4, 0, 1);
+        Value out = bits.get(1);
+        assertEquals(6, out.getLong("low"));
+        assertEquals((wide + added) & mask, out.getLong("wide"));
+        assertEquals(-3, out.getLong("high"));
+        bits.clear();
+    }
+
+    @Test
     void valuesAreBuiltAndCheckedByType() {
         HashTable shist = bpf.get("shist");
         Value k = shist.newKey().with("section", 3).with("slot", 9);

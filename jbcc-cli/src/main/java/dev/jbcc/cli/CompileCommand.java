@@ -1,6 +1,6 @@
 package dev.jbcc.cli;
 
-import dev.jbcc.CompileException;
+import dev.jbcc.FileAccessException;
 import dev.jbcc.compile.ClangCompiler;
 import dev.jbcc.compile.CompiledObject;
 import dev.jbcc.compile.KernelHeaders;
@@ -76,7 +76,7 @@ final class CompileCommand implements Runnable {
         try {
             Files.write(target, object.elf());
         } catch (IOException e) {
-            throw new CompileException("cannot write " + target + ": " + e, "");
+            throw FileAccessException.of("write", target, e);
         }
         var err = spec.commandLine().getErr();
         if (!object.warnings().isBlank()) err.print(object.warnings());

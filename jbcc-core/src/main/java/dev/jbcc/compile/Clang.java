@@ -1,6 +1,9 @@
 package dev.jbcc.compile;
 
 import dev.jbcc.CompileException;
+import dev.jbcc.FileAccessException;
+import dev.jbcc.compile.internal.CompileCache;
+import dev.jbcc.compile.internal.ProcessRunner;
 
 import java.io.File;
 import java.io.IOException;
@@ -111,7 +114,7 @@ public record Clang(Path executable, String version) {
         try {
             Clang clang = new Clang(candidate, versionOf(candidate, memoDir));
             return clang.major() >= MINIMUM_MAJOR ? clang : null;
-        } catch (CompileException e) {
+        } catch (CompileException | FileAccessException e) {
             return null; // a broken binary (its --version fails) is passed over like an old one
         }
     }
@@ -156,7 +159,7 @@ public record Clang(Path executable, String version) {
             var attrs = Files.readAttributes(real, java.nio.file.attribute.BasicFileAttributes.class);
             return CompileCache.sha256Hex(real + "\0" + attrs.size() + "\0" + attrs.lastModifiedTime().toInstant());
         } catch (IOException e) {
-            throw new CompileException("cannot inspect " + exe + ": " + e, "");
+            throw FileAccessException.of("inspect", exe, e);
         }
     }
 
@@ -171,7 +174,7 @@ public record Clang(Path executable, String version) {
             }
             return first;
         } catch (IOException e) {
-            throw new CompileException("cannot create a temporary file for " + exe + " --version: " + e, "");
+            throw FileAccessException.of("create a temporary file for " + exe + " --version in", Path.of(System.getProperty("java.io.tmpdir")), e);
         } finally {
             if (out != null) CompileCache.deleteQuietly(out);
         }

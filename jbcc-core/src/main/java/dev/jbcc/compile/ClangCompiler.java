@@ -1,6 +1,9 @@
 package dev.jbcc.compile;
 
 import dev.jbcc.CompileException;
+import dev.jbcc.FileAccessException;
+import dev.jbcc.compile.internal.CompileCache;
+import dev.jbcc.compile.internal.ProcessRunner;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -188,7 +191,7 @@ public final class ClangCompiler {
             }
         }
 
-        Path temp = createTempDirectory();
+        Path temp = cache.temporaryDirectory("cc-");
         try {
             // The source is compiled as a real file under the user's file name (not from stdin with
             // a #line directive, which would shift the source text clang embeds for BTF line_info).
@@ -218,7 +221,7 @@ public final class ClangCompiler {
             }
             return new CompiledObject(source.name(), elf, output, false);
         } catch (IOException e) {
-            throw new CompileException("compiling " + source.name() + ": " + e, "");
+            throw FileAccessException.of("compile " + source.name() + " in", temp, e);
         } finally {
             CompileCache.deleteQuietly(temp);
         }
@@ -231,14 +234,6 @@ public final class ClangCompiler {
 
     CompileCache cache() {
         return cache;
-    }
-
-    private Path createTempDirectory() {
-        try {
-            return Files.createTempDirectory(cache.subdirectory("tmp"), "cc-");
-        } catch (IOException e) {
-            throw new CompileException("cannot create a temporary directory in " + cache.root() + ": " + e, "");
-        }
     }
 
     /**

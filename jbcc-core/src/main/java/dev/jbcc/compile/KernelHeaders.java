@@ -1,9 +1,10 @@
 package dev.jbcc.compile;
 
-import dev.jbcc.CompileException;
+import dev.jbcc.FileAccessException;
 import dev.jbcc.UnsupportedFeatureException;
 import dev.jbcc.btf.Btf;
 import dev.jbcc.btf.BtfHeaderWriter;
+import dev.jbcc.compile.internal.CompileCache;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -130,14 +131,12 @@ public final class KernelHeaders {
             try (InputStream in = Files.newInputStream(btfFile)) {
                 return "sha256:" + CompileCache.sha256Hex(in);
             }
-        } catch (NoSuchFileException e) {
-            if (btfFile.equals(KERNEL_BTF)) {
+        } catch (IOException e) {
+            if (e instanceof NoSuchFileException && btfFile.equals(KERNEL_BTF)) {
                 throw new UnsupportedFeatureException("kernel BTF (" + KERNEL_BTF + ")", "5.4",
                         "boot a kernel built with CONFIG_DEBUG_INFO_BTF=y");
             }
-            throw new CompileException("BTF file " + btfFile + " does not exist", "");
-        } catch (IOException e) {
-            throw new CompileException("cannot read " + btfFile + ": " + e, "");
+            throw FileAccessException.of("read the BTF file", btfFile, e);
         }
     }
 
@@ -216,10 +215,8 @@ public final class KernelHeaders {
     private static byte[] readBtf(Path btfFile) {
         try {
             return Files.readAllBytes(btfFile);
-        } catch (NoSuchFileException e) {
-            throw new CompileException("BTF file " + btfFile + " does not exist", "");
         } catch (IOException e) {
-            throw new CompileException("cannot read " + btfFile + ": " + e, "");
+            throw FileAccessException.of("read the BTF file", btfFile, e);
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.jbcc.compile;
 
-import dev.jbcc.CompileException;
+import dev.jbcc.FileAccessException;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -50,16 +50,7 @@ public record Source(String name, String text, Path includeDirectory) {
             Path dir = file.toAbsolutePath().normalize().getParent();
             return new Source(file.toString(), text, dir);
         } catch (IOException e) {
-            throw new CompileException("cannot read " + file + ": " + describe(e), "");
+            throw FileAccessException.of("read", file, e);
         }
-    }
-
-    private static String describe(IOException e) {
-        return switch (e) {
-            case java.nio.file.NoSuchFileException _ -> "no such file";
-            case java.nio.file.AccessDeniedException _ -> "permission denied";
-            case java.nio.charset.CharacterCodingException _ -> "not UTF-8 text";
-            default -> e.toString();
-        };
     }
 }

@@ -1,6 +1,8 @@
 package dev.jbcc.compile;
 
 import dev.jbcc.CompileException;
+import dev.jbcc.FileAccessException;
+import dev.jbcc.compile.internal.CompileCache;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -274,12 +277,27 @@ class ClangCompilerTest {
         int other = me == 0 ? 65534 : 0; // nobody, when we are root (the test machine's case)
         Files.setAttribute(cache, "unix:uid", other);
         try {
-            var e = assertThrows(CompileException.class, () -> compiler(cache));
+            var e = assertThrows(FileAccessException.class, () -> compiler(cache));
             assertTrue(e.getMessage().contains("belongs to uid " + other), e.getMessage());
             assertTrue(e.getMessage().contains("XDG_CACHE_HOME"), e.getMessage());
         } finally {
             Files.setAttribute(cache, "unix:uid", me); // so @TempDir can clean up as any user
         }
+    }
+
+    @Test
+    void filesJbccCannotUseAreFileAccessExceptionsNamingThem() throws IOException {
+        Path missing = temp.resolve("missing.c");
+        var e = assertThrows(FileAccessException.class, () -> Source.read(missing));
+        assertEquals(missing, e.file());
+        assertEquals("cannot read " + missing + ": no such file", e.getMessage());
+        assertInstanceOf(java.nio.file.NoSuchFileException.class, e.getCause());
+
+        Path file = Files.writeString(temp.resolve("cache-is-a-file"), "not a directory");
+        var c = assertThrows(FileAccessException.class, () -> compiler(file));
+        assertEquals(file, c.file());
+        assertEquals("cannot set up the cache directory " + file + ": " + file + " exists and is not a directory;"
+                + " remove it or point XDG_CACHE_HOME elsewhere", c.getMessage());
     }
 
     @Test

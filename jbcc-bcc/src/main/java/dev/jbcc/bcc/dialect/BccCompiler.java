@@ -1,6 +1,7 @@
 package dev.jbcc.bcc.dialect;
 
 import dev.jbcc.CompileException;
+import dev.jbcc.FileAccessException;
 import dev.jbcc.FormatException;
 import dev.jbcc.ProgramType;
 import dev.jbcc.btf.Btf;
@@ -8,6 +9,8 @@ import dev.jbcc.btf.BtfType;
 import dev.jbcc.compile.ClangCompiler;
 import dev.jbcc.compile.CompiledObject;
 import dev.jbcc.compile.Source;
+import dev.jbcc.compile.internal.CompileCache;
+import dev.jbcc.compile.internal.ProcessRunner;
 import dev.jbcc.spec.CollectionSpec;
 import dev.jbcc.spec.MapSpec;
 import dev.jbcc.spec.ObjectReader;
@@ -193,9 +196,9 @@ public final class BccCompiler {
             if (!Files.isRegularFile(out)) throw new CompileException("clang made no LLVM IR of " + program.sourceName() + ":\n" + log, log);
             return Files.readString(out, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new CompileException("emitting LLVM IR for " + program.sourceName() + ": " + e, "");
+            throw FileAccessException.of("emit LLVM IR of " + program.sourceName() + " in", temp, e);
         } finally {
-            Prelude.deleteTree(temp);
+            CompileCache.deleteQuietly(temp);
         }
     }
 
@@ -255,14 +258,14 @@ public final class BccCompiler {
             var command = clangCommand(p, source.includeDirectory(), flags);
             command.addAll(List.of("-fsyntax-only", "-Xclang", "-ast-dump=json", "-x", "c", file.toString()));
             Path json = temp.resolve("ast.json");
-            Prelude.Output out = p.runCapturing(command, json, temp.resolve("clang.log"));
-            String diagnostics = out.stderr().replace(file.toString(), source.name());
+            ProcessRunner.Result out = p.runCapturing(command, json, temp.resolve("clang.log"));
+            String diagnostics = out.output().replace(file.toString(), source.name());
             if (out.exitCode() != 0) throw new CompileException(summary(diagnostics, out.exitCode()), diagnostics);
             return ClangAst.parse(Files.readString(json, StandardCharsets.UTF_8), file.toString(), text);
         } catch (IOException e) {
-            throw new CompileException("compiling " + source.name() + ": " + e, "");
+            throw FileAccessException.of("dump the AST of " + source.name() + " in", temp, e);
         } finally {
-            Prelude.deleteTree(temp);
+            CompileCache.deleteQuietly(temp);
         }
     }
 

@@ -1,24 +1,20 @@
 package dev.jbcc.bcc.dialect;
 
 import dev.jbcc.CompileException;
+import dev.jbcc.FileAccessException;
 import dev.jbcc.compile.ClangCompiler;
+import dev.jbcc.compile.internal.CompileCache;
+import dev.jbcc.compile.internal.ProcessRunner;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * jbcc's stand-in for kernel headers, kept in the compile cache: the prelude (vmlinux.h, libbpf's
@@ -40,6 +36,7 @@ final class Prelude {
             "drm", "media", "misc", "video", "soc", "dt-bindings", "acpi", "ras", "target", "math-emu", "pcmcia");
     private static final Duration CLANG_TIMEOUT = Duration.ofMinutes(2);
 
+    private final CompileCache cache;
     private final Path clang;
     private final Path directory;
     private final Path includeDirectory;
@@ -48,7 +45,8 @@ final class Prelude {
     private final List<String> baseFlags;
     private final String identity;
 
-    private Prelude(Path clang, Path directory, Path kernelHeaders, List<String> baseFlags) {
+    private Prelude(CompileCache cache, Path clang, Path directory, Path kernelHeaders, List<String> baseFlags) {
+        this.cache = cache;
         this.identity = directory.getFileName().toString();
         this.clang = clang;
         this.directory = directory;
@@ -92,14 +90,15 @@ final class Prelude {
         Path vmlinux = kernelHeaders.resolve("vmlinux.h");
         String key;
         try {
-            key = sha256(String.join("\0", prelude, compiler.clang().executable().toString(), compiler.clang().version(),
+            key = CompileCache.sha256Hex(String.join("\0", prelude, compiler.clang().executable().toString(), compiler.clang().version(),
                     vmlinux.toString(), Long.toString(Files.size(vmlinux)),
                     Files.getLastModifiedTime(vmlinux).toString(), String.join(" ", ClangCompiler.baseFlags())));
         } catch (IOException e) {
-            throw new CompileException("cannot read " + vmlinux + ": " + e, "");
+            throw FileAccessException.of("read", vmlinux, e);
         }
-        Path dir = privateDirectory(cacheRoot.resolve("bcc").resolve(key.substring(0, 32)));
-        var p = new Prelude(compiler.clang().executable(), dir, kernelHeaders, ClangCompiler.baseFlags());
+        CompileCache cache = CompileCache.open(cacheRoot);
+        Path dir = cache.subdirectory("bcc", key.substring(0, 32));
+        var p = new Prelude(cache, compiler.clang().executable(), dir, kernelHeaders, ClangCompiler.baseFlags());
         p.ensureBuilt(prelude);
         return p;
     }
@@ -110,7 +109,7 @@ final class Prelude {
     }
 
     RewriteCache rewriteCache() {
-        return new RewriteCache(privateDirectory(directory.resolve("rewrites")));
+        return new RewriteCache(CompileCache.createPrivateDirectories(directory.resolve("rewrites")));
     }
 
     Path includeDirectory() {
@@ -133,13 +132,9 @@ final class Prelude {
         return baseFlags;
     }
 
-    /** A private temporary directory inside the prelude's cache directory. */
+    /** A private temporary directory in the compile cache; delete it with {@link CompileCache#deleteQuietly}. */
     Path temporaryDirectory() {
-        try {
-            return Files.createTempDirectory(privateDirectory(directory.resolve("tmp")), "ast-");
-        } catch (IOException e) {
-            throw new CompileException("cannot create a temporary directory in " + directory + ": " + e, "");
-        }
+        return cache.temporaryDirectory("ast-");
     }
 
     /** Flags that make kernel includes resolve to the prelude and load it precompiled. */
@@ -149,8 +144,8 @@ final class Prelude {
 
     /** A header with {@code text}, written once under a name derived from its content. */
     Path generatedHeader(String kind, String text) {
-        Path file = directory.resolve("generated").resolve(kind + "-" + sha256(text).substring(0, 32) + ".h");
-        if (!Files.isRegularFile(file)) writeAtomically(file, text.getBytes(StandardCharsets.UTF_8));
+        Path file = directory.resolve("generated").resolve(kind + "-" + CompileCache.sha256Hex(text).substring(0, 32) + ".h");
+        if (!Files.isRegularFile(file)) write(file, text);
         return file;
     }
 
@@ -162,13 +157,13 @@ final class Prelude {
             if (!stub.startsWith(includeDirectory) || Files.isRegularFile(stub)) continue;
             String text = "/* jbcc: <" + name + "> is served from the kernel's BTF by the prelude. */\n"
                     + "#include \"" + includeDirectory.resolve(HEADER_NAME) + "\"\n";
-            writeAtomically(stub, text.getBytes(StandardCharsets.UTF_8));
+            write(stub, text);
         }
     }
 
     private void ensureBuilt(String prelude) {
         Path header = includeDirectory.resolve(HEADER_NAME);
-        if (!Files.isRegularFile(header)) writeAtomically(header, prelude.getBytes(StandardCharsets.UTF_8));
+        if (!Files.isRegularFile(header)) write(header, prelude);
         if (Files.isRegularFile(pch)) return;
         Path temp = temporaryDirectory();
         try {
@@ -181,98 +176,27 @@ final class Prelude {
             if (!Files.isRegularFile(out)) {
                 throw new CompileException("precompiling jbcc's bcc prelude failed:\n" + output, output);
             }
-            move(out, pch);
+            CompileCache.moveIntoPlace(out, pch);
+        } catch (IOException e) {
+            throw FileAccessException.of("move the precompiled prelude to", pch, e);
         } finally {
-            deleteTree(temp);
+            CompileCache.deleteQuietly(temp);
         }
     }
 
-    /** Runs clang with stdout and stderr into {@code log}; returns the log, throws on a non-zero exit. */
+    /** Runs clang with stdout and stderr into {@code log}; returns the log (the exit status is the caller's to judge). */
     String run(List<String> command, Path log) {
-        return runCapturing(command, log, log).stderr();
+        return runCapturing(command, log, log).output();
     }
 
-    record Output(int exitCode, String stderr) {}
-
-    /** Runs a command; stdout goes to {@code stdout}, stderr to {@code stderr} (may be the same file). */
-    Output runCapturing(List<String> command, Path stdout, Path stderr) {
-        var builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-        if (stdout.equals(stderr)) builder.redirectErrorStream(true).redirectOutput(stdout.toFile());
-        else builder.redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
-        Process process;
-        try {
-            process = builder.start();
-        } catch (IOException e) {
-            throw new CompileException("cannot run " + command.getFirst() + ": " + e.getMessage(), "");
-        }
-        try {
-            if (!process.waitFor(CLANG_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                process.waitFor();
-                throw new CompileException(command.getFirst() + " did not finish within " + CLANG_TIMEOUT.toSeconds()
-                        + " s and was killed", "");
-            }
-            String err = Files.exists(stderr) ? Files.readString(stderr, StandardCharsets.UTF_8) : "";
-            return new Output(process.exitValue(), err);
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new CompileException("interrupted while waiting for " + command.getFirst(), "");
-        } catch (IOException e) {
-            throw new CompileException("cannot read the output of " + command.getFirst() + ": " + e, "");
-        }
+    /** Runs a command; stdout goes to {@code stdout}, stderr to {@code stderr} (may be the same file), the result holds stderr. */
+    ProcessRunner.Result runCapturing(List<String> command, Path stdout, Path stderr) {
+        return ProcessRunner.run(command, Path.of("").toAbsolutePath(), null, stdout, stderr, CLANG_TIMEOUT);
     }
 
-    // ---- files ----
-
-    static Path privateDirectory(Path dir) {
-        try {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            return dir;
-        } catch (IOException e) {
-            throw new CompileException("cannot create " + dir + ": " + e, "");
-        }
-    }
-
-    /** Writes to a temporary name and renames, so concurrent compiles see a whole file or none. */
-    static void writeAtomically(Path file, byte[] bytes) {
-        try {
-            privateDirectory(file.getParent());
-            Path temp = Files.createTempFile(file.getParent(), ".tmp-", "");
-            Files.write(temp, bytes);
-            move(temp, file);
-        } catch (IOException e) {
-            throw new CompileException("cannot write " + file + ": " + e, "");
-        }
-    }
-
-    private static void move(Path from, Path to) {
-        try {
-            try {
-                Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            throw new CompileException("cannot move " + from + " to " + to + ": " + e, "");
-        }
-    }
-
-    static void deleteTree(Path root) {
-        if (root == null || !Files.exists(root)) return;
-        try (var walk = Files.walk(root)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        } catch (IOException e) {
-            // A leftover temporary directory costs disk space only; the compile's result stands.
-            System.getLogger(Prelude.class.getName()).log(System.Logger.Level.DEBUG, "cannot delete " + root, e);
-        }
-    }
-
-    static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new AssertionError("every JDK has SHA-256", e);
-        }
+    /** Writes {@code text} to {@code file} atomically, creating private parent directories. */
+    private static void write(Path file, String text) {
+        CompileCache.createPrivateDirectories(file.getParent());
+        CompileCache.writeAtomically(file, text.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -1,5 +1,7 @@
 package dev.jbcc.bcc.dialect;
 
+import dev.jbcc.compile.internal.CompileCache;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -31,7 +33,7 @@ final class RewriteCache {
         all.addAll(parts);
         var sb = new StringBuilder();
         for (String p : all) sb.append(p.length()).append(':').append(p);
-        return Prelude.sha256(sb.toString());
+        return CompileCache.sha256Hex(sb.toString());
     }
 
     /** The rewriter's classes: a changed rewriter must not reuse old rewrites. */
@@ -42,7 +44,7 @@ final class RewriteCache {
             for (Class<?> c : List.of(AstPass.class, ClangAst.class, PrePass.class)) {
                 try (InputStream in = c.getResourceAsStream(c.getSimpleName() + ".class")) {
                     if (in == null) throw new IllegalStateException(c + " is not readable as a resource");
-                    sb.append(Prelude.sha256(new String(in.readAllBytes(), StandardCharsets.ISO_8859_1)));
+                    sb.append(CompileCache.sha256Hex(new String(in.readAllBytes(), StandardCharsets.ISO_8859_1)));
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -70,7 +72,7 @@ final class RewriteCache {
     }
 
     void store(String key, AstPass.Result result) {
-        Prelude.writeAtomically(directory.resolve(key), encode(result).getBytes(StandardCharsets.UTF_8));
+        CompileCache.writeAtomically(directory.resolve(key), encode(result).getBytes(StandardCharsets.UTF_8));
     }
 
     private static String encode(AstPass.Result r) {

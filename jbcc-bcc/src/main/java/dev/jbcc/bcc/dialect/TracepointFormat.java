@@ -1,6 +1,7 @@
 package dev.jbcc.bcc.dialect;
 
 import dev.jbcc.CompileException;
+import dev.jbcc.FileAccessException;
 import dev.jbcc.trace.Tracefs;
 
 import java.io.IOException;
@@ -66,7 +67,7 @@ public record TracepointFormat(String category, String event, List<Field> fields
                 throw new CompileException("tracepoint " + category + ":" + event + " does not exist on this kernel (no "
                         + format + "); list them with `ls " + events + "`", "");
             } catch (IOException e) {
-                throw new CompileException("cannot read " + format + ": " + e, "");
+                throw FileAccessException.of("read", format, e);
             }
         }
         throw new CompileException("TRACEPOINT_PROBE(" + category + ", " + event + ") needs tracefs, which is not mounted"

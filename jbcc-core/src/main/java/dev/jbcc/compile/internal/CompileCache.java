@@ -1,6 +1,6 @@
-package dev.jbcc.compile;
+package dev.jbcc.compile.internal;
 
-import dev.jbcc.CompileException;
+import dev.jbcc.FileAccessException;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -35,8 +35,8 @@ import java.util.stream.Stream;
  * object here would be loaded into the kernel; every file is written to a temporary name and
  * renamed into place, so a reader sees a whole entry or none.
  */
-final class CompileCache {
-    static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
+public final class CompileCache {
+    public static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
     private static final byte[] MAGIC = "JBCCOBJ1".getBytes(StandardCharsets.US_ASCII);
 
     private final Path root;
@@ -46,7 +46,7 @@ final class CompileCache {
     }
 
     /** {@code $XDG_CACHE_HOME/jbcc}, or {@code ~/.cache/jbcc}. */
-    static Path defaultDirectory() {
+    public static Path defaultDirectory() {
         String xdg = System.getenv("XDG_CACHE_HOME");
         // The XDG spec says relative values are invalid and must be ignored.
         if (xdg != null && !xdg.isEmpty() && Path.of(xdg).isAbsolute()) return Path.of(xdg, "jbcc");
@@ -57,58 +57,72 @@ final class CompileCache {
      * Opens (creating as needed) a cache directory. One we own with looser permissions is
      * tightened to 0700; one owned by someone else is refused.
      */
-    static CompileCache open(Path dir) {
+    public static CompileCache open(Path dir) {
         Path root = dir.toAbsolutePath().normalize();
         try {
             Files.createDirectories(root.getParent());
             // A no-op when it exists already: its owner and mode are then checked like any other.
             Files.createDirectories(root, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
             if (!Files.isDirectory(root)) {
-                throw new CompileException("cache directory " + root + " is not a directory; remove it", "");
+                throw new FileAccessException(root, "cache directory " + root + " is not a directory; remove it");
             }
             int owner = (Integer) Files.getAttribute(root, "unix:uid");
             int me = currentUid();
             if (owner != me) {
-                throw new CompileException("cache directory " + root + " belongs to uid " + owner + ", not to you (uid "
-                        + me + "); remove it or point XDG_CACHE_HOME elsewhere", "");
+                throw new FileAccessException(root, "cache directory " + root + " belongs to uid " + owner + ", not to you (uid "
+                        + me + "); remove it or point XDG_CACHE_HOME elsewhere");
             }
             if (!Files.getPosixFilePermissions(root).equals(OWNER_ONLY)) {
                 Files.setPosixFilePermissions(root, OWNER_ONLY);
             }
         } catch (IOException e) {
-            throw new CompileException("cannot set up the cache directory " + root + ": " + e, "");
+            throw FileAccessException.of("set up the cache directory", root, e, "remove it or point XDG_CACHE_HOME elsewhere");
         }
         return new CompileCache(root);
     }
 
     /** The effective uid: /proc/self belongs to it. */
-    static int currentUid() throws IOException {
+    public static int currentUid() throws IOException {
         return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
     }
 
-    Path root() {
+    public Path root() {
         return root;
     }
 
     /** A private subdirectory, created 0700 like the root. */
-    Path subdirectory(String... names) {
+    public Path subdirectory(String... names) {
         Path dir = root;
+        for (String name : names) dir = dir.resolve(name);
+        return createPrivateDirectories(dir);
+    }
+
+    /** {@code dir} and any missing parents, each created 0700; returns {@code dir}. */
+    public static Path createPrivateDirectories(Path dir) {
         try {
-            for (String name : names) {
-                dir = dir.resolve(name);
-                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-            }
+            return Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
         } catch (IOException e) {
-            throw new CompileException("cannot create " + dir + ": " + e, "");
+            throw FileAccessException.of("create", dir, e);
         }
-        return dir;
+    }
+
+    /**
+     * A new private directory under the cache's {@code tmp}, named {@code prefix} and a random
+     * tail; {@link #pruneTemporaries} removes those a killed process left behind.
+     */
+    public Path temporaryDirectory(String prefix) {
+        try {
+            return Files.createTempDirectory(subdirectory("tmp"), prefix);
+        } catch (IOException e) {
+            throw FileAccessException.of("create a temporary directory in", root.resolve("tmp"), e);
+        }
     }
 
     /**
      * Removes temporary directories that compiles killed mid-way left behind. Only old ones: a
      * young one may belong to a compile running in another process.
      */
-    void pruneTemporaries(java.time.Duration olderThan) {
+    public void pruneTemporaries(java.time.Duration olderThan) {
         Path tmp = root.resolve("tmp");
         if (!Files.isDirectory(tmp)) return;
         var cutoff = java.time.Instant.now().minus(olderThan);
@@ -130,19 +144,19 @@ final class CompileCache {
      * A cached compilation: the object, clang's warnings, and the files it read that the cache key
      * does not already pin down (headers outside the generated kernel headers).
      */
-    record Entry(byte[] object, String warnings, List<Dependency> dependencies) {}
+    public record Entry(byte[] object, String warnings, List<Dependency> dependencies) {}
 
     /**
      * A file the compilation read, as it was then. Size and mtime are the cheap check; the content
      * hash decides when they changed, so that touching a header does not force a recompile.
      */
-    record Dependency(String path, long size, long mtimeNanos, String sha256) {
-        static Dependency of(Path file) throws IOException {
+    public record Dependency(String path, long size, long mtimeNanos, String sha256) {
+        public static Dependency of(Path file) throws IOException {
             var attrs = Files.readAttributes(file, BasicFileAttributes.class);
             return new Dependency(file.toString(), attrs.size(), nanos(attrs), sha256Hex(Files.readAllBytes(file)));
         }
 
-        boolean unchanged() {
+        public boolean unchanged() {
             Path file = Path.of(path);
             try {
                 var attrs = Files.readAttributes(file, BasicFileAttributes.class);
@@ -166,7 +180,7 @@ final class CompileCache {
     }
 
     /** The entry for {@code key} if present, intact and with all its dependencies unchanged. */
-    Optional<Entry> lookup(String key) {
+    public Optional<Entry> lookup(String key) {
         Path file = objectPath(key);
         byte[] bytes;
         try {
@@ -174,7 +188,7 @@ final class CompileCache {
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
-            throw new CompileException("cannot read the cache entry " + file + ": " + e, "");
+            throw FileAccessException.of("read the cache entry", file, e);
         }
         Entry entry = decode(bytes);
         if (entry == null) return Optional.empty(); // torn or foreign file: recompile and overwrite it
@@ -185,11 +199,11 @@ final class CompileCache {
     }
 
     /** Where {@link #store} puts the entry for {@code key}; tests watch it. */
-    Path entryPath(String key) {
+    public Path entryPath(String key) {
         return objectPath(key);
     }
 
-    void store(String key, Entry entry) {
+    public void store(String key, Entry entry) {
         subdirectory("objects", key.substring(0, 2));
         writeAtomically(objectPath(key), encode(entry));
     }
@@ -250,60 +264,58 @@ final class CompileCache {
     // ---- files -----------------------------------------------------------------------------
 
     /** Writes to a temporary file beside {@code target} and renames it over the target. */
-    static void writeAtomically(Path target, byte[] content) {
-        Path temp = null;
-        try {
-            temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
-            Files.write(temp, content);
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                // Same directory, so this only happens on exotic file systems.
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            temp = null;
-        } catch (IOException e) {
-            throw new CompileException("cannot write " + target + ": " + e, "");
-        } finally {
-            if (temp != null) deleteQuietly(temp);
-        }
+    public static void writeAtomically(Path target, byte[] content) {
+        writeAtomically(target, out -> out.write(content));
     }
 
     /** Writes what {@code writer} produces to {@code target} atomically, streaming. */
-    static void writeAtomically(Path target, IoWriter writer) {
+    public static void writeAtomically(Path target, IoWriter writer) {
         Path temp = null;
         try {
             temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
             try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(temp), 1 << 16)) {
                 writer.write(out);
             }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            moveIntoPlace(temp, target);
             temp = null;
         } catch (IOException e) {
-            throw new CompileException("cannot write " + target + ": " + e, "");
+            throw FileAccessException.of("write", target, e);
         } finally {
             if (temp != null) deleteQuietly(temp);
         }
     }
 
+    /**
+     * Renames a finished file over {@code target}, atomically where the file system can, so that
+     * readers see the old file or the new one, never a part.
+     */
+    public static void moveIntoPlace(Path finished, Path target) throws IOException {
+        try {
+            Files.move(finished, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            // Same directory (or the same cache), so this only happens on exotic file systems.
+            Files.move(finished, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
     @FunctionalInterface
-    interface IoWriter {
+    public interface IoWriter {
         void write(java.io.OutputStream out) throws IOException;
     }
 
     /** A small text file's content, or null if it does not exist. */
-    static String readSmallText(Path file) {
+    public static String readSmallText(Path file) {
         try {
             return Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {
-            throw new CompileException("cannot read " + file + ": " + e, "");
+            throw FileAccessException.of("read", file, e);
         }
     }
 
     /** Best-effort removal of a temporary file or directory tree. */
-    static void deleteQuietly(Path path) {
+    public static void deleteQuietly(Path path) {
         if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) return;
         try (Stream<Path> walk = Files.walk(path)) {
             for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
@@ -318,7 +330,7 @@ final class CompileCache {
 
     // ---- hashing ---------------------------------------------------------------------------
 
-    static MessageDigest sha256() {
+    public static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
@@ -326,15 +338,15 @@ final class CompileCache {
         }
     }
 
-    static String sha256Hex(byte[] bytes) {
+    public static String sha256Hex(byte[] bytes) {
         return HexFormat.of().formatHex(sha256().digest(bytes));
     }
 
-    static String sha256Hex(String s) {
+    public static String sha256Hex(String s) {
         return sha256Hex(s.getBytes(StandardCharsets.UTF_8));
     }
 
-    static String sha256Hex(InputStream in) throws IOException {
+    public static String sha256Hex(InputStream in) throws IOException {
         MessageDigest md = sha256();
         byte[] buffer = new byte[1 << 16];
         for (int n; (n = in.read(buffer)) > 0; ) md.update(buffer, 0, n);
@@ -342,17 +354,17 @@ final class CompileCache {
     }
 
     /** Accumulates a cache key from length-prefixed parts, so "ab"+"c" and "a"+"bc" differ. */
-    static final class KeyBuilder {
+    public static final class KeyBuilder {
         private final MessageDigest md = sha256();
 
-        KeyBuilder add(String part) {
+        public KeyBuilder add(String part) {
             byte[] b = part.getBytes(StandardCharsets.UTF_8);
             md.update(java.nio.ByteBuffer.allocate(4).putInt(b.length).array());
             md.update(b);
             return this;
         }
 
-        String hex() {
+        public String hex() {
             return HexFormat.of().formatHex(md.digest());
         }
     }

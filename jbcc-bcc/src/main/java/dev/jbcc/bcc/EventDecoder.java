@@ -2,11 +2,32 @@ package dev.jbcc.bcc;
 
 import dev.jbcc.bcc.dialect.BccTable;
 
-/** The struct an output table's records hold: what its first typed submission site passed. */
-final class EventTypes {
-    private EventTypes() {}
+import java.lang.foreign.MemorySegment;
 
-    static ValueType of(Table table) {
+/**
+ * bcc's {@code event(data)} for an output table: decodes a record as the struct the table's first
+ * typed submission site passed, found on first use.
+ */
+final class EventDecoder {
+    private final Table table;
+    private volatile ValueType type;
+
+    EventDecoder(Table table) {
+        this.table = table;
+    }
+
+    /** The record as the submitted struct, copied. */
+    Value decode(MemorySegment data) {
+        ValueType t = type;
+        if (t == null) type = t = submittedType();
+        if (data.byteSize() < t.size()) {
+            throw new IllegalArgumentException("a " + data.byteSize() + "-byte record of " + table.name() + " cannot hold "
+                    + t.cName() + " (" + t.size() + " bytes)");
+        }
+        return Value.copyOf(t, data);
+    }
+
+    private ValueType submittedType() {
         var btf = table.bpf.program().spec().btf();
         for (BccTable.Submission s : table.declaration.submissions()) {
             if (s.typeId() != 0 && btf != null) return ValueType.of(btf, s.typeId(), 0);
