@@ -243,9 +243,9 @@ public final class BccCompiler {
             if (p.runCapturing(command, out, temp.resolve("clang.log")).exitCode() != 0) return new java.util.BitSet();
             return Conditionals.inactiveLines(source.text(), Files.readString(out, StandardCharsets.UTF_8), file.toString());
         } catch (IOException e) {
-            throw new CompileException("preprocessing " + source.name() + ": " + e, "");
+            throw FileAccessException.of("preprocess " + source.name() + " in", temp, e);
         } finally {
-            Prelude.deleteTree(temp);
+            CompileCache.deleteQuietly(temp);
         }
     }
 
