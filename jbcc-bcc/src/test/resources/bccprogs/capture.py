@@ -10,7 +10,7 @@ import signal
 import sys
 import time
 
-TIMEOUT = 30
+TIMEOUT = 120  # python3 with libbcc starts in ~1 s on the host, ~30 s and more under TCG in the VM
 here = os.path.dirname(os.path.abspath(__file__))
 
 
