@@ -231,7 +231,7 @@ public final class BPF implements AutoCloseable {
          */
         public BPF build() {
             if (source == null) throw new IllegalStateException("give the program: text(...) or file(...)");
-            BccCompiler c = compiler != null ? compiler : Compilers.DEFAULT;
+            BccCompiler c = compiler != null ? compiler : Compilers.get();
             var bindings = new ArrayList<dev.jbcc.bcc.dialect.UsdtBinding>();
             for (USDT u : usdtContexts) bindings.addAll(u.bindings());
             BccProgram compiled = c.compile(source, cflags, bindings);
@@ -247,9 +247,18 @@ public final class BPF implements AutoCloseable {
         }
     }
 
-    /** One compiler (and so one prelude and cache) per process, made on first use. */
+    /**
+     * One compiler (and so one prelude and cache) per process, made on first use. Not a class
+     * holder: a failure (no clang, an unusable cache directory) is thrown as it is, and the next
+     * call tries again, so that installing clang fixes a running JVM too.
+     */
     private static final class Compilers {
-        static final BccCompiler DEFAULT = BccCompiler.create();
+        private static BccCompiler instance;
+
+        static synchronized BccCompiler get() {
+            if (instance == null) instance = BccCompiler.create();
+            return instance;
+        }
     }
 
     /** Loads a program compiled beforehand (e.g. to time or inspect the compile separately). */

@@ -75,9 +75,17 @@ public final class TcLink implements Link {
             NetDevice dev = rtnl.device(device);
             DeviceKey key = new DeviceKey(currentNetns(), dev.index());
             synchronized (QDISC_USERS) {
+                try {
+                    removeLeftovers(rtnl, dev);
+                } catch (RuntimeException e) {
+                    // Housekeeping: what a dead process left must not stop this attach.
+                    System.getLogger(TcLink.class.getName()).log(System.Logger.Level.DEBUG,
+                            "cannot remove leftover filters on " + dev.describe(), e);
+                }
                 boolean added = rtnl.addClsact(dev);
                 try {
-                    var spec = new BpfFilterSpec(program.fd(), options.name() != null ? options.name() : program.name(),
+                    String name = options.name() != null ? options.name() : program.name() + OwnerTag.current();
+                    var spec = new BpfFilterSpec(program.fd(), name,
                             options.priority(), options.handle(), options.protocol(), options.directAction(), 0);
                     TcFilter filter = rtnl.addBpfFilter(dev, options.direction().clsactParent(), spec);
                     QdiscUsers users = QDISC_USERS.computeIfAbsent(key, k -> new QdiscUsers());
@@ -153,6 +161,34 @@ public final class TcLink implements Link {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Deletes the filters jbcc processes that are gone left on {@code device}'s clsact hooks (a
+     * kill -9 runs no close()): filters named as {@link #attach} names them, with the attaching
+     * process's pid and start time. Attach does it on its device; {@code jbcc cleanup} on every
+     * device of the calling thread's namespace. An empty clsact qdisc stays: it changes nothing.
+     *
+     * @return the filters deleted
+     */
+    public static java.util.List<TcFilter> removeLeftovers(String device) {
+        try (RtNetlink rtnl = RtNetlink.open()) {
+            return removeLeftovers(rtnl, rtnl.device(device));
+        }
+    }
+
+    private static java.util.List<TcFilter> removeLeftovers(RtNetlink rtnl, NetDevice device) {
+        var removed = new java.util.ArrayList<TcFilter>();
+        if (!rtnl.hasClsact(device)) return removed;
+        for (TcDirection direction : TcDirection.values()) {
+            for (TcFilter f : rtnl.filters(device, direction.clsactParent())) {
+                if (OwnerTag.leftByADeadProcess(f.bpfName())) {
+                    rtnl.deleteFilter(device, f);
+                    removed.add(f);
+                }
+            }
+        }
+        return removed;
     }
 
     /** The calling thread's network namespace, as its nsfs link reads ("net:[4026531840]"). */

@@ -51,7 +51,7 @@ public final class XdpLink implements Link {
         this.link = link;
     }
 
-    /** Attaches through netlink, the kernel choosing the mode. */
+    /** Attaches with {@link XdpOptions#defaults()}: a bpf_link where the kernel has one, the kernel choosing the mode. */
     public static XdpLink attach(Program program, String device) {
         return attach(program, device, XdpOptions.defaults());
     }
@@ -66,9 +66,23 @@ public final class XdpLink implements Link {
      */
     public static XdpLink attach(Program program, String device, XdpOptions options) {
         NetLinks.requireType(program, ProgramType.XDP, "XdpLink", "SEC(\"xdp\")");
-        return options.via() == XdpOptions.Via.BPF_LINK
-                ? attachLink(program, device, options.mode())
-                : attachNetlink(program, device, options);
+        return switch (options.via()) {
+            case BPF_LINK -> attachLink(program, device, options.mode());
+            case NETLINK -> attachNetlink(program, device, options);
+            case AUTO -> {
+                if (options.updateIfNoExist() || options.replace() != null) yield attachNetlink(program, device, options);
+                try {
+                    yield attachLink(program, device, options.mode());
+                } catch (UnsupportedFeatureException e) {
+                    yield attachNetlink(program, device, options); // before 5.9
+                } catch (SyscallException e) {
+                    if (e.errno() != Errno.EBUSY) throw e;
+                    // Attached already: netlink replaces a netlink-attached program (bcc's
+                    // attach_xdp), and refuses, naming the device, one a bpf_link holds.
+                    yield attachNetlink(program, device, options);
+                }
+            }
+        };
     }
 
     private static XdpLink attachNetlink(Program program, String name, XdpOptions options) {

@@ -152,7 +152,13 @@ public final class BccCompiler {
         }
         long rewriteEnd = System.nanoTime();
 
-        CompiledObject object = compiler.compile(new Source(source.name(), rewritten.text(), source.includeDirectory()), flags);
+        CompiledObject object;
+        try {
+            object = compiler.compile(new Source(source.name(), rewritten.text(), source.includeDirectory()), flags);
+        } catch (CompileException e) {
+            if (e.diagnostics().isBlank()) throw e;
+            throw userError(source, rewritten.text(), e.diagnostics(), 1);
+        }
         CollectionSpec spec;
         try {
             spec = ObjectReader.read(object.elf(), source.name());
@@ -260,13 +266,19 @@ public final class BccCompiler {
             Path json = temp.resolve("ast.json");
             ProcessRunner.Result out = p.runCapturing(command, json, temp.resolve("clang.log"));
             String diagnostics = out.output().replace(file.toString(), source.name());
-            if (out.exitCode() != 0) throw new CompileException(summary(diagnostics, out.exitCode()), diagnostics);
+            if (out.exitCode() != 0) throw userError(source, text, diagnostics, out.exitCode());
             return ClangAst.parse(Files.readString(json, StandardCharsets.UTF_8), file.toString(), text);
         } catch (IOException e) {
             throw FileAccessException.of("dump the AST of " + source.name() + " in", temp, e);
         } finally {
             CompileCache.deleteQuietly(temp);
         }
+    }
+
+    /** clang's failure on the rewritten {@code text}, told at the user's lines and in the user's names. */
+    private CompileException userError(Source source, String text, String diagnostics, int exitCode) {
+        String mapped = UserDiagnostics.map(diagnostics, source.name(), source.text(), text, cacheRoot.toString());
+        return new CompileException(summary(mapped, exitCode), mapped);
     }
 
     /** The first errors, file:line first, as clang printed them. */

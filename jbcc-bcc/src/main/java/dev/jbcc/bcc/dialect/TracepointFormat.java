@@ -70,6 +70,11 @@ public record TracepointFormat(String category, String event, List<Field> fields
                 throw FileAccessException.of("read", format, e);
             }
         }
+        String closed = Tracefs.closedToThisProcess(roots);
+        if (closed != null) {
+            throw new CompileException("TRACEPOINT_PROBE(" + category + ", " + event + ") reads the tracepoint's format from tracefs: "
+                    + closed, "");
+        }
         throw new CompileException("TRACEPOINT_PROBE(" + category + ", " + event + ") needs tracefs, which is not mounted"
                 + " at " + roots.getFirst() + ": mount it with `mount -t tracefs nodev " + roots.getFirst() + "`", "");
     }
