@@ -13,6 +13,7 @@ import dev.jbcc.bcc.dialect.BccProgram;
 import dev.jbcc.compile.Source;
 import dev.jbcc.testing.FdLeakCheck;
 import dev.jbcc.testing.KernelFeature;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -42,6 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * a kernel with kprobes and on one without (where a kprobe tool can only fail for that kernel
  * reason).
  */
+@Tag("bcc-tools") // the VM suite runs it in a guest of its own (scripts/test)
 @ExtendWith(FdLeakCheck.class)
 class BccToolsTest {
     /** Tools whose program passes, with kprobes (the VM's 6.1) and without (the host). */
