@@ -2,6 +2,9 @@ package dev.jbcc;
 
 import dev.jbcc.btf.Btf;
 import dev.jbcc.btf.BtfType;
+import dev.jbcc.errors.BpfException;
+import dev.jbcc.errors.NotFoundException;
+import dev.jbcc.spec.AttachType;
 import dev.jbcc.spec.ProgramSpec;
 
 import java.io.IOException;

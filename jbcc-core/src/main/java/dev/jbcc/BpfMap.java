@@ -1,15 +1,23 @@
 package dev.jbcc;
 
+import dev.jbcc.errors.BpfException;
+import dev.jbcc.errors.Errno;
+import dev.jbcc.errors.SyscallException;
+import dev.jbcc.errors.UnsupportedFeatureException;
+import dev.jbcc.features.Feature;
 import dev.jbcc.features.Features;
 import dev.jbcc.internal.sys.Bpf;
 import dev.jbcc.internal.sys.Cpus;
 import dev.jbcc.internal.sys.Fd;
+import dev.jbcc.internal.sys.Handles;
 import dev.jbcc.internal.sys.Privileges;
 import dev.jbcc.internal.sys.Libc;
 import dev.jbcc.internal.sys.MapCreateAttr;
 import dev.jbcc.internal.sys.MapInfo;
+import dev.jbcc.spec.BpfFlags;
 import dev.jbcc.spec.MapSpec;
 
+import dev.jbcc.spec.MapType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
@@ -38,15 +46,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * operation is a race the caller must avoid.
  */
 public final class BpfMap implements AutoCloseable {
-    /** Update flags: create or replace, create only, replace only. */
-    public static final long ANY = Bpf.BPF_ANY, NOEXIST = Bpf.BPF_NOEXIST, EXIST = Bpf.BPF_EXIST;
-    /** Lookup/update flag: copy the value under its {@code bpf_spin_lock} (needs BTF for the value). */
-    public static final long F_LOCK = Bpf.BPF_F_LOCK;
+    static {
+        // jbcc-core's other packages reach the fd through Handles.of(this) (Fd is not exported).
+        Handles.register(BpfMap.class, o -> o.fd);
+    }
 
-    /** Map creation flags ({@link MapSpec#flags()}). */
-    public static final int BPF_F_NO_PREALLOC = 1, BPF_F_NO_COMMON_LRU = 2, BPF_F_NUMA_NODE = 4,
-            BPF_F_RDONLY = 8, BPF_F_WRONLY = 16, BPF_F_RDONLY_PROG = 128, BPF_F_WRONLY_PROG = 256,
-            BPF_F_MMAPABLE = 1024, BPF_F_INNER_MAP = 4096;
+    /** Update flags: create or replace, create only, replace only. */
+    public static final long ANY = BpfFlags.BPF_ANY, NOEXIST = BpfFlags.BPF_NOEXIST, EXIST = BpfFlags.BPF_EXIST;
+    /** Lookup/update flag: copy the value under its {@code bpf_spin_lock} (needs BTF for the value). */
+    public static final long F_LOCK = BpfFlags.BPF_F_LOCK;
 
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT.withOrder(ByteOrder.nativeOrder());
 
@@ -187,7 +195,7 @@ public final class BpfMap implements AutoCloseable {
                     "fd-holding maps need value_size 4";
             case STACK_TRACE -> "a stack trace map needs key_size 4 and value_size a multiple of 8";
             case ARRAY, PERCPU_ARRAY -> "array maps need key_size 4 and value_size > 0"
-                    + ((spec.flags() & BPF_F_MMAPABLE) != 0 ? " (BPF_F_MMAPABLE only suits ARRAY)" : "");
+                    + ((spec.flags() & BpfFlags.BPF_F_MMAPABLE) != 0 ? " (BPF_F_MMAPABLE only suits ARRAY)" : "");
             default -> "check that key_size and value_size are non-zero, max_entries > 0 and the flags suit the type";
         };
     }
@@ -261,9 +269,6 @@ public final class BpfMap implements AutoCloseable {
     /** The file descriptor number, valid until {@link #close()}. */
     public int fd() { return fd.raw(); }
 
-    /** The owned descriptor, for loaders in this module. */
-    /** The owned fd, for jbcc's other packages (its type is not exported from the module). */
-    public Fd handle() { return fd; }
 
     public boolean isClosed() { return closed.get(); }
 
@@ -302,7 +307,7 @@ public final class BpfMap implements AutoCloseable {
                 throw new SyscallException("BPF_MAP_FREEZE", e.errno(),
                         "map '" + name + "' has a writable memory mapping; freeze before mmap()");
             if (e.errno() == Errno.EINVAL && !Features.haveMapFreeze())
-                throw new UnsupportedFeatureException("BPF_MAP_FREEZE", "5.2", null);
+                throw Feature.MAP_FREEZE.unsupported(null);
             throw e;
         }
         frozen = true;
@@ -355,14 +360,19 @@ public final class BpfMap implements AutoCloseable {
     public boolean insert(MemorySegment key, MemorySegment value) {
         checkKey(key);
         checkValue(value);
-        MapScratch s = MapScratch.get(keySize, valueBufferSize);
-        int rc = Bpf.mapUpdateElemErrno(fd, s.key(key), s.value(value, valueBufferSize), NOEXIST);
+        int rc;
+        if (key.isNative() && value.isNative()) {
+            rc = Bpf.mapUpdateElemErrno(fd, key, value, NOEXIST);
+        } else {
+            MapScratch s = MapScratch.get(keySize, valueBufferSize);
+            rc = Bpf.mapUpdateElemErrno(fd, s.key(key), s.value(value, valueBufferSize), NOEXIST);
+        }
         if (rc == -Errno.EEXIST) return false;
         if (rc < 0) throw updateError(-rc, NOEXIST);
         return true;
     }
 
-    SyscallException updateError(int errno, long flags) {
+    private SyscallException updateError(int errno, long flags) {
         String detail = switch (errno) {
             case Errno.EEXIST -> "map '" + name + "' already has this key (update with NOEXIST)";
             case Errno.ENOENT -> (flags & EXIST) != 0 ? "map '" + name + "' has no such key (update with EXIST)"
@@ -371,7 +381,7 @@ public final class BpfMap implements AutoCloseable {
                     || type == MapType.ARRAY_OF_MAPS
                     ? "index out of range for map '" + name + "' (max_entries " + maxEntries + ")"
                     : "map '" + name + "' is full (max_entries " + maxEntries + ")";
-            case Errno.EPERM -> frozen || (this.flags & BPF_F_RDONLY) != 0
+            case Errno.EPERM -> frozen || (this.flags & BpfFlags.BPF_F_RDONLY) != 0
                     ? "map '" + name + "' is frozen or read-only for user space; programs may still write it"
                     : "map '" + name + "' refused the write: it may be frozen, or the process lacks CAP_BPF";
             case Errno.EBADF -> "map '" + name + "' only accepts valid map or program fds as values";
@@ -403,6 +413,7 @@ public final class BpfMap implements AutoCloseable {
     public boolean lookupAndDelete(MemorySegment key, MemorySegment value) {
         checkKey(key);
         checkValue(value);
+        if (key.isNative() && value.isNative()) return Bpf.mapLookupAndDeleteElem(fd, key, value, 0);
         MapScratch s = MapScratch.get(keySize, valueBufferSize);
         boolean found = Bpf.mapLookupAndDeleteElem(fd, s.key(key), s.value, 0);
         if (found) MemorySegment.copy(s.value, 0, value, 0, valueBufferSize);
@@ -464,15 +475,16 @@ public final class BpfMap implements AutoCloseable {
     /** Queue/stack push; when full, {@code overwriteOldest} evicts the oldest element instead of failing with E2BIG. */
     public void push(MemorySegment value, boolean overwriteOldest) {
         checkValue(value);
-        MapScratch s = MapScratch.get(0, valueBufferSize);
         long flags = overwriteOldest ? EXIST : ANY;
-        int rc = Bpf.mapUpdateElemErrno(fd, null, s.value(value, valueBufferSize), flags);
+        int rc = Bpf.mapUpdateElemErrno(fd, null,
+                value.isNative() ? value : MapScratch.get(0, valueBufferSize).value(value, valueBufferSize), flags);
         if (rc < 0) throw updateError(-rc, flags);
     }
 
     /** Queue/stack pop into {@code value}; false if empty. */
     public boolean pop(MemorySegment value) {
         checkValue(value);
+        if (value.isNative()) return Bpf.mapLookupAndDeleteElem(fd, null, value, 0);
         MapScratch s = MapScratch.get(0, valueBufferSize);
         boolean found = Bpf.mapLookupAndDeleteElem(fd, null, s.value, 0);
         if (found) MemorySegment.copy(s.value, 0, value, 0, valueBufferSize);
@@ -482,6 +494,7 @@ public final class BpfMap implements AutoCloseable {
     /** Queue/stack peek into {@code value}; false if empty. */
     public boolean peek(MemorySegment value) {
         checkValue(value);
+        if (value.isNative()) return Bpf.mapLookupElem(fd, null, value, 0);
         MapScratch s = MapScratch.get(0, valueBufferSize);
         boolean found = Bpf.mapLookupElem(fd, null, s.value, 0);
         if (found) MemorySegment.copy(s.value, 0, value, 0, valueBufferSize);
@@ -609,7 +622,7 @@ public final class BpfMap implements AutoCloseable {
             case Errno.EINVAL, Errno.ENOTSUPP, Errno.EOPNOTSUPP -> Features.haveBatchOps()
                     ? new SyscallException(e.operation(), e.errno(), "map '" + name + "' (" + type
                         + ") does not support this batch operation: " + e.getMessage())
-                    : new UnsupportedFeatureException("batch map operations", "5.6", "use element operations");
+                    : Feature.BATCH_OPS.unsupported("use element operations");
             default -> new SyscallException(e.operation(), e.errno(), "map '" + name + "': " + e.getMessage());
         };
     }
@@ -636,7 +649,7 @@ public final class BpfMap implements AutoCloseable {
      */
     public synchronized MemorySegment mmap() {
         if (valueMapping != null) return valueMapping;
-        if ((flags & BPF_F_MMAPABLE) == 0)
+        if ((flags & BpfFlags.BPF_F_MMAPABLE) == 0)
             throw new IllegalStateException("map '" + name + "' was not created with BPF_F_MMAPABLE, so it cannot be mmap()ed");
         long length = (long) ((valueSize + 7) & ~7) * maxEntries;
         MemorySegment segment;

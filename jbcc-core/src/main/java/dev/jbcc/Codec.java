@@ -50,6 +50,18 @@ public interface Codec<T> {
     Codec<Float> FLOAT = Codecs.FLOAT;
     Codec<Double> DOUBLE = Codecs.DOUBLE;
 
+    /**
+     * A codec made of two functions: {@code decode} reads a value from the first {@code size}
+     * bytes of a segment, {@code encode} writes one there. Generated skeletons build their record
+     * codecs this way.
+     *
+     * @param alignment the C alignment (1, 2, 4 or 8)
+     */
+    static <T> Codec<T> of(int size, int alignment, java.util.function.Function<MemorySegment, T> decode,
+                           java.util.function.BiConsumer<T, MemorySegment> encode) {
+        return new Codecs.Functional<>(size, alignment, decode, encode);
+    }
+
     /** Exactly {@code size} raw bytes; encoding an array of another length fails. */
     static Codec<byte[]> bytes(int size) {
         return new Codecs.Bytes(size);

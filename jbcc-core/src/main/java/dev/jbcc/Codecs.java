@@ -3,6 +3,9 @@ package dev.jbcc;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.Objects;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 /** The built-in codecs; kernel data is in native byte order and may sit at any offset. */
 final class Codecs {
@@ -80,6 +83,27 @@ final class Codecs {
             byte[] out = new byte[size];
             MemorySegment.copy(src, ValueLayout.JAVA_BYTE, 0, out, 0, size);
             return out;
+        }
+    }
+
+    record Functional<T>(int size, int alignment, Function<MemorySegment, T> decoder,
+                         BiConsumer<T, MemorySegment> encoder) implements Codec<T> {
+        Functional {
+            if (size < 0) throw new IllegalArgumentException("codec size must not be negative, got " + size);
+            if (alignment != 1 && alignment != 2 && alignment != 4 && alignment != 8)
+                throw new IllegalArgumentException("codec alignment must be 1, 2, 4 or 8, got " + alignment);
+            Objects.requireNonNull(decoder, "decode");
+            Objects.requireNonNull(encoder, "encode");
+        }
+
+        @Override
+        public void encode(T value, MemorySegment dst) {
+            encoder.accept(value, dst);
+        }
+
+        @Override
+        public T decode(MemorySegment src) {
+            return decoder.apply(src);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.jbcc;
 
+import dev.jbcc.errors.NotFoundException;
 import dev.jbcc.spec.CollectionSpec;
 import dev.jbcc.spec.MapSpec;
 import dev.jbcc.spec.VariableSpec;
@@ -46,14 +47,14 @@ public final class Collection implements AutoCloseable {
 
     public BpfMap map(String name) {
         BpfMap m = maps.get(name);
-        if (m == null) throw new IllegalArgumentException("no map " + name + " in this collection; it has " + maps.keySet());
+        if (m == null) throw new NotFoundException("no map " + name + " in this collection; it has " + maps.keySet());
         return m;
     }
 
     public Program program(String name) {
         Program p = programs.get(name);
         if (p == null) {
-            throw new IllegalArgumentException("no program " + name + " in this collection; it has " + programs.keySet());
+            throw new NotFoundException("no program " + name + " in this collection; it has " + programs.keySet());
         }
         return p;
     }
@@ -65,7 +66,7 @@ public final class Collection implements AutoCloseable {
     public MemorySegment variable(String name) {
         VariableSpec v = variables.get(name);
         if (v == null) {
-            throw new IllegalArgumentException("no global variable " + name + " in this collection; it has "
+            throw new NotFoundException("no global variable " + name + " in this collection; it has "
                     + variables.keySet());
         }
         return map(v.section()).mmap().asSlice(v.offset(), v.size());
@@ -74,42 +75,44 @@ public final class Collection implements AutoCloseable {
     /** Removes the map from this collection: the caller now owns it and must close it. */
     public BpfMap detachMap(String name) {
         BpfMap m = maps.remove(name);
-        if (m == null) throw new IllegalArgumentException("no map " + name + " in this collection");
+        if (m == null) throw new NotFoundException("no map " + name + " in this collection");
         return m;
     }
 
     /** Removes the program from this collection: the caller now owns it and must close it. */
     public Program detachProgram(String name) {
         Program p = programs.remove(name);
-        if (p == null) throw new IllegalArgumentException("no program " + name + " in this collection");
+        if (p == null) throw new NotFoundException("no program " + name + " in this collection");
         return p;
     }
 
-    /** Closes every program and map still owned. Idempotent. */
+    /**
+     * Closes every program and map still owned. Idempotent. The first failure is thrown after
+     * everything was closed, with the later ones added to it as suppressed.
+     */
     @Override
     public void close() {
         RuntimeException failure = null;
         synchronized (programs) {
-            for (Program p : programs.values()) {
-                try {
-                    p.close();
-                } catch (RuntimeException e) {
-                    failure = e;
-                }
-            }
+            for (Program p : programs.values()) failure = close(p::close, failure);
             programs.clear();
         }
         synchronized (maps) {
-            for (BpfMap m : maps.values()) {
-                try {
-                    m.close();
-                } catch (RuntimeException e) {
-                    failure = e;
-                }
-            }
+            for (BpfMap m : maps.values()) failure = close(m::close, failure);
             maps.clear();
         }
         if (failure != null) throw failure;
+    }
+
+    /** Runs {@code close}; returns the first failure so far, with a later one suppressed in it. */
+    private static RuntimeException close(Runnable close, RuntimeException failure) {
+        try {
+            close.run();
+        } catch (RuntimeException e) {
+            if (failure == null) return e;
+            failure.addSuppressed(e);
+        }
+        return failure;
     }
 
     @Override

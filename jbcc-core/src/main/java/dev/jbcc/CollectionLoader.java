@@ -6,14 +6,20 @@ import dev.jbcc.asm.Opcode;
 import dev.jbcc.asm.Reference;
 import dev.jbcc.btf.Btf;
 import dev.jbcc.btf.BtfType;
+import dev.jbcc.errors.Errno;
+import dev.jbcc.errors.SyscallException;
+import dev.jbcc.errors.UnsupportedFeatureException;
 import dev.jbcc.features.Features;
+import dev.jbcc.features.KernelVersion;
 import dev.jbcc.internal.sys.Bpf;
 import dev.jbcc.internal.sys.BtfLoadAttr;
 import dev.jbcc.internal.sys.Fd;
+import dev.jbcc.spec.BpfFlags;
 import dev.jbcc.spec.CollectionSpec;
 import dev.jbcc.spec.ExternSpec;
 import dev.jbcc.spec.LineInfo;
 import dev.jbcc.spec.MapSpec;
+import dev.jbcc.spec.MapType;
 import dev.jbcc.spec.ProgramSpec;
 
 import java.lang.foreign.Arena;
@@ -63,8 +69,9 @@ final class CollectionLoader {
             createMaps(kconfig);
             for (ProgramSpec p : spec.programs().values()) {
                 if (options.programs() != null && !options.programs().contains(p.name())) continue;
-                programs.put(p.name(), Program.load(resolve(p), new Program.LoadContext(btfFd, btfStrings,
-                        log -> CoreRelocations.explainPoison(log, p), options.logLevel())));
+                var relocated = CoreRelocations.apply(p, spec.btf(), options.kernel(), options.kernelBtf() == null);
+                programs.put(p.name(), Program.load(resolve(p, relocated.instructions()), new Program.LoadContext(btfFd,
+                        btfStrings, log -> CoreRelocations.explainPoison(log, relocated.poisoned()), options.logLevel())));
             }
             fillFdMaps();
             var collection = new Collection(maps, programs, spec.variables());
@@ -207,14 +214,14 @@ final class CollectionLoader {
             MapSpec toCreate = m.withContents(direct);
             if (btfFd == null) toCreate = toCreate.withBtfTypes(0, 0);
             maps.put(m.name(), m.pinning() == MapSpec.Pinning.BY_NAME ? pinnedMap(toCreate) : BpfMap.create(toCreate, btfFd));
-            if ((m.flags() & BpfMap.BPF_F_RDONLY_PROG) != 0 && m.type() == MapType.ARRAY) {
+            if ((m.flags() & BpfFlags.BPF_F_RDONLY_PROG) != 0 && m.type() == MapType.ARRAY) {
                 // Frozen before the programs load, so the verifier treats .rodata as constants.
                 maps.get(m.name()).freeze();
             }
         }
         if (kconfig != null && !options.mapReplacements().containsKey(KCONFIG)) {
             MapSpec k = MapSpec.of(KCONFIG, MapType.ARRAY, 4, kconfig.length, 1)
-                    .withFlags(BpfMap.BPF_F_RDONLY_PROG | BpfMap.BPF_F_MMAPABLE)
+                    .withFlags(BpfFlags.BPF_F_RDONLY_PROG | BpfFlags.BPF_F_MMAPABLE)
                     .withContents(List.of(new MapSpec.Entry(0, kconfig)));
             BpfMap map = BpfMap.create(k);
             maps.put(KCONFIG, map);
@@ -364,9 +371,8 @@ final class CollectionLoader {
     // ---------------------------------------------------------------------------------------------
     // Instruction references
 
-    /** The program with every reference resolved against the maps created and the kernel. */
-    private ProgramSpec resolve(ProgramSpec p) {
-        Instructions insns = CoreRelocations.apply(p, spec.btf(), options.kernel(), options.kernelBtf() == null);
+    /** The program with {@code insns} (its CO-RE-relocated instructions), every reference resolved against the maps created and the kernel. */
+    private ProgramSpec resolve(ProgramSpec p, Instructions insns) {
         Instructions.Builder b = insns.toBuilder();
         for (int i = 0; i < insns.size(); i++) {
             Reference r = insns.reference(i);

@@ -6,16 +6,16 @@ import dev.jbcc.asm.Opcode.OpClass;
 import dev.jbcc.btf.Btf;
 import dev.jbcc.btf.CoreReloKind;
 import dev.jbcc.btf.core.CoreFixup;
-import dev.jbcc.btf.core.CoreRelocationException;
 import dev.jbcc.btf.core.CoreResolver;
+import dev.jbcc.errors.CoreRelocationException;
+import dev.jbcc.errors.FormatException;
+import dev.jbcc.features.KernelVersion;
 import dev.jbcc.spec.CoreRelocation;
 import dev.jbcc.spec.ProgramSpec;
 
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.WeakHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,11 +29,10 @@ final class CoreRelocations {
     private static final Pattern INSTRUCTION_LINE = Pattern.compile("^(\\d+): \\(85\\) call " + POISON_CALL);
 
     /**
-     * Per program (by spec), the sentence for each poisoned slot, for {@link #explainPoison} to quote
-     * when the verifier reaches one. Weak keys: an entry lives as long as its spec.
+     * A program's instructions with its relocations applied, and the sentence for each poisoned
+     * slot, for {@link #explainPoison} to quote when the verifier reaches one.
      */
-    private static final Map<ProgramSpec, Map<Integer, String>> POISONED =
-            Collections.synchronizedMap(new WeakHashMap<>());
+    record Relocated(Instructions instructions, Map<Integer, String> poisoned) {}
 
     private CoreRelocations() {}
 
@@ -57,9 +56,9 @@ final class CoreRelocations {
      * @throws CoreRelocationException if a relocation does not fit its instruction or is ambiguous
      * @throws FormatException         if a relocation does not fit the object's BTF
      */
-    static Instructions apply(ProgramSpec program, Btf local, Btf kernel, boolean runningKernel) {
+    static Relocated apply(ProgramSpec program, Btf local, Btf kernel, boolean runningKernel) {
         List<CoreRelocation> relocations = program.coreRelocations();
-        if (relocations.isEmpty()) return program.instructions();
+        if (relocations.isEmpty()) return new Relocated(program.instructions(), Map.of());
         if (local == null) {
             throw new FormatException("program " + program.name() + " has CO-RE relocations but its object has no .BTF "
                     + "section; compile with -g");
@@ -95,9 +94,6 @@ final class CoreRelocations {
                 throw new FormatException(where + ": " + e.getMessage(), e);
             }
         }
-        if (poisoned.isEmpty()) POISONED.remove(program);
-        else POISONED.put(program, Map.copyOf(poisoned));
-
         Instructions.Builder out = Instructions.builder();
         for (int i = 0; i < insns.size(); i++) {
             String symbol = insns.symbol(i);
@@ -110,7 +106,7 @@ final class CoreRelocations {
             out.add(replacement.getFirst(), insns.reference(i));
             for (int k = 1; k < replacement.size(); k++) out.add(replacement.get(k));
         }
-        return out.build();
+        return new Relocated(out.build(), Map.copyOf(poisoned));
     }
 
     private static String verb(CoreReloKind kind, Instruction insn) {
@@ -126,9 +122,8 @@ final class CoreRelocations {
      * the log says {@code invalid func unknown#195896080} after the line {@code N: (85) call
      * unknown#195896080} of the instruction at slot N.
      */
-    static String explainPoison(String verifierLog, ProgramSpec program) {
+    static String explainPoison(String verifierLog, Map<Integer, String> poisoned) {
         if (verifierLog == null || !verifierLog.contains("invalid func " + POISON_CALL)) return null;
-        Map<Integer, String> poisoned = POISONED.get(program);
         String[] lines = verifierLog.split("\n");
         for (int i = lines.length - 1; i >= 0; i--) {
             if (!lines[i].startsWith("invalid func " + POISON_CALL)) continue;
@@ -136,7 +131,7 @@ final class CoreRelocations {
                 Matcher m = INSTRUCTION_LINE.matcher(lines[j]);
                 if (!m.find()) continue;
                 int slot = Integer.parseInt(m.group(1));
-                String sentence = poisoned == null ? null : poisoned.get(slot);
+                String sentence = poisoned.get(slot);
                 return sentence != null ? sentence : "instruction " + slot
                         + " was poisoned because a CO-RE relocation could not be resolved against the kernel's BTF";
             }

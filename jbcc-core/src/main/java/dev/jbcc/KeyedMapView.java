@@ -1,6 +1,5 @@
 package dev.jbcc;
 
-import dev.jbcc.internal.sys.Bpf;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -32,7 +31,7 @@ abstract sealed class KeyedMapView<K> permits TypedMap, PerCpuMap {
     /** True if the map has {@code key} (for arrays: if it is in range). */
     public boolean containsKey(K key) {
         MapScratch s = encodeKey(key);
-        return Bpf.mapLookupElem(map.handle(), s.key, s.value, 0);
+        return map.lookup(s.key, s.value);
     }
 
     /** Deletes {@code key}; false if absent. Array maps cannot delete and throw. */
@@ -59,7 +58,7 @@ abstract sealed class KeyedMapView<K> permits TypedMap, PerCpuMap {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment key = arena.allocate(Math.max(map.keySize(), 1), 8);
             // Always delete the first key: deleting while walking would restart the walk anyway.
-            while (Bpf.mapGetNextKey(map.handle(), null, key)) map.delete(key);
+            while (map.nextKey(null, key)) map.delete(key);
         }
     }
 
@@ -71,10 +70,10 @@ abstract sealed class KeyedMapView<K> permits TypedMap, PerCpuMap {
         int keySize = Math.max(map.keySize(), 1);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment current = arena.allocate(keySize, 8), next = arena.allocate(keySize, 8);
-            if (!Bpf.mapGetNextKey(map.handle(), null, next)) return;
+            if (!map.nextKey(null, next)) return;
             while (true) {
                 MemorySegment.copy(next, 0, current, 0, keySize);
-                boolean more = Bpf.mapGetNextKey(map.handle(), current, next);
+                boolean more = map.nextKey(current, next);
                 action.accept(current);
                 if (!more) return;
             }

@@ -1,6 +1,5 @@
 package dev.jbcc;
 
-import dev.jbcc.internal.sys.Bpf;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -30,7 +29,7 @@ public final class PerCpuMap<K, V> extends KeyedMapView<K> {
     /** The values for {@code key}, one per possible CPU, or null if absent. */
     public List<V> get(K key) {
         MapScratch s = encodeKey(key);
-        return Bpf.mapLookupElem(map.handle(), s.key, s.value, 0) ? decodeAll(s.value) : null;
+        return map.lookup(s.key, s.value) ? decodeAll(s.value) : null;
     }
 
     private List<V> decodeAll(MemorySegment buffer) {
@@ -62,8 +61,7 @@ public final class PerCpuMap<K, V> extends KeyedMapView<K> {
     }
 
     private void write(MapScratch s) {
-        int rc = Bpf.mapUpdateElemErrno(map.handle(), s.key, s.value, BpfMap.ANY);
-        if (rc < 0) throw map.updateError(-rc, BpfMap.ANY);
+        map.update(s.key, s.value, BpfMap.ANY);
     }
 
     /** The sum over CPUs of {@code field} of each value; 0 if the key is absent. */
@@ -89,7 +87,7 @@ public final class PerCpuMap<K, V> extends KeyedMapView<K> {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buffer = arena.allocate(map.valueBufferSize(), 8);
             forEachRawKey(rawKey -> {
-                if (Bpf.mapLookupElem(map.handle(), rawKey, buffer, 0)) action.accept(keys.decode(rawKey), decodeAll(buffer));
+                if (map.lookup(rawKey, buffer)) action.accept(keys.decode(rawKey), decodeAll(buffer));
             });
         }
     }

@@ -2,16 +2,25 @@ package dev.jbcc;
 
 import dev.jbcc.asm.Instructions;
 import dev.jbcc.asm.Reference;
+import dev.jbcc.errors.BpfException;
+import dev.jbcc.errors.Errno;
+import dev.jbcc.errors.SyscallException;
+import dev.jbcc.errors.UnsupportedFeatureException;
+import dev.jbcc.errors.VerifierException;
 import dev.jbcc.features.Features;
+import dev.jbcc.features.KernelVersion;
 import dev.jbcc.internal.sys.Bpf;
 import dev.jbcc.internal.sys.Fd;
+import dev.jbcc.internal.sys.Handles;
 import dev.jbcc.internal.sys.Privileges;
 import dev.jbcc.internal.sys.ProgLoadAttr;
 import dev.jbcc.internal.sys.TestRunAttr;
+import dev.jbcc.spec.AttachType;
 import dev.jbcc.spec.FuncInfo;
 import dev.jbcc.spec.LineInfo;
 import dev.jbcc.spec.ProgramSpec;
 
+import dev.jbcc.spec.ProgramType;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -31,6 +40,11 @@ import java.util.function.UnaryOperator;
  * ELF object, whose maps and externs must be resolved first, are loaded through {@link Collection}.
  */
 public final class Program implements AutoCloseable {
+    static {
+        // jbcc-core's other packages reach the fd through Handles.of(this) (Fd is not exported).
+        Handles.register(Program.class, o -> o.fd);
+    }
+
     private static final int LOG_SIZE_START = 256 * 1024;
     private static final int LOG_SIZE_MAX = 64 << 20;
     private static final int FUNC_INFO_SIZE = 8;
@@ -277,11 +291,6 @@ public final class Program implements AutoCloseable {
     /** The raw fd, valid until {@link #close()}. */
     public int fd() {
         return fd.raw();
-    }
-
-    /** The owned fd, for jbcc's other packages (its type is not exported from the module). */
-    public Fd handle() {
-        return fd;
     }
 
     public void pin(Path path) {

@@ -1,6 +1,7 @@
 package dev.jbcc;
 
 import java.time.Duration;
+import dev.jbcc.spec.BpfFlags;
 
 /**
  * Input for {@link Program#testRun}: what {@code BPF_PROG_TEST_RUN} feeds a program. Packet
@@ -16,9 +17,6 @@ import java.time.Duration;
  * @param cpu            the CPU with BPF_F_TEST_RUN_ON_CPU
  */
 public record TestRun(byte[] data, int dataOutSize, byte[] context, int contextOutSize, int repeat, int flags, int cpu) {
-    /** Run the program on {@code cpu} rather than the calling thread's CPU (raw tracepoint programs). */
-    public static final int BPF_F_TEST_RUN_ON_CPU = 1;
-
     /** A packet, with room for the packet the program returns. */
     public static TestRun packet(byte[] data) {
         return new TestRun(data, data.length + 256, null, 0, 1, 0, 0);
@@ -37,7 +35,7 @@ public record TestRun(byte[] data, int dataOutSize, byte[] context, int contextO
     }
 
     public TestRun onCpu(int cpu) {
-        return new TestRun(data, dataOutSize, context, contextOutSize, repeat, flags | BPF_F_TEST_RUN_ON_CPU, cpu);
+        return new TestRun(data, dataOutSize, context, contextOutSize, repeat, flags | BpfFlags.BPF_F_TEST_RUN_ON_CPU, cpu);
     }
 
     /** What a run gave back: the program's return value, output buffers and mean run time. */

@@ -1,6 +1,5 @@
 package dev.jbcc;
 
-import dev.jbcc.internal.sys.Bpf;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -31,7 +30,7 @@ public final class TypedMap<K, V> extends KeyedMapView<K> {
     /** The value for {@code key} read with flags (0 or {@link BpfMap#F_LOCK}), or null. */
     public V get(K key, long flags) {
         MapScratch s = encodeKey(key);
-        return Bpf.mapLookupElem(map.handle(), s.key, s.value, flags) ? values.decode(s.value) : null;
+        return map.lookup(s.key, s.value, flags) ? values.decode(s.value) : null;
     }
 
     /** Creates or replaces the value for {@code key}. */
@@ -46,24 +45,20 @@ public final class TypedMap<K, V> extends KeyedMapView<K> {
     public void put(K key, V value, long flags) {
         MapScratch s = encodeKey(key);
         values.encode(value, s.value);
-        int rc = Bpf.mapUpdateElemErrno(map.handle(), s.key, s.value, flags);
-        if (rc < 0) throw map.updateError(-rc, flags);
+        map.update(s.key, s.value, flags);
     }
 
     /** Writes only if {@code key} is absent (BPF_NOEXIST, atomic in the kernel); false if it was present. */
     public boolean putIfAbsent(K key, V value) {
         MapScratch s = encodeKey(key);
         values.encode(value, s.value);
-        int rc = Bpf.mapUpdateElemErrno(map.handle(), s.key, s.value, BpfMap.NOEXIST);
-        if (rc == -dev.jbcc.Errno.EEXIST) return false;
-        if (rc < 0) throw map.updateError(-rc, BpfMap.NOEXIST);
-        return true;
+        return map.insert(s.key, s.value);
     }
 
     /** Reads and deletes the value for {@code key} (hash maps: 5.14+), or null if absent. */
     public V getAndRemove(K key) {
         MapScratch s = encodeKey(key);
-        return Bpf.mapLookupAndDeleteElem(map.handle(), s.key, s.value, 0) ? values.decode(s.value) : null;
+        return map.lookupAndDelete(s.key, s.value) ? values.decode(s.value) : null;
     }
 
     /** A snapshot of the entries; keys deleted during the walk are left out. */
@@ -78,7 +73,7 @@ public final class TypedMap<K, V> extends KeyedMapView<K> {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment value = arena.allocate(Math.max(map.valueBufferSize(), 1), 8);
             forEachRawKey(rawKey -> {
-                if (Bpf.mapLookupElem(map.handle(), rawKey, value, 0))
+                if (map.lookup(rawKey, value))
                     action.accept(keys.decode(rawKey), values.decode(value));
             });
         }

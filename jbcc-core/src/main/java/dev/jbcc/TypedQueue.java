@@ -1,6 +1,6 @@
 package dev.jbcc;
 
-import dev.jbcc.internal.sys.Bpf;
+import dev.jbcc.errors.SyscallException;
 
 /** A QUEUE (FIFO) or STACK (LIFO) map seen through a value {@link Codec}. Thread-safe. */
 public final class TypedQueue<V> {
@@ -25,21 +25,19 @@ public final class TypedQueue<V> {
     public void push(V value, boolean overwriteOldest) {
         MapScratch s = MapScratch.get(0, map.valueSize());
         values.encode(value, s.value);
-        long flags = overwriteOldest ? BpfMap.EXIST : BpfMap.ANY;
-        int rc = Bpf.mapUpdateElemErrno(map.handle(), null, s.value, flags);
-        if (rc < 0) throw map.updateError(-rc, flags);
+        map.push(s.value, overwriteOldest);
     }
 
     /** Removes and returns the next value (queue: oldest; stack: newest), or null if empty. */
     public V pop() {
         MapScratch s = MapScratch.get(0, map.valueSize());
-        return Bpf.mapLookupAndDeleteElem(map.handle(), null, s.value, 0) ? values.decode(s.value) : null;
+        return map.pop(s.value) ? values.decode(s.value) : null;
     }
 
     /** The next value without removing it, or null if empty. */
     public V peek() {
         MapScratch s = MapScratch.get(0, map.valueSize());
-        return Bpf.mapLookupElem(map.handle(), null, s.value, 0) ? values.decode(s.value) : null;
+        return map.peek(s.value) ? values.decode(s.value) : null;
     }
 
     public BpfMap map() {

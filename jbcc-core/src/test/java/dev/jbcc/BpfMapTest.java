@@ -1,10 +1,15 @@
 package dev.jbcc;
 
+import dev.jbcc.errors.Errno;
+import dev.jbcc.errors.SyscallException;
 import dev.jbcc.internal.sys.Bpf;
 import dev.jbcc.internal.sys.Cpus;
 import dev.jbcc.internal.sys.Fd;
 import dev.jbcc.internal.sys.Libc;
+import dev.jbcc.spec.BpfFlags;
 import dev.jbcc.spec.MapSpec;
+import dev.jbcc.spec.MapType;
+import dev.jbcc.spec.ProgramType;
 import dev.jbcc.testing.FdLeakCheck;
 import dev.jbcc.testing.TestPrograms;
 import org.junit.jupiter.api.Test;
@@ -196,7 +201,7 @@ class BpfMapTest {
 
     @Test
     void lpmTrieFindsTheLongestPrefix() {
-        var spec = MapSpec.of("routes", MapType.LPM_TRIE, 8, 4, 16).withFlags(BpfMap.BPF_F_NO_PREALLOC);
+        var spec = MapSpec.of("routes", MapType.LPM_TRIE, 8, 4, 16).withFlags(BpfFlags.BPF_F_NO_PREALLOC);
         try (BpfMap map = BpfMap.create(spec)) {
             TypedMap<Ipv4Prefix, Integer> routes = map.as(Codec.ofRecord(Ipv4Prefix.class), Codec.INT);
             routes.put(Ipv4Prefix.of("10.0.0.0", 8), 8);
@@ -397,7 +402,7 @@ class BpfMapTest {
 
     @Test
     void mmapedArrayWritesAreVisibleToLookupsAndBack() {
-        var spec = MapSpec.of("data", MapType.ARRAY, 4, 12, 3).withFlags(BpfMap.BPF_F_MMAPABLE);
+        var spec = MapSpec.of("data", MapType.ARRAY, 4, 12, 3).withFlags(BpfFlags.BPF_F_MMAPABLE);
         try (BpfMap map = BpfMap.create(spec)) {
             MemorySegment data = map.mmap();
             assertSame(data, map.mmap());
@@ -414,7 +419,7 @@ class BpfMapTest {
 
     @Test
     void frozenMmapableMapIsMappedReadOnly() {
-        var spec = MapSpec.of(".rodata", MapType.ARRAY, 4, 8, 1).withFlags(BpfMap.BPF_F_MMAPABLE | BpfMap.BPF_F_RDONLY_PROG)
+        var spec = MapSpec.of(".rodata", MapType.ARRAY, 4, 8, 1).withFlags(BpfFlags.BPF_F_MMAPABLE | BpfFlags.BPF_F_RDONLY_PROG)
                 .withContents(List.of(new MapSpec.Entry(0, 123L)));
         try (BpfMap map = BpfMap.create(spec)) {
             assertEquals(".rodata", map.name());
@@ -427,7 +432,7 @@ class BpfMapTest {
 
     @Test
     void writableMappingBlocksFreezeWithAClearMessage() {
-        try (BpfMap map = BpfMap.create(MapSpec.of("busy", MapType.ARRAY, 4, 8, 1).withFlags(BpfMap.BPF_F_MMAPABLE))) {
+        try (BpfMap map = BpfMap.create(MapSpec.of("busy", MapType.ARRAY, 4, 8, 1).withFlags(BpfFlags.BPF_F_MMAPABLE))) {
             map.mmap();
             var e = assertThrows(SyscallException.class, map::freeze);
             assertEquals(Errno.EBUSY, e.errno());
@@ -447,7 +452,7 @@ class BpfMapTest {
 
     @Test
     void closingUnmapsUnderAConcurrentReader() throws Exception {
-        BpfMap map = BpfMap.create(MapSpec.of("race", MapType.ARRAY, 4, 8, 512).withFlags(BpfMap.BPF_F_MMAPABLE));
+        BpfMap map = BpfMap.create(MapSpec.of("race", MapType.ARRAY, 4, 8, 512).withFlags(BpfFlags.BPF_F_MMAPABLE));
         MemorySegment data = map.mmap();
         var failure = new AtomicReference<Throwable>();
         var started = new CountDownLatch(1);
@@ -483,9 +488,9 @@ class BpfMapTest {
 
     @Test
     void infoReportsTheKernelView() {
-        try (BpfMap map = BpfMap.create(MapSpec.of("some.name-with:odd", MapType.HASH, 4, 8, 9).withFlags(BpfMap.BPF_F_NO_PREALLOC))) {
+        try (BpfMap map = BpfMap.create(MapSpec.of("some.name-with:odd", MapType.HASH, 4, 8, 9).withFlags(BpfFlags.BPF_F_NO_PREALLOC))) {
             BpfMap.Info info = map.info();
-            assertEquals(new BpfMap.Info(MapType.HASH, map.id(), 4, 8, 9, BpfMap.BPF_F_NO_PREALLOC, "some.name_with_", 0), info);
+            assertEquals(new BpfMap.Info(MapType.HASH, map.id(), 4, 8, 9, BpfFlags.BPF_F_NO_PREALLOC, "some.name_with_", 0), info);
         }
     }
 

@@ -22,6 +22,19 @@ class CodecTest {
     record NoLength(int[] values) {}
 
     @Test
+    void aCodecOfTwoFunctionsEncodesAndDecodesThroughThem() {
+        Codec<String> hex = Codec.of(2, 2, s -> Integer.toHexString(s.get(ValueLayout.JAVA_SHORT_UNALIGNED, 0) & 0xffff),
+                (v, s) -> s.set(ValueLayout.JAVA_SHORT_UNALIGNED, 0, (short) Integer.parseInt(v, 16)));
+        MemorySegment bytes = MemorySegment.ofArray(new byte[2]);
+        hex.encode("beef", bytes);
+        assertEquals((short) 0xbeef, bytes.get(ValueLayout.JAVA_SHORT_UNALIGNED, 0));
+        assertEquals("beef", hex.decode(bytes));
+        assertEquals(2, hex.alignment());
+        var e = assertThrows(IllegalArgumentException.class, () -> Codec.of(4, 3, s -> 0, (v, s) -> {}));
+        assertEquals("codec alignment must be 1, 2, 4 or 8, got 3", e.getMessage());
+    }
+
+    @Test
     void fieldsSitAtTheirNaturalAlignment() {
         var codec = (RecordCodec<Mixed>) Codec.ofRecord(Mixed.class);
         // struct { __u8 flag; __u64 count; __u32 pid; __u16 port; }: 0, 8, 16, 20; size 24.

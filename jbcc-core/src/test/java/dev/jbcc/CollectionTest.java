@@ -2,6 +2,9 @@ package dev.jbcc;
 
 import dev.jbcc.compile.ClangCompiler;
 import dev.jbcc.compile.Source;
+import dev.jbcc.errors.UnsupportedFeatureException;
+import dev.jbcc.errors.VerifierException;
+import dev.jbcc.features.KernelVersion;
 import dev.jbcc.spec.CollectionSpec;
 import dev.jbcc.spec.ObjectReader;
 import dev.jbcc.testing.FdLeakCheck;

@@ -2,14 +2,15 @@ package dev.jbcc;
 
 import dev.jbcc.btf.Btf;
 import dev.jbcc.btf.BtfType;
-import dev.jbcc.btf.core.CoreRelocationException;
-import dev.jbcc.btf.core.KernelFields;
 import dev.jbcc.compile.ClangCompiler;
 import dev.jbcc.compile.Source;
+import dev.jbcc.errors.CoreRelocationException;
+import dev.jbcc.errors.VerifierException;
+import dev.jbcc.obj.testing.KernelFields;
 import dev.jbcc.spec.CollectionSpec;
 import dev.jbcc.spec.CoreRelocation;
-import dev.jbcc.spec.ProgramSpec;
 import dev.jbcc.spec.ObjectReader;
+import dev.jbcc.spec.ProgramSpec;
 import dev.jbcc.testing.FdLeakCheck;
 import dev.jbcc.testing.HostKernelOnly;
 import org.junit.jupiter.api.Test;
@@ -23,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -75,7 +77,7 @@ class CoreRelocationsTest {
                     .findFirst().orElseThrow(() -> new AssertionError("no BTF has struct veth_priv: load veth (modprobe veth)"));
             assertSame(Btf.kernel(), where.base(), "a module's BTF is split over vmlinux");
         }
-        long expected = dev.jbcc.btf.core.KernelFields.field(where, "veth_priv", "peer").byteOffset();
+        long expected = dev.jbcc.obj.testing.KernelFields.field(where, "veth_priv", "peer").byteOffset();
         try (Collection c = Collection.load(compile("core/module_type.c"))) {
             c.program("module_type").testRun(new TestRun(null, 0, new byte[8], 0, 0, 0, 0)); // syscall programs take no repeat
             assertEquals(1, c.variable("veth_priv_exists").get(U64, 0));
@@ -178,12 +180,14 @@ class CoreRelocationsTest {
 
     @Test
     void explainPoisonOnlySpeaksAboutPoisonedInstructions() {
-        ProgramSpec p = compile("loader/core.c").programs().get("read_task");
-        assertNull(CoreRelocations.explainPoison("0: (b7) r0 = 0\nR0 !read_ok\n", p));
-        assertNull(CoreRelocations.explainPoison(null, p));
+        CollectionSpec spec = compile("loader/core.c");
+        ProgramSpec p = spec.programs().get("read_task");
+        Map<Integer, String> poisoned = CoreRelocations.apply(p, spec.btf(), Btf.kernel(), true).poisoned();
+        assertNull(CoreRelocations.explainPoison("0: (b7) r0 = 0\nR0 !read_ok\n", poisoned));
+        assertNull(CoreRelocations.explainPoison(null, poisoned));
         String log = "9999: (85) call unknown#195896080\ninvalid func unknown#195896080\nprocessed 8 insns\n";
         // No poison recorded at that slot (core.c is far shorter): still says what happened.
         assertEquals("instruction 9999 was poisoned because a CO-RE relocation could not be resolved against the kernel's BTF",
-                CoreRelocations.explainPoison(log, p));
+                CoreRelocations.explainPoison(log, poisoned));
     }
 }

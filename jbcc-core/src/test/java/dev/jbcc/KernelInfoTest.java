@@ -1,5 +1,7 @@
 package dev.jbcc;
 
+import dev.jbcc.errors.FormatException;
+import dev.jbcc.features.KernelVersion;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;

@@ -1,8 +1,10 @@
 package dev.jbcc;
 
 import dev.jbcc.internal.sys.Bpf;
+import dev.jbcc.internal.sys.Handles;
 import dev.jbcc.spec.MapSpec;
 
+import dev.jbcc.spec.MapType;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
@@ -27,7 +29,7 @@ public final class MapBenchmark {
                     try (Arena arena = Arena.ofConfined()) {
                         MemorySegment k = arena.allocate(4, 8), v = arena.allocate(8, 8);
                         Codec.INT.encode(i & 1023, k);
-                        if (Bpf.mapLookupElem(map.handle(), k, v, 0)) sink += Codec.LONG.decode(v);
+                        if (Bpf.mapLookupElem(Handles.of(map), k, v, 0)) sink += Codec.LONG.decode(v);
                     }
                 }
                 long t2 = System.nanoTime();

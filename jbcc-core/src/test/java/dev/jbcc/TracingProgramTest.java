@@ -4,10 +4,14 @@ import dev.jbcc.btf.Btf;
 import dev.jbcc.btf.BtfType;
 import dev.jbcc.compile.ClangCompiler;
 import dev.jbcc.compile.Source;
+import dev.jbcc.errors.NotFoundException;
 import dev.jbcc.internal.sys.Bpf;
 import dev.jbcc.internal.sys.Fd;
+import dev.jbcc.internal.sys.Handles;
+import dev.jbcc.spec.AttachType;
 import dev.jbcc.spec.CollectionSpec;
 import dev.jbcc.spec.ObjectReader;
+import dev.jbcc.spec.ProgramType;
 import dev.jbcc.testing.FdLeakCheck;
 import dev.jbcc.testing.RequiresBpfLsm;
 import dev.jbcc.testing.RequiresFentry;
@@ -95,8 +99,8 @@ class TracingProgramTest {
             assertEquals(AttachType.TRACE_FENTRY, entry.attachType());
             assertEquals(AttachType.TRACE_FEXIT, exit.attachType());
             int doUnlinkat = Btf.kernel().lookup("do_unlinkat", BtfType.Func.class)[0];
-            assertEquals(doUnlinkat, Bpf.progInfo(entry.handle()).attachBtfId(), "loaded against do_unlinkat's BTF");
-            assertEquals(doUnlinkat, Bpf.progInfo(exit.handle()).attachBtfId());
+            assertEquals(doUnlinkat, Bpf.progInfo(Handles.of(entry)).attachBtfId(), "loaded against do_unlinkat's BTF");
+            assertEquals(doUnlinkat, Bpf.progInfo(Handles.of(exit)).attachBtfId());
 
             MemorySegment entries = c.variable("unlink_entries");
             MemorySegment exits = c.variable("unlink_exits");
@@ -104,8 +108,8 @@ class TracingProgramTest {
             Path dir = Files.createTempDirectory("jbcc-fentry");
             try {
                 File victim = Files.createFile(dir.resolve("victim")).toFile();
-                try (Fd entryLink = Bpf.rawTracepointOpen(null, entry.handle(), 0);
-                     Fd exitLink = Bpf.rawTracepointOpen(null, exit.handle(), 0)) {
+                try (Fd entryLink = Bpf.rawTracepointOpen(null, Handles.of(entry), 0);
+                     Fd exitLink = Bpf.rawTracepointOpen(null, Handles.of(exit), 0)) {
                     assertTrue(victim.delete(), "unlink of an existing file");
                     assertEquals(0, lastRet.get(S32, 0), "fexit saw do_unlinkat return 0");
                     // java.io.File.delete goes through remove(3): unlink, which fails with ENOENT.
@@ -136,7 +140,7 @@ class TracingProgramTest {
             assertEquals(ProgramType.LSM, hook.type());
             assertEquals(AttachType.LSM_MAC, hook.attachType());
             assertEquals(Btf.kernel().lookup("bpf_lsm_file_open", BtfType.Func.class)[0],
-                    Bpf.progInfo(hook.handle()).attachBtfId(), "loaded against the file_open hook");
+                    Bpf.progInfo(Handles.of(hook)).attachBtfId(), "loaded against the file_open hook");
 
             MemorySegment opens = c.variable("file_opens");
             MemorySegment refusals = c.variable("file_open_refusals");
@@ -144,7 +148,7 @@ class TracingProgramTest {
             Path file = Files.createTempFile("jbcc-lsm", ".txt");
             try {
                 Files.writeString(file, "jbcc");
-                try (Fd link = Bpf.rawTracepointOpen(null, hook.handle(), 0)) {
+                try (Fd link = Bpf.rawTracepointOpen(null, Handles.of(hook), 0)) {
                     try (SeekableByteChannel ch = Files.newByteChannel(file)) {
                         assertEquals(4, ch.size(), "allowed while refuse_tid is unset");
                     }

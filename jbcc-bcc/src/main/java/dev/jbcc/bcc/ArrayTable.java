@@ -1,8 +1,8 @@
 package dev.jbcc.bcc;
 
 import dev.jbcc.BpfMap;
-import dev.jbcc.MapType;
 import dev.jbcc.bcc.dialect.BccTable;
+import dev.jbcc.spec.MapType;
 
 /**
  * bcc's Array (BPF_ARRAY, BPF_HISTOGRAM with an int key, BPF_TABLE("array", ...)): indexes

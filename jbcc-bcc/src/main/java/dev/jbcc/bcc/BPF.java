@@ -3,15 +3,14 @@ package dev.jbcc.bcc;
 import dev.jbcc.BpfMap;
 import dev.jbcc.Collection;
 import dev.jbcc.CollectionOptions;
-import dev.jbcc.NotFoundException;
 import dev.jbcc.Program;
-import dev.jbcc.ProgramType;
 import dev.jbcc.bcc.dialect.AutoAttach;
 import dev.jbcc.bcc.dialect.BccCompiler;
 import dev.jbcc.bcc.dialect.BccFunction;
 import dev.jbcc.bcc.dialect.BccProgram;
 import dev.jbcc.bcc.dialect.BccTable;
 import dev.jbcc.compile.Source;
+import dev.jbcc.errors.NotFoundException;
 import dev.jbcc.link.KprobeLink;
 import dev.jbcc.link.KprobeOptions;
 import dev.jbcc.link.Kprobes;
@@ -27,19 +26,20 @@ import dev.jbcc.link.UprobeLink;
 import dev.jbcc.link.UprobeOptions;
 import dev.jbcc.link.UsdtLink;
 import dev.jbcc.link.UsdtOptions;
-import dev.jbcc.usdt.UsdtProbe;
 import dev.jbcc.link.XdpLink;
 import dev.jbcc.link.XdpOptions;
 import dev.jbcc.perf.PerfBufferReader;
 import dev.jbcc.ringbuf.RingBufferPoller;
 import dev.jbcc.spec.CollectionSpec;
 import dev.jbcc.spec.ProgramSpec;
+import dev.jbcc.spec.ProgramType;
 import dev.jbcc.symbols.KernelSymbols;
 import dev.jbcc.symbols.ResolvedAddress;
 import dev.jbcc.symbols.UserSymbols;
 import dev.jbcc.trace.TraceEvent;
 import dev.jbcc.trace.TracePipe;
 import dev.jbcc.trace.Tracefs;
+import dev.jbcc.usdt.UsdtProbe;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -226,12 +226,12 @@ public final class BPF implements AutoCloseable {
         /**
          * Compiles, creates the tables, loads and attaches the auto-attach functions.
          *
-         * @throws dev.jbcc.CompileException naming the C line, for errors in the program
-         * @throws dev.jbcc.VerifierException naming the C line, when the kernel rejects a function
+         * @throws dev.jbcc.errors.CompileException naming the C line, for errors in the program
+         * @throws dev.jbcc.errors.VerifierException naming the C line, when the kernel rejects a function
          */
         public BPF build() {
             if (source == null) throw new IllegalStateException("give the program: text(...) or file(...)");
-            BccCompiler c = compiler != null ? compiler : Compilers.DEFAULT;
+            BccCompiler c = compiler != null ? compiler : Compilers.get();
             var bindings = new ArrayList<dev.jbcc.bcc.dialect.UsdtBinding>();
             for (USDT u : usdtContexts) bindings.addAll(u.bindings());
             BccProgram compiled = c.compile(source, cflags, bindings);
@@ -247,9 +247,18 @@ public final class BPF implements AutoCloseable {
         }
     }
 
-    /** One compiler (and so one prelude and cache) per process, made on first use. */
+    /**
+     * One compiler (and so one prelude and cache) per process, made on first use. Not a class
+     * holder: a failure (no clang, an unusable cache directory) is thrown as it is, and the next
+     * call tries again, so that installing clang fixes a running JVM too.
+     */
     private static final class Compilers {
-        static final BccCompiler DEFAULT = BccCompiler.create();
+        private static BccCompiler instance;
+
+        static synchronized BccCompiler get() {
+            if (instance == null) instance = BccCompiler.create();
+            return instance;
+        }
     }
 
     /** Loads a program compiled beforehand (e.g. to time or inspect the compile separately). */
@@ -356,8 +365,8 @@ public final class BPF implements AutoCloseable {
      * same function and type loads once. The type may differ from the one the dialect inferred
      * (e.g. SOCKET_FILTER for an {@code __sk_buff} function).
      *
-     * @throws IllegalArgumentException naming the functions there are, if there is no such function
-     * @throws dev.jbcc.VerifierException with the verifier's reason and the C line
+     * @throws NotFoundException naming the functions there are, if there is no such function
+     * @throws dev.jbcc.errors.VerifierException with the verifier's reason and the C line
      */
     public synchronized BpfFunction loadFunc(String name, ProgramType type) {
         checkOpen();
@@ -367,7 +376,7 @@ public final class BPF implements AutoCloseable {
         CollectionSpec spec = program.spec();
         ProgramSpec ps = spec.programs().get(name);
         if (ps == null) {
-            throw new IllegalArgumentException("no function " + name + " in " + program.sourceName() + "; its functions are "
+            throw new NotFoundException("no function " + name + " in " + program.sourceName() + "; its functions are "
                     + program.functions().stream().map(BccFunction::name).toList()
                     + " (static functions are inlined, not loadable)");
         }
@@ -438,7 +447,7 @@ public final class BPF implements AutoCloseable {
     /**
      * Runs {@code fnName} when kernel function {@code event} is entered.
      *
-     * @throws dev.jbcc.UnsupportedFeatureException on a kernel without CONFIG_KPROBES, naming the hook to use instead
+     * @throws dev.jbcc.errors.UnsupportedFeatureException on a kernel without CONFIG_KPROBES, naming the hook to use instead
      */
     public KprobeLink attachKprobe(String event, String fnName) {
         return attachKprobe(event, 0, fnName);
@@ -490,7 +499,7 @@ public final class BPF implements AutoCloseable {
             if (maxActive > 0) options = options.withMaxActive(maxActive);
             try {
                 attached.add(track((retprobe ? "kretprobe:" : "kprobe:") + event, KprobeLink.attach(f.program(), options)));
-            } catch (dev.jbcc.UnsupportedFeatureException e) {
+            } catch (dev.jbcc.errors.UnsupportedFeatureException e) {
                 throw e; // no kprobes at all: one clear error, not one per function
             } catch (RuntimeException e) {
                 last = e;
@@ -820,7 +829,7 @@ public final class BPF implements AutoCloseable {
      * The table {@code name} (bcc's {@code b["name"]}), of the class its map type calls for;
      * assign it to that class: {@code HashTable counts = b.get("counts");}.
      *
-     * @throws IllegalArgumentException naming the tables there are
+     * @throws NotFoundException naming the tables there are
      * @throws ClassCastException if assigned to another table class
      */
     @SuppressWarnings("unchecked")
@@ -830,7 +839,7 @@ public final class BPF implements AutoCloseable {
         if (t == null) {
             BccTable decl = program.tables().get(name);
             if (decl == null) {
-                throw new IllegalArgumentException("no table " + name + " in " + program.sourceName() + "; it has "
+                throw new NotFoundException("no table " + name + " in " + program.sourceName() + "; it has "
                         + program.tables().keySet());
             }
             t = Table.of(this, decl, allMaps.get(name));
@@ -992,7 +1001,7 @@ public final class BPF implements AutoCloseable {
                 }
                 System.out.flush();
             }
-        } catch (dev.jbcc.AlreadyClosedException e) {
+        } catch (dev.jbcc.errors.AlreadyClosedException e) {
             // close() from another thread (e.g. a shutdown hook) ends the printing loop.
         }
     }

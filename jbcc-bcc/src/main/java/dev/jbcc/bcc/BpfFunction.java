@@ -1,7 +1,7 @@
 package dev.jbcc.bcc;
 
 import dev.jbcc.Program;
-import dev.jbcc.ProgramType;
+import dev.jbcc.spec.ProgramType;
 
 /**
  * A function of a bcc program loaded as a BPF program: bcc's {@code BPF.Function}, as

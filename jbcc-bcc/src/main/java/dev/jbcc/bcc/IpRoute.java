@@ -1,7 +1,7 @@
 package dev.jbcc.bcc;
 
-import dev.jbcc.Errno;
-import dev.jbcc.SyscallException;
+import dev.jbcc.errors.Errno;
+import dev.jbcc.errors.SyscallException;
 import dev.jbcc.netlink.BpfFilterSpec;
 import dev.jbcc.netlink.NetDevice;
 import dev.jbcc.netlink.RtNetlink;

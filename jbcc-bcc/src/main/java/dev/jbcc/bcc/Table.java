@@ -1,8 +1,8 @@
 package dev.jbcc.bcc;
 
 import dev.jbcc.BpfMap;
-import dev.jbcc.MapType;
 import dev.jbcc.bcc.dialect.BccTable;
+import dev.jbcc.spec.MapType;
 
 /**
  * A table a bcc program declared ({@code BPF_HASH}, {@code BPF_ARRAY}, {@code BPF_PERF_OUTPUT},

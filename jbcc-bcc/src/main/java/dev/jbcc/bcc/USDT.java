@@ -1,7 +1,7 @@
 package dev.jbcc.bcc;
 
-import dev.jbcc.NotFoundException;
 import dev.jbcc.bcc.dialect.UsdtBinding;
+import dev.jbcc.errors.NotFoundException;
 import dev.jbcc.symbols.ProcMaps;
 import dev.jbcc.usdt.Usdt;
 import dev.jbcc.usdt.UsdtProbe;

@@ -1,11 +1,12 @@
 package dev.jbcc.bcc;
 
-import dev.jbcc.UnsupportedFeatureException;
+import dev.jbcc.errors.UnsupportedFeatureException;
+import dev.jbcc.features.Features;
 import dev.jbcc.link.KprobeLink;
 import dev.jbcc.testing.FdLeakCheck;
+import dev.jbcc.testing.RequiresKprobes;
 import dev.jbcc.testing.TestNetwork;
 import dev.jbcc.trace.TraceEvent;
-import dev.jbcc.testing.RequiresKprobes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -161,7 +162,7 @@ class BpfSeedProgramsTest {
         try (BPF b = BPF.fromFile(Seeds.file("hello_fields.c"))) {
             String event = b.getSyscallFnName("clone");
             assertTrue(event.endsWith("sys_clone"), event);
-            if (!KprobeLink.kernelHasKprobes()) {
+            if (!Features.haveKprobes()) {
                 var e = assertThrows(UnsupportedFeatureException.class, () -> b.attachKprobe(event, "hello"));
                 assertTrue(e.getMessage().contains("CONFIG_KPROBES"), e.getMessage());
                 assertTrue(e.getMessage().contains("syscalls:sys_enter_clone"), e.getMessage());

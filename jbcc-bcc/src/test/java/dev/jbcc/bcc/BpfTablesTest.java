@@ -1,6 +1,7 @@
 package dev.jbcc.bcc;
 
 import dev.jbcc.TestRun;
+import dev.jbcc.errors.NotFoundException;
 import dev.jbcc.perf.OnlineCpus;
 import dev.jbcc.testing.FdLeakCheck;
 import org.junit.jupiter.api.AfterAll;
@@ -244,7 +245,7 @@ class BpfTablesTest {
         assertEquals(List.of(44L, 22L, 11L), lifo.values().stream().map(Value::value).toList());
         assertNull(fifo.pop());
         for (int i = 0; i < 8; i++) fifo.push(i);
-        assertThrows(dev.jbcc.SyscallException.class, () -> fifo.push(99));
+        assertThrows(dev.jbcc.errors.SyscallException.class, () -> fifo.push(99));
         fifo.push(fifo.leaf(99), QueueStack.BPF_EXIST);
         assertEquals(1, fifo.pop().value()); // 0 was evicted
         fifo.values();
@@ -359,7 +360,7 @@ class BpfTablesTest {
         HashTable counts = bpf.get("counts");
         var wrong = assertThrows(IllegalArgumentException.class, () -> counts.get(shist.newKey()));
         assertTrue(wrong.getMessage().contains("4-byte keys (u32)"), wrong.getMessage());
-        var unknown = assertThrows(IllegalArgumentException.class, () -> bpf.get("nope"));
+        var unknown = assertThrows(NotFoundException.class, () -> bpf.get("nope"));
         assertTrue(unknown.getMessage().contains("counts"), unknown.getMessage());
         assertThrows(ClassCastException.class, () -> {
             ArrayTable notArray = bpf.get("counts");

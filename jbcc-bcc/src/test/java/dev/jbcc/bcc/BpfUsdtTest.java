@@ -1,7 +1,7 @@
 package dev.jbcc.bcc;
 
-import dev.jbcc.CompileException;
-import dev.jbcc.NotFoundException;
+import dev.jbcc.errors.CompileException;
+import dev.jbcc.errors.NotFoundException;
 import dev.jbcc.testing.FdLeakCheck;
 import dev.jbcc.testing.NativeBinaries.Child;
 import dev.jbcc.usdt.UsdtProbe;

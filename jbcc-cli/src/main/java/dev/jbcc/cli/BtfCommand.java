@@ -1,8 +1,8 @@
 package dev.jbcc.cli;
 
-import dev.jbcc.FormatException;
 import dev.jbcc.btf.Btf;
 import dev.jbcc.btf.BtfHeaderWriter;
+import dev.jbcc.errors.FormatException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -16,23 +16,16 @@ import java.nio.file.Path;
 /** {@code jbcc btf …}: the kernel's type information. */
 @Command(name = "btf", description = "Inspect BTF, the kernel's type information.",
         subcommands = {BtfCommand.Dump.class})
-final class BtfCommand implements java.util.concurrent.Callable<Integer> {
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    /** {@code jbcc btf} alone: list the subcommands, as a usage error. */
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return spec.exitCodeOnInvalidInput();
-    }
+final class BtfCommand extends CommandGroup {
 
     /** {@code jbcc btf dump [--file PATH]}: vmlinux.h on standard output. */
     @Command(name = "dump", description = {
             "Print the running kernel's types as a C header (vmlinux.h).",
             "Typical use: jbcc btf dump > vmlinux.h"})
     static final class Dump implements java.util.concurrent.Callable<Integer> {
+
+        @CommandLine.Mixin
+        CommonOptions common;
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -53,6 +46,8 @@ final class BtfCommand implements java.util.concurrent.Callable<Integer> {
             // PrintWriter and PrintStream swallow write errors (a full disk, a closed pipe); a
             // truncated vmlinux.h must not look like a good one.
             if (out.checkError() || System.out.checkError()) {
+                // A pipe whose reader left (`jbcc btf dump | head`) is a normal end, as for cat.
+                if (Main.standardOutputIsAPipe()) return 0;
                 spec.commandLine().getErr().println("jbcc: cannot write the header to standard output");
                 return Main.EXIT_ERROR;
             }

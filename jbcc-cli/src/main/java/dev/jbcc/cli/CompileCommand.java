@@ -1,6 +1,6 @@
 package dev.jbcc.cli;
 
-import dev.jbcc.FileAccessException;
+import dev.jbcc.errors.FileAccessException;
 import dev.jbcc.compile.ClangCompiler;
 import dev.jbcc.compile.CompiledObject;
 import dev.jbcc.compile.KernelHeaders;
@@ -21,6 +21,9 @@ import java.util.List;
         "Compile a C file to a BPF ELF object (clang -target bpf -O2 -g).",
         "vmlinux.h (the running kernel's types) and libbpf's <bpf/bpf_helpers.h> are on the include path."})
 final class CompileCommand implements Runnable {
+
+    @CommandLine.Mixin
+    CommonOptions common;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -55,9 +58,6 @@ final class CompileCommand implements Runnable {
             description = "The cache directory (default: $XDG_CACHE_HOME/jbcc or ~/.cache/jbcc).")
     Path cacheDir;
 
-    @Option(names = {"-v", "--verbose"}, description = "Say which clang ran, or that the cache answered.")
-    boolean verbose;
-
     @Override
     public void run() {
         KernelHeaders headers = noVmlinux ? KernelHeaders.none()
@@ -80,7 +80,7 @@ final class CompileCommand implements Runnable {
         }
         var err = spec.commandLine().getErr();
         if (!object.warnings().isBlank()) err.print(object.warnings());
-        if (verbose) {
+        if (spec.commandLine().getParseResult().hasMatchedOption("--verbose")) { // jbcc's -v: which clang ran, or the cache
             err.println("jbcc: " + target + " (" + object.elf().length + " bytes) "
                     + (object.cached() ? "from the cache" : "by " + compiler.clang().version()));
         }

@@ -1,11 +1,17 @@
 package dev.jbcc.cli;
 
-import dev.jbcc.BpfException;
-import dev.jbcc.CompileException;
+import dev.jbcc.errors.BpfException;
+import dev.jbcc.errors.CompileException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 
 /**
  * The {@code jbcc} command. Each subcommand is its own class; {@link #commandLine()} wires them,
@@ -13,9 +19,9 @@ import java.io.PrintWriter;
  */
 @Command(name = "jbcc",
         description = "The BPF Compiler Collection for Java.",
-        mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
-        subcommands = {VersionCommand.class, BtfCommand.class, CompileCommand.class, RunCommand.class,
+        subcommands = {VersionCommand.class, BtfCommand.class, CompileCommand.class, GenCommand.class, RunCommand.class,
+                       CacheCommand.class, CleanupCommand.class,
                        dev.jbcc.cli.tools.OpensnoopCommand.class,
                        CommandLine.HelpCommand.class})
 public final class Main implements java.util.concurrent.Callable<Integer> {
@@ -25,6 +31,12 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Mixin
+    CommonOptions common;
+
+    @Option(names = {"-V", "--version"}, versionHelp = true, description = "Print version information and exit.")
+    boolean version;
 
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals("opensnoop")) {
@@ -43,6 +55,7 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
     public static CommandLine commandLine() {
         var cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler(Main::reportError);
+        cl.setParameterExceptionHandler(Main::reportUsageError);
         return cl;
     }
 
@@ -61,17 +74,17 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
         var cl = new CommandLine(tool);
         cl.setCommandName("jbcc " + name);
         cl.setExecutionExceptionHandler(Main::reportError);
+        cl.setParameterExceptionHandler(Main::reportUsageError);
         return cl;
     }
 
-    /** A tool parsed without picocli: its output on stdout, jbcc's errors reported as through picocli. */
+    /** A tool parsed without picocli: its output on stdout, errors reported as through picocli. */
     private static int runTool(dev.jbcc.cli.tools.OpensnoopCommand tool) {
         PrintWriter out = new PrintWriter(System.out, true);
         try {
             return tool.run(out);
-        } catch (BpfException e) {
-            PrintWriter err = new PrintWriter(System.err, true);
-            report(e, err);
+        } catch (RuntimeException e) {
+            report(e, new PrintWriter(System.err, true), debugRequested());
             return EXIT_ERROR;
         } finally {
             out.flush();
@@ -85,22 +98,74 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
         return spec.commandLine().getCommandSpec().exitCodeOnInvalidInput();
     }
 
-    private static int reportError(Exception e, CommandLine cl, CommandLine.ParseResult parsed) throws Exception {
-        if (!(e instanceof BpfException bpf)) throw e;
-        report(bpf, cl.getErr());
+    /** A usage error: one line naming it and where the usage is, exit status 2. */
+    private static int reportUsageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine cl = e.getCommandLine();
+        String command = cl.getCommandSpec().qualifiedName();
+        cl.getErr().println("jbcc: " + e.getMessage() + " (usage: " + command + " --help)");
+        cl.getErr().flush();
+        return cl.getCommandSpec().exitCodeOnInvalidInput();
+    }
+
+    private static int reportError(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+        boolean trace = debugRequested();
+        for (var p = parsed; p != null && !trace; p = p.subcommand()) trace = p.hasMatchedOption("--verbose");
+        report(e, cl.getErr(), trace);
         return EXIT_ERROR;
     }
 
-    private static void report(BpfException bpf, PrintWriter err) {
-        if (bpf instanceof CompileException ce && !ce.diagnostics().isBlank()) {
+    /**
+     * Whether standard output is a pipe: a write to it then fails only when its reader has gone
+     * ({@code | head}), which a command takes as the end of its output, not as an error.
+     */
+    static boolean standardOutputIsAPipe() {
+        try {
+            return java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/1")).toString().startsWith("pipe:");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** {@code JBCC_DEBUG} set to anything but empty or 0: errors come with their stack trace. */
+    static boolean debugRequested() {
+        String debug = System.getenv("JBCC_DEBUG");
+        return debug != null && !debug.isEmpty() && !debug.equals("0");
+    }
+
+    /**
+     * An error as the user should read it: one line {@code jbcc: …} (clang's own diagnostics for
+     * a compile error), and the stack trace only when asked for.
+     */
+    static void report(Throwable e, PrintWriter err, boolean trace) {
+        report(e, err, trace, "jbcc");
+    }
+
+    /** As {@link #report(Throwable, PrintWriter, boolean)}, each line starting with {@code tool: }. */
+    static void report(Throwable e, PrintWriter err, boolean trace, String tool) {
+        if (e instanceof CompileException ce && !ce.diagnostics().isBlank()) {
             // clang's own output is what a C programmer expects to read; add only jbcc's hints.
             err.print(ce.diagnostics());
             if (!ce.diagnostics().endsWith("\n")) err.println();
             ce.getMessage().lines().filter(line -> !ce.diagnostics().contains(line))
-                    .forEach(line -> err.println("jbcc: " + line));
+                    .forEach(line -> err.println(tool + ": " + line));
         } else {
-            err.println("jbcc: " + bpf.getMessage());
+            err.println(tool + ": " + describe(e));
         }
+        if (trace) e.printStackTrace(err);
         err.flush();
+    }
+
+    /** The message of an error, without Java's class names; for one jbcc did not expect, a pointer to JBCC_DEBUG. */
+    static String describe(Throwable e) {
+        if (e instanceof BpfException) return e.getMessage();
+        if (e instanceof UncheckedIOException u) return describe(u.getCause());
+        if (e instanceof NoSuchFileException f) return "no such file: " + f.getFile();
+        if (e instanceof AccessDeniedException a) return "permission denied: " + a.getFile();
+        if (e instanceof FileSystemException f) {
+            return f.getFile() + ": " + (f.getReason() != null ? f.getReason() : "cannot access");
+        }
+        if (e instanceof IOException) return e.getMessage() != null ? e.getMessage() : "input/output error";
+        String what = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        return what + " (an error jbcc did not expect; JBCC_DEBUG=1 prints where it happened)";
     }
 }

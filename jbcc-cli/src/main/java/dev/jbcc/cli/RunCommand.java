@@ -25,10 +25,14 @@ import java.util.List;
  * decoded as the submitted struct) until Ctrl-C or the duration ends.
  */
 @Command(name = "run", description = {
-        "Load a bcc-style C program, attach its kprobe__/kretprobe__/tracepoint__/raw_tracepoint__/kfunc__/",
-        "kretfunc__/lsm__ functions by name, and print its bpf_trace_printk lines and perf/ring buffer",
-        "records until Ctrl-C or -d SECS."})
+        "Run a bcc-style C program and print its output until Ctrl-C or -d SECS.",
+        "Its functions are attached by name, as bcc does: kprobe__X, kretprobe__X, tracepoint__CAT__EV "
+                + "(TRACEPOINT_PROBE), raw_tracepoint__X, kfunc__X, kretfunc__X, lsm__X. "
+                + "Its bpf_trace_printk lines and its perf and ring buffer records (decoded as the submitted struct) are printed."})
 final class RunCommand implements java.util.concurrent.Callable<Integer> {
+
+    @CommandLine.Mixin
+    CommonOptions common;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -45,11 +49,29 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--cflag", paramLabel = "FLAG", description = "Pass a flag to clang.")
     List<String> cflags = new ArrayList<>();
 
-    @Option(names = "--debug", paramLabel = "FLAGS", description = "bcc's debug flags (0x8 prints the rewritten C).")
+    @Option(names = "--debug", paramLabel = "FLAGS", converter = FlagsConverter.class,
+            description = "bcc's debug flags, decimal or 0x hex: 0x1 prints the LLVM IR, 0x4 or 0x8 the rewritten C.")
     int debug;
+
+    /** Flags as C writes them: 8, 0x8, 010. */
+    static final class FlagsConverter implements CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            try {
+                int flags = Integer.decode(value);
+                if (flags < 0) throw new CommandLine.TypeConversionException("'" + value + "' is negative");
+                return flags;
+            } catch (NumberFormatException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a number (e.g. 8 or 0x8)");
+            }
+        }
+    }
 
     @Override
     public Integer call() {
+        if (seconds != null && !(seconds > 0)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "-d SECS must be positive, not " + seconds);
+        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         List<String> flags = new ArrayList<>(cflags);
@@ -58,12 +80,14 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         try (StopSignal stop = StopSignal.trap(); BPF b = BPF.builder().file(source).cflags(flags).debug(debug).build()) {
             List<BccFunction> attached = b.program().functions().stream().filter(f -> f.autoAttach() != null).toList();
             if (attached.isEmpty()) {
-                err.println("jbcc: warning: " + source + " has no function named for auto-attach (kprobe__X, tracepoint__CAT__EV,"
-                        + " raw_tracepoint__X, ...); nothing will run");
-            } else {
-                err.println("jbcc: attached " + attached.stream().map(BccFunction::name).toList()
-                        + (seconds != null ? " for " + seconds + " s" : "; Ctrl-C to stop"));
+                // Nothing would ever run: waiting for Ctrl-C would only look like a program with no events.
+                err.println("jbcc: " + source + " has nothing to attach: name a function kprobe__X, tracepoint__CAT__EV,"
+                        + " raw_tracepoint__X, kfunc__X or lsm__X, or use TRACEPOINT_PROBE; to attach it yourself, load it"
+                        + " from Java with BPF.loadFunc and attach*");
+                return Main.EXIT_ERROR;
             }
+            err.println("jbcc: attached " + attached.stream().map(BccFunction::name).toList()
+                    + (seconds != null ? " for " + seconds + " s" : "; Ctrl-C to stop"));
             err.flush();
             boolean outputs = false;
             for (Table t : b.tables().values()) {
@@ -93,6 +117,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                 }
                 if (!printk && !outputs) stop.sleep(Duration.ofMillis(100));
                 out.flush();
+                if (out.checkError()) break; // standard output closed (`jbcc run p.c | head`): a normal end
             }
             return 0;
         } finally {

@@ -12,6 +12,9 @@ import java.util.Properties;
 @Command(name = "version", description = "Print jbcc's version, the Java runtime and the kernel.")
 final class VersionCommand implements Runnable {
 
+    @CommandLine.Mixin
+    CommonOptions common;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

@@ -178,6 +178,85 @@ class CliTest {
     }
 
     @Test
+    void everyCommandTakesHelp() {
+        for (String command : List.of("version", "btf", "btf dump", "compile", "gen", "gen skeleton", "run", "opensnoop", "cache", "cache clean", "cleanup")) {
+            Run r = jbcc((command + " --help").split(" "));
+            assertEquals(0, r.status(), command + ": " + r.err());
+            assertTrue(r.out().startsWith("Usage: jbcc " + command + " "), r.out());
+            assertTrue(r.out().contains("-h, --help"), r.out());
+            assertEquals("", r.err());
+        }
+        // opensnoop also runs as a command of its own (the launcher's quick path)
+        var err = new StringWriter();
+        var out = new StringWriter();
+        CommandLine tool = Main.toolCommandLine("opensnoop");
+        tool.setOut(new PrintWriter(out));
+        tool.setErr(new PrintWriter(err));
+        assertEquals(0, tool.execute("--help"), err.toString());
+        assertTrue(out.toString().startsWith("Usage: jbcc opensnoop "), out.toString());
+    }
+
+    /** The list in {@code jbcc --help} shows each command's first description line: a whole sentence. */
+    @Test
+    void everyCommandsSummaryIsASentence() {
+        Run r = jbcc("--help");
+        assertEquals(0, r.status(), r.err());
+        for (CommandLine sub : Main.commandLine().getSubcommands().values()) {
+            String[] description = sub.getCommandSpec().usageMessage().description();
+            assertTrue(description.length > 0 && description[0].endsWith("."),
+                    sub.getCommandName() + ": " + String.join(" / ", description));
+        }
+    }
+
+    @Test
+    void aUsageErrorIsOneLineWithStatusTwo() {
+        Run r = jbcc("run", "-d", "-1", temp.resolve("p.c").toString());
+        assertEquals(2, r.status());
+        assertEquals("jbcc: -d SECS must be positive, not -1.0 (usage: jbcc run --help)\n", r.err());
+        Run hex = jbcc("run", "--debug=0xZ", temp.resolve("p.c").toString());
+        assertEquals(2, hex.status());
+        assertEquals(1, hex.err().lines().count(), hex.err());
+        assertTrue(hex.err().startsWith("jbcc: Invalid value for option '--debug'"), hex.err());
+    }
+
+    @Test
+    void anErrorShowsItsStackTraceOnlyWhenAskedFor() {
+        Path src = temp.resolve("nowhere.c");
+        Run plain = jbcc("compile", src.toString(), "--no-vmlinux");
+        assertEquals(Main.EXIT_ERROR, plain.status());
+        assertEquals(1, plain.err().lines().count(), plain.err());
+        Run verbose = jbcc("compile", "--verbose", src.toString(), "--no-vmlinux");
+        assertEquals(Main.EXIT_ERROR, verbose.status());
+        assertTrue(verbose.err().startsWith(plain.err()), verbose.err());
+        assertTrue(verbose.err().lines().anyMatch(l -> l.startsWith("\tat dev.jbcc.")), verbose.err());
+    }
+
+    @Test
+    void errorsAreDescribedWithoutStackTraces() {
+        assertEquals("no such file: /x/y", Main.describe(new java.io.UncheckedIOException(new java.nio.file.NoSuchFileException("/x/y"))));
+        assertEquals("permission denied: /x", Main.describe(new java.nio.file.AccessDeniedException("/x")));
+        String bug = Main.describe(new NullPointerException());
+        assertTrue(bug.startsWith("NullPointerException (an error jbcc did not expect; JBCC_DEBUG=1"), bug);
+    }
+
+    @Test
+    void cacheCleanEmptiesTheCache() throws IOException {
+        Path src = Files.writeString(temp.resolve("prog.c"), TYPES + "int f(void) { return 1; }\n");
+        Path cache = temp.resolve("cache");
+        assertEquals(0, jbcc("compile", src.toString(), "-o", temp.resolve("prog.o").toString(), "--no-vmlinux",
+                "--cache-dir", cache.toString()).status());
+        Run clean = jbcc("cache", "clean", "--cache-dir", cache.toString());
+        assertEquals(0, clean.status(), clean.err());
+        assertTrue(clean.out().matches("removed \\d+\\.\\d MiB from " + java.util.regex.Pattern.quote(cache.toString()) + "\n"), clean.out());
+        try (var left = Files.list(cache)) {
+            assertEquals(List.of(), left.toList());
+        }
+        Run again = jbcc("compile", src.toString(), "-o", temp.resolve("prog.o").toString(), "--no-vmlinux",
+                "--cache-dir", cache.toString(), "-v");
+        assertTrue(again.err().contains("by ") && !again.err().contains("from the cache"), again.err());
+    }
+
+    @Test
     void objectNameFollowsCc() {
         assertEquals("prog.o", CompileCommand.objectName(Path.of("/x/y/prog.c")));
         assertEquals("prog.bpf.o", CompileCommand.objectName(Path.of("prog.bpf.c")));

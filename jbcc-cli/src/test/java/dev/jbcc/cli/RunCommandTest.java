@@ -88,4 +88,38 @@ class RunCommandTest {
         assertEquals(Main.EXIT_ERROR, r.status(), r.out());
         assertTrue(r.err().contains("bad.c:3"), r.err());
     }
+
+    /** Without a function to attach nothing would ever run: an error at once, not a wait for Ctrl-C. */
+    @Test
+    void aProgramWithNothingToAttachIsAnError() throws Exception {
+        Path prog = temp.resolve("idle.c");
+        Files.writeString(prog, """
+                BPF_HASH(counts, u32, u64);
+                int count(void *ctx) {
+                    u32 key = 0;
+                    counts.increment(key);
+                    return 0;
+                }
+                """);
+        long start = System.nanoTime();
+        Result r = run("run", prog.toString());
+        assertEquals(Main.EXIT_ERROR, r.status(), r.err());
+        assertTrue(r.err().startsWith("jbcc: " + prog + " has nothing to attach: "), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(System.nanoTime() - start < 60_000_000_000L, "ended by itself");
+    }
+
+    /** bcc's debug flags in C's hex notation, as the help shows them. */
+    @Test
+    void debugFlagsTakeHex() throws Exception {
+        Path prog = temp.resolve("exec.c");
+        Files.writeString(prog, """
+                TRACEPOINT_PROBE(sched, sched_process_exec) {
+                    return 0;
+                }
+                """);
+        Result r = run("run", "--debug=0x8", prog.toString(), "-d", "0.2");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.err().contains("attached [tracepoint__sched__sched_process_exec]"), r.err());
+    }
 }

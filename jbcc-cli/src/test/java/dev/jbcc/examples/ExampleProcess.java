@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * One of the repository's {@code examples/*.java} running as {@code ./jbcc examples/X.java} runs it:
- * Java's source launcher with jbcc on the class path (here the test's own class path, so it works
+ * Java's source launcher, through {@link dev.jbcc.cli.ScriptMain} as the launcher runs it, with jbcc on the class path (here the test's own class path, so it works
  * the same on the host and in the VM harness) and native access enabled. Standard output is read
  * line by line as it comes, so a test can wait for the example's "attached" line, cause events,
  * then wait for the lines they produce. {@link #close()} kills the example if it is still running.
@@ -74,8 +74,9 @@ final class ExampleProcess implements AutoCloseable {
         command.addAll(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED",
+                "--add-exports", "jdk.compiler/com.sun.tools.javac.launcher=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"),
-                source.toString()));
+                dev.jbcc.cli.ScriptMain.class.getName(), source.toString()));
         command.addAll(List.of(args));
         try {
             Path err = Files.createTempFile("example-" + file, ".err");

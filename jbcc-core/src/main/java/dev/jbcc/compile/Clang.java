@@ -1,7 +1,7 @@
 package dev.jbcc.compile;
 
-import dev.jbcc.CompileException;
-import dev.jbcc.FileAccessException;
+import dev.jbcc.errors.CompileException;
+import dev.jbcc.errors.FileAccessException;
 import dev.jbcc.compile.internal.CompileCache;
 import dev.jbcc.compile.internal.ProcessRunner;
 

@@ -1,7 +1,7 @@
 package dev.jbcc.compile;
 
-import dev.jbcc.CompileException;
-import dev.jbcc.FileAccessException;
+import dev.jbcc.errors.CompileException;
+import dev.jbcc.errors.FileAccessException;
 import dev.jbcc.compile.internal.CompileCache;
 import dev.jbcc.compile.internal.ProcessRunner;
 
@@ -74,7 +74,7 @@ public final class ClangCompiler {
     }
 
     /** Bumped whenever the way objects are built changes, so old cache entries stop matching. */
-    private static final String CACHE_FORMAT = "jbcc-clang-1+file";
+    private static final String CACHE_FORMAT = "jbcc-clang-2+user-source";
     /** Target-independent code generation flags; user flags come after and may override them. */
     /**
      * The source is embedded in the debug info (DWARF 5) because clang reads the C text of BTF
@@ -119,6 +119,18 @@ public final class ClangCompiler {
     /** The default cache directory: {@code $XDG_CACHE_HOME/jbcc}, else {@code ~/.cache/jbcc}. */
     public static Path defaultCacheDirectory() {
         return CompileCache.defaultDirectory();
+    }
+
+    /**
+     * Empties a cache directory ({@code jbcc cache clean}): compiled objects, generated headers,
+     * remembered clang versions. Returns the bytes freed. A missing directory is already clean.
+     *
+     * @param directory the cache, or null for {@link #defaultCacheDirectory()}
+     */
+    public static long cleanCache(Path directory) {
+        Path dir = directory != null ? directory : defaultCacheDirectory();
+        if (!Files.isDirectory(dir)) return 0;
+        return CompileCache.open(dir).clean();
     }
 
     public Clang clang() {
@@ -202,14 +214,33 @@ public final class ClangCompiler {
             Path log = temp.resolve("clang.log");
             Files.writeString(input, source.text(), StandardCharsets.UTF_8);
 
-            var command = new ArrayList<String>();
-            command.add(clang.executable().toString());
-            command.addAll(args);
-            command.addAll(List.of("-fdebug-prefix-map=" + sourceDir + "/=", "-c", "-x", "c", input.toString(),
-                    "-o", object.toString(), "-MD", "-MF", depFile.toString(), "-MT", DEP_TARGET));
+            // Two runs, as one `clang -O2` does in-process: the front end writes the unoptimised IR,
+            // then the IR is optimised and compiled. In between, the debug info keeps the embedded
+            // text of the files that hold code only: -gembed-source embeds every file's text, and
+            // vmlinux.h alone would make each object ~3 MB instead of a few KB.
+            Path ir = temp.resolve("output.ll");
+            var frontEnd = new ArrayList<String>();
+            frontEnd.add(clang.executable().toString());
+            frontEnd.addAll(args);
+            frontEnd.addAll(List.of("-fdebug-prefix-map=" + sourceDir + "/=", "-Xclang", "-disable-llvm-passes",
+                    "-S", "-emit-llvm", "-x", "c", input.toString(),
+                    "-o", ir.toString(), "-MD", "-MF", depFile.toString(), "-MT", DEP_TARGET));
             clangRuns.incrementAndGet();
-            var result = ProcessRunner.run(command, workingDir, null, log, options.timeout());
-            String output = result.output().replace(input.toString(), source.name());
+            var result = ProcessRunner.run(frontEnd, workingDir, null, log, options.timeout());
+            String output = result.output();
+            if (result.exitCode() == 0 && Files.isRegularFile(ir)) {
+                Files.writeString(ir, DebugSources.keepOnly(Files.readString(ir, StandardCharsets.UTF_8),
+                        input.getFileName().toString()), StandardCharsets.UTF_8);
+                var backEnd = new ArrayList<String>();
+                backEnd.add(clang.executable().toString());
+                backEnd.addAll(args);
+                // The preprocessor's flags mean nothing to IR: not worth a warning.
+                backEnd.addAll(List.of("-Wno-unused-command-line-argument", "-c", "-x", "ir", ir.toString(),
+                        "-o", object.toString()));
+                result = ProcessRunner.run(backEnd, workingDir, null, log, options.timeout());
+                output += result.output().replace(ir.toString(), source.name());
+            }
+            output = output.replace(input.toString(), source.name());
             if (result.exitCode() != 0 || !Files.isRegularFile(object)) {
                 throw new CompileException(Diagnostics.summary(output, result.exitCode()), output);
             }

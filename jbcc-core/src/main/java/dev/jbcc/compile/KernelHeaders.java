@@ -1,7 +1,7 @@
 package dev.jbcc.compile;
 
-import dev.jbcc.FileAccessException;
-import dev.jbcc.UnsupportedFeatureException;
+import dev.jbcc.errors.FileAccessException;
+import dev.jbcc.errors.UnsupportedFeatureException;
 import dev.jbcc.btf.Btf;
 import dev.jbcc.btf.BtfHeaderWriter;
 import dev.jbcc.compile.internal.CompileCache;

@@ -1,6 +1,6 @@
 package dev.jbcc.compile;
 
-import dev.jbcc.FileAccessException;
+import dev.jbcc.errors.FileAccessException;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,23 +1,23 @@
 package dev.jbcc.features;
 
-import dev.jbcc.AttachType;
-import dev.jbcc.Errno;
-import dev.jbcc.MapType;
-import dev.jbcc.ProgramType;
-import dev.jbcc.SyscallException;
-import dev.jbcc.UnsupportedFeatureException;
 import dev.jbcc.btf.Btf;
 import dev.jbcc.btf.BtfSanitizer;
 import dev.jbcc.btf.BtfType;
+import dev.jbcc.errors.Errno;
+import dev.jbcc.errors.SyscallException;
+import dev.jbcc.errors.UnsupportedFeatureException;
 import dev.jbcc.internal.sys.Bpf;
 import dev.jbcc.internal.sys.BtfLoadAttr;
 import dev.jbcc.internal.sys.Fd;
 import dev.jbcc.internal.sys.Libc;
 import dev.jbcc.internal.sys.LinkCreateAttr;
-import dev.jbcc.internal.sys.BpfAttr;
 import dev.jbcc.internal.sys.MapCreateAttr;
 import dev.jbcc.internal.sys.Privileges;
 import dev.jbcc.internal.sys.ProgLoadAttr;
+import dev.jbcc.spec.AttachType;
+import dev.jbcc.spec.BpfFlags;
+import dev.jbcc.spec.MapType;
+import dev.jbcc.spec.ProgramType;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -98,12 +98,12 @@ public final class Features {
             Fd inner = null, btf = null;
             try {
                 switch (type) {
-                    case LPM_TRIE -> attr.keySize(8).mapFlags(BPF_F_NO_PREALLOC);
+                    case LPM_TRIE -> attr.keySize(8).mapFlags(BpfFlags.BPF_F_NO_PREALLOC);
                     case QUEUE, STACK, BLOOM_FILTER -> attr.keySize(0);
                     case RINGBUF, USER_RINGBUF -> attr.keySize(0).valueSize(0).maxEntries((int) Libc.pageSize());
                     case STACK_TRACE -> attr.valueSize(8);
                     case CGROUP_STORAGE, PERCPU_CGROUP_STORAGE -> attr.keySize(16).valueSize(8).maxEntries(0);
-                    case ARENA -> attr.keySize(0).valueSize(0).mapFlags(BPF_F_MMAPABLE);
+                    case ARENA -> attr.keySize(0).valueSize(0).mapFlags(BpfFlags.BPF_F_MMAPABLE);
                     // No real kernel struct id without parsing vmlinux BTF: an impossible one
                     // makes a kernel that knows the type answer ENOTSUPP instead of EINVAL.
                     case STRUCT_OPS -> attr.btfVmlinuxValueTypeId(Integer.MAX_VALUE);
@@ -115,7 +115,7 @@ public final class Features {
                     case SK_STORAGE, INODE_STORAGE, TASK_STORAGE, CGRP_STORAGE -> {
                         // Local storage maps insist on BTF for key and value: one "int" type.
                         btf = loadIntBtf(arena);
-                        attr.maxEntries(0).mapFlags(BPF_F_NO_PREALLOC).btf(btf, 1, 1);
+                        attr.maxEntries(0).mapFlags(BpfFlags.BPF_F_NO_PREALLOC).btf(btf, 1, 1);
                     }
                     default -> { }
                 }
@@ -131,8 +131,6 @@ public final class Features {
             }
         }
     }
-
-    private static final int BPF_F_NO_PREALLOC = 1, BPF_F_MMAPABLE = 1024, BPF_F_SLEEPABLE = 16;
 
     /** EINVAL/E2BIG/ENOTSUPP/EOPNOTSUPP mean "no"; anything else is inconclusive and rethrown. */
     private static boolean unsupported(SyscallException e) {
@@ -273,8 +271,8 @@ public final class Features {
             case CGROUP_SOCKOPT -> attr.expectedAttachType(AttachType.CGROUP_GETSOCKOPT.value());
             case SK_LOOKUP -> attr.expectedAttachType(AttachType.SK_LOOKUP.value());
             case NETFILTER -> attr.expectedAttachType(AttachType.NETFILTER.value());
-            case SYSCALL -> attr.progFlags(BPF_F_SLEEPABLE);
-            case KPROBE -> attr.kernVersion(linuxVersionCode());
+            case SYSCALL -> attr.progFlags(BpfFlags.BPF_F_SLEEPABLE);
+            case KPROBE -> attr.kernVersion(KernelVersion.current().code());
             default -> { }
         }
         return attr;
@@ -381,10 +379,8 @@ public final class Features {
 
     /** @throws UnsupportedFeatureException before Linux 5.15 */
     public static void requireBpfLinkPerfEvent() {
-        if (!haveBpfLinkPerfEvent()) {
-            throw new UnsupportedFeatureException("perf_event bpf_links (BPF_LINK_TYPE_PERF_EVENT)", "5.15",
-                    "kprobes, uprobes and tracepoints still attach through PERF_EVENT_IOC_SET_BPF, without pins or cookies");
-        }
+        Feature.BPF_LINK_PERF_EVENT.require(
+                "kprobes, uprobes and tracepoints still attach through PERF_EVENT_IOC_SET_BPF, without pins or cookies");
     }
 
     /**
@@ -403,8 +399,7 @@ public final class Features {
                     MemorySegment syms = arena.allocate(ValueLayout.ADDRESS);
                     syms.set(ValueLayout.ADDRESS, 0, arena.allocateFrom("bpf_fentry_test1"));
                     var attr = new LinkCreateAttr(arena).progFd(prog).attachType(AttachType.TRACE_KPROBE_MULTI.value())
-                            .tail32(BpfAttr.LinkCreate.KPROBE_MULTI_CNT, 1)
-                            .tail(BpfAttr.LinkCreate.KPROBE_MULTI_SYMS, syms.address());
+                            .kprobeMulti(0, 1, syms, MemorySegment.NULL, MemorySegment.NULL);
                     try {
                         Bpf.linkCreate(attr).close();
                         return true;
@@ -419,10 +414,7 @@ public final class Features {
 
     /** @throws UnsupportedFeatureException before Linux 5.18 or without CONFIG_FPROBE */
     public static void requireKprobeMulti() {
-        if (!haveKprobeMulti()) {
-            throw new UnsupportedFeatureException("kprobe_multi links (BPF_TRACE_KPROBE_MULTI, CONFIG_FPROBE)", "5.18",
-                    "attach one kprobe per function");
-        }
+        Feature.KPROBE_MULTI.require("attach one kprobe per function");
     }
 
     /**
@@ -437,22 +429,6 @@ public final class Features {
 
     /** @throws UnsupportedFeatureException on kernels built without CONFIG_KPROBES */
     public static void requireKprobes() {
-        if (!haveKprobes()) {
-            throw new UnsupportedFeatureException("kprobes (the kernel lacks CONFIG_KPROBES)", null,
-                    "use a tracepoint, or fentry/fexit where the kernel allows BPF trampolines");
-        }
-    }
-
-    /** LINUX_VERSION_CODE of the running kernel, which kprobe programs had to state before 5.0. */
-    private static int linuxVersionCode() {
-        try {
-            String release = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/osrelease")).trim();
-            String[] parts = release.split("[^0-9]+", 4);
-            int major = Integer.parseInt(parts[0]), minor = parts.length > 1 ? Integer.parseInt(parts[1]) : 0,
-                    patch = parts.length > 2 && !parts[2].isEmpty() ? Math.min(Integer.parseInt(parts[2]), 255) : 0;
-            return (major << 16) | (minor << 8) | patch;
-        } catch (java.io.IOException | NumberFormatException e) {
-            return 0;
-        }
+        Feature.KPROBES.require("use a tracepoint, or fentry/fexit where the kernel allows BPF trampolines");
     }
 }

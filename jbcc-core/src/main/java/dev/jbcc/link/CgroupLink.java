@@ -1,16 +1,17 @@
 package dev.jbcc.link;
 
-import dev.jbcc.AttachType;
-import dev.jbcc.Errno;
-import dev.jbcc.NotFoundException;
 import dev.jbcc.Program;
-import dev.jbcc.ProgramType;
-import dev.jbcc.SyscallException;
-import dev.jbcc.UnsupportedFeatureException;
+import dev.jbcc.errors.Errno;
+import dev.jbcc.errors.NotFoundException;
+import dev.jbcc.errors.SyscallException;
+import dev.jbcc.errors.UnsupportedFeatureException;
 import dev.jbcc.internal.sys.Bpf;
 import dev.jbcc.internal.sys.Fd;
+import dev.jbcc.internal.sys.Handles;
 import dev.jbcc.internal.sys.Libc;
 import dev.jbcc.internal.sys.LinkCreateAttr;
+import dev.jbcc.spec.AttachType;
+import dev.jbcc.spec.ProgramType;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -90,7 +91,7 @@ public final class CgroupLink implements Link {
         Fd cgroupFd = Fd.adopt(raw);
         try (Arena arena = Arena.ofConfined()) {
             if (options.method() != CgroupOptions.Method.PROG_ATTACH) {
-                var attr = new LinkCreateAttr(arena).progFd(program.handle()).target(cgroupFd.raw())
+                var attr = new LinkCreateAttr(arena).progFd(Handles.of(program)).target(cgroupFd.raw())
                         .attachType(attachType.value());
                 try {
                     RawLink link = new RawLink(Bpf.linkCreate(attr));
@@ -185,12 +186,12 @@ public final class CgroupLink implements Link {
         return link;
     }
 
-    /** @throws UnsupportedFeatureException when attached with BPF_PROG_ATTACH, which has no link to pin */
+    /** @throws UnsupportedOperationException when attached with BPF_PROG_ATTACH, which has no link to pin */
     @Override
     public void pin(Path path) {
         if (link == null) {
-            throw new UnsupportedFeatureException("pinning a cgroup program attached with BPF_PROG_ATTACH", "5.7",
-                    "only cgroup bpf_links can be pinned; this kernel has none");
+            throw Links.cannotPin("a cgroup program attached with BPF_PROG_ATTACH",
+                    "attach with a cgroup bpf_link (Linux 5.7+) to pin it");
         }
         link.pin(path);
     }

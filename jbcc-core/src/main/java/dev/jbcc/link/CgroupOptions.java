@@ -1,6 +1,7 @@
 package dev.jbcc.link;
 
-import dev.jbcc.AttachType;
+import dev.jbcc.spec.AttachType;
+import dev.jbcc.spec.BpfFlags;
 
 import java.nio.file.Path;
 import java.util.Objects;
@@ -26,9 +27,9 @@ public record CgroupOptions(Path cgroup, AttachType attachType, int flags, Metho
     }
 
     /** BPF_F_ALLOW_OVERRIDE: a program in a descendant cgroup replaces this one. */
-    public static final int ALLOW_OVERRIDE = 1;
+    public static final int ALLOW_OVERRIDE = BpfFlags.BPF_F_ALLOW_OVERRIDE;
     /** BPF_F_ALLOW_MULTI: several programs on this cgroup and its ancestors all run. */
-    public static final int ALLOW_MULTI = 2;
+    public static final int ALLOW_MULTI = BpfFlags.BPF_F_ALLOW_MULTI;
 
     public CgroupOptions {
         Objects.requireNonNull(cgroup, "cgroup");

@@ -1,7 +1,7 @@
 package dev.jbcc.link;
 
-import dev.jbcc.Errno;
-import dev.jbcc.SyscallException;
+import dev.jbcc.errors.Errno;
+import dev.jbcc.errors.SyscallException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

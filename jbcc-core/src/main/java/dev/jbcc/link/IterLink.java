@@ -1,15 +1,15 @@
 package dev.jbcc.link;
 
-import dev.jbcc.AttachType;
-import dev.jbcc.Errno;
 import dev.jbcc.Program;
-import dev.jbcc.ProgramType;
-import dev.jbcc.SyscallException;
-import dev.jbcc.UnsupportedFeatureException;
+import dev.jbcc.errors.Errno;
+import dev.jbcc.errors.SyscallException;
+import dev.jbcc.errors.UnsupportedFeatureException;
 import dev.jbcc.internal.sys.Bpf;
-import dev.jbcc.internal.sys.BpfAttr;
 import dev.jbcc.internal.sys.Fd;
+import dev.jbcc.internal.sys.Handles;
 import dev.jbcc.internal.sys.LinkCreateAttr;
+import dev.jbcc.spec.AttachType;
+import dev.jbcc.spec.ProgramType;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -51,16 +51,16 @@ public final class IterLink implements BpfLinkBacked {
                     + " program; IterLink needs an iterator (SEC(\"iter/task\") etc., TRACING/TRACE_ITER)");
         }
         try (Arena arena = Arena.ofConfined()) {
-            var attr = new LinkCreateAttr(arena).progFd(program.handle()).attachType(AttachType.TRACE_ITER.value());
+            var attr = new LinkCreateAttr(arena).progFd(Handles.of(program)).attachType(AttachType.TRACE_ITER.value());
             if (!options.isAll()) {
                 MemorySegment info = arena.allocate(ITER_INFO_SIZE, 8);
                 if (options.map() != null) {
-                    info.set(U32, 0, options.map().handle().raw()); // map.map_fd
+                    info.set(U32, 0, Handles.of(options.map()).raw()); // map.map_fd
                 } else {
                     info.set(U32, 0, options.tid());                // task.tid
                     info.set(U32, 4, options.pid());                // task.pid
                 }
-                attr.tail(BpfAttr.LinkCreate.ITER_INFO, info.address()).tail32(BpfAttr.LinkCreate.ITER_INFO_LEN, ITER_INFO_SIZE);
+                attr.iterInfo(info, ITER_INFO_SIZE);
             }
             try {
                 return new IterLink(program.attachTarget(), new RawLink(Bpf.linkCreate(attr)));

@@ -1,21 +1,23 @@
 package dev.jbcc.link;
 
-import dev.jbcc.trace.Tracefs;
-import dev.jbcc.AttachType;
-import dev.jbcc.Errno;
-import dev.jbcc.NotFoundException;
 import dev.jbcc.Program;
-import dev.jbcc.ProgramType;
-import dev.jbcc.SyscallException;
-import dev.jbcc.UnsupportedFeatureException;
 import dev.jbcc.btf.Btf;
 import dev.jbcc.btf.BtfType;
+import dev.jbcc.errors.Errno;
+import dev.jbcc.errors.NotFoundException;
+import dev.jbcc.errors.SyscallException;
+import dev.jbcc.errors.UnsupportedFeatureException;
+import dev.jbcc.features.Feature;
 import dev.jbcc.internal.sys.Bpf;
-import dev.jbcc.internal.sys.BpfAttr;
 import dev.jbcc.internal.sys.Fd;
+import dev.jbcc.internal.sys.Handles;
 import dev.jbcc.internal.sys.LinkCreateAttr;
 import dev.jbcc.internal.sys.PerfEventAttr;
+import dev.jbcc.spec.AttachType;
+import dev.jbcc.spec.BpfFlags;
+import dev.jbcc.spec.ProgramType;
 import dev.jbcc.symbols.KernelSymbols;
+import dev.jbcc.trace.Tracefs;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -39,7 +41,6 @@ public final class KprobeLink implements Link {
     static final Path PMU_DIR = Path.of("/sys/bus/event_source/devices/kprobe");
     static final String GROUP = "jbcc_kprobes";
     /** kprobe_multi.flags: the probes are kretprobes. */
-    static final int BPF_F_KPROBE_MULTI_RETURN = 1;
 
     /** How the probe was made. */
     public enum Mechanism {
@@ -77,13 +78,6 @@ public final class KprobeLink implements Link {
             int type = PerfEvents.pmuType(PMU_DIR);
             return type < 0 ? null : new Pmu(type, PerfEvents.FormatField.read(PMU_DIR.resolve("format/retprobe")));
         }
-    }
-
-    /** Whether this kernel can make kprobes at all: a kprobe PMU or tracefs kprobe_events. */
-    public static boolean kernelHasKprobes() {
-        if (Pmu.INSTANCE != null) return true;
-        Path tracefs = Tracefs.ifMounted().orElse(null);
-        return tracefs != null && Files.exists(tracefs.resolve("kprobe_events"));
     }
 
     public static KprobeLink attach(Program program, String function) {
@@ -144,7 +138,7 @@ public final class KprobeLink implements Link {
         if (usePmu) {
             Fd perfEvent = openPmu(pmu, options);
             return new KprobeLink(options.describe(), Mechanism.PMU,
-                    PerfEventAttachment.attach(program.handle(), perfEvent, options.cookie(), true, false, null),
+                    PerfEventAttachment.attach(Handles.of(program), perfEvent, options.cookie(), true, false, null),
                     null, null, null);
         }
         DynamicEvents events = new DynamicEvents(tracefs, "kprobe_events", GROUP);
@@ -177,7 +171,7 @@ public final class KprobeLink implements Link {
             throw e;
         }
         return new KprobeLink(options.describe(), Mechanism.TRACEFS,
-                PerfEventAttachment.attach(program.handle(), perfEvent, options.cookie(), true, false,
+                PerfEventAttachment.attach(Handles.of(program), perfEvent, options.cookie(), true, false,
                         () -> events.remove(name)),
                 null, GROUP + "/" + name, null);
     }
@@ -221,7 +215,7 @@ public final class KprobeLink implements Link {
     static UnsupportedFeatureException noKprobes(KprobeOptions options) {
         String symbol = options.symbol();
         String alternative = symbol == null ? null : alternativeHook(symbol, options.retprobe());
-        return new UnsupportedFeatureException("kprobes (the kernel lacks CONFIG_KPROBES)", null,
+        return Feature.KPROBES.unsupported(
                 "there is no kprobe PMU (" + PMU_DIR + ") and no tracefs kprobe_events, so " + options.describe()
                         + " cannot be attached; " + (alternative != null ? "use " + alternative + " instead"
                         : "no tracepoint or BTF function matches " + (symbol != null ? symbol : "this address")
@@ -269,20 +263,17 @@ public final class KprobeLink implements Link {
             }
             MemorySegment cookies = options.cookies().isEmpty() ? MemorySegment.NULL
                     : arena.allocateFrom(ValueLayout.JAVA_LONG, options.cookies().stream().mapToLong(Long::longValue).toArray());
-            var attr = new LinkCreateAttr(arena).progFd(program.handle())
+            var attr = new LinkCreateAttr(arena).progFd(Handles.of(program))
                     .attachType(AttachType.TRACE_KPROBE_MULTI.value())
-                    .tail32(BpfAttr.LinkCreate.KPROBE_MULTI_FLAGS, options.retprobe() ? BPF_F_KPROBE_MULTI_RETURN : 0)
-                    .tail32(BpfAttr.LinkCreate.KPROBE_MULTI_CNT, functions.size())
-                    .tail(BpfAttr.LinkCreate.KPROBE_MULTI_SYMS, names.address())
-                    .tail(BpfAttr.LinkCreate.KPROBE_MULTI_COOKIES, cookies.address());
+                    .kprobeMulti(options.retprobe() ? BpfFlags.BPF_F_KPROBE_MULTI_RETURN : 0, functions.size(), names,
+                            MemorySegment.NULL, cookies);
             Fd fd;
             try {
                 fd = Bpf.linkCreate(attr);
             } catch (SyscallException e) {
                 throw switch (e.errno()) {
-                    case Errno.EOPNOTSUPP, Errno.ENOTSUPP -> new UnsupportedFeatureException(
-                            "kprobe_multi links (BPF_TRACE_KPROBE_MULTI; the kernel lacks CONFIG_FPROBE)", "5.18",
-                            "attach each function with KprobeLink.attach, or use fentry");
+                    case Errno.EOPNOTSUPP, Errno.ENOTSUPP -> Feature.KPROBE_MULTI.unsupported(
+                            "the kernel lacks CONFIG_FPROBE: attach each function with KprobeLink.attach, or use fentry");
                     case Errno.EINVAL -> new UnsupportedFeatureException("kprobe_multi links (BPF_TRACE_KPROBE_MULTI)",
                             "5.18", "attach each function with KprobeLink.attach (the kernel said "
                             + Errno.describe(e.errno()) + ")");

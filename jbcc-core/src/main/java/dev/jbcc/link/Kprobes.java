@@ -1,8 +1,8 @@
 package dev.jbcc.link;
 
-import dev.jbcc.trace.Tracefs;
-import dev.jbcc.NotFoundException;
+import dev.jbcc.errors.NotFoundException;
 import dev.jbcc.symbols.KernelSymbols;
+import dev.jbcc.trace.Tracefs;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -11,7 +11,12 @@ public sealed interface Link extends AutoCloseable
         permits RawLink, BpfLinkBacked, XdpLink, TcLink, SocketFilter, UprobeLink, UsdtLink,
                 TracepointLink, CgroupLink, PerfEventLink,
                 KprobeLink {
-    /** Pins the link on a bpf file system, so it outlives this process. */
+    /**
+     * Pins the link on a bpf file system, so it outlives this process.
+     * @throws UnsupportedOperationException for every kind alike when there is no single bpf_link to
+     *         pin (attached through netlink, BPF_PROG_ATTACH or PERF_EVENT_IOC_SET_BPF, a socket
+     *         filter, one perf event per CPU); the message says how to attach to be able to pin
+     */
     void pin(Path path);
 
     /** Removes the pin, if any. */

@@ -26,6 +26,15 @@ public final class Links {
      * @throws IllegalArgumentException if the section names no target, or the kind needs more than the
      *                                  section says (the message names the link type to use)
      */
+    /**
+     * What {@link Link#pin} throws, for every kind, when the attachment has no bpf_link to pin.
+     * @param instead how to attach so that it can be pinned, or null
+     */
+    static UnsupportedOperationException cannotPin(String what, String instead) {
+        return new UnsupportedOperationException(what + " is not a bpf_link and cannot be pinned"
+                + (instead == null ? "" : "; " + instead));
+    }
+
     public static Link attach(Program program) {
         String section = program.sectionName();
         if (section == null || section.isEmpty()) {

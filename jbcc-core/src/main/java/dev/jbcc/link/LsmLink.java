@@ -1,8 +1,8 @@
 package dev.jbcc.link;
 
-import dev.jbcc.AttachType;
 import dev.jbcc.Program;
-import dev.jbcc.ProgramType;
+import dev.jbcc.spec.AttachType;
+import dev.jbcc.spec.ProgramType;
 
 /**
  * A {@code SEC("lsm/HOOK")} program on the LSM hook it was loaded for (BPF LSM, 5.7+; the kernel

@@ -1,9 +1,9 @@
 package dev.jbcc.link;
 
 import dev.jbcc.Program;
-import dev.jbcc.ProgramType;
 import dev.jbcc.netlink.NetDevice;
 import dev.jbcc.netlink.RtNetlink;
+import dev.jbcc.spec.ProgramType;
 
 /** Checks and look-ups shared by the network link types. */
 final class NetLinks {
@@ -21,10 +21,5 @@ final class NetLinks {
             throw new IllegalArgumentException("program '" + program.name() + "' is a " + program.type()
                     + " program, but " + what + " takes " + wanted + " programs (" + section + ")");
         }
-    }
-
-    static UnsupportedOperationException cannotPin(String what, String instead) {
-        return new UnsupportedOperationException(what + " is not a bpf_link and cannot be pinned" +
-                (instead == null ? "" : "; " + instead));
     }
 }

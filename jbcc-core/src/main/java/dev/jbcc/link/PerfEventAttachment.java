@@ -1,6 +1,5 @@
 package dev.jbcc.link;
 
-import dev.jbcc.UnsupportedFeatureException;
 import dev.jbcc.internal.sys.Fd;
 
 import java.nio.file.Path;
@@ -46,8 +45,8 @@ final class PerfEventAttachment {
 
     void pin(Path path, String what) {
         if (link == null) {
-            throw new UnsupportedFeatureException("pinning a " + what + " attached with PERF_EVENT_IOC_SET_BPF", "5.15",
-                    "only perf_event bpf_links can be pinned; this kernel has none");
+            throw Links.cannotPin("a " + what + " attached with PERF_EVENT_IOC_SET_BPF",
+                    "attach through a perf_event bpf_link (Linux 5.15+) to pin it");
         }
         link.pin(path);
     }

@@ -1,13 +1,14 @@
 package dev.jbcc.link;
 
-import dev.jbcc.Errno;
 import dev.jbcc.Program;
-import dev.jbcc.ProgramType;
-import dev.jbcc.SyscallException;
-import dev.jbcc.UnsupportedFeatureException;
+import dev.jbcc.errors.Errno;
+import dev.jbcc.errors.SyscallException;
+import dev.jbcc.errors.UnsupportedFeatureException;
 import dev.jbcc.internal.sys.Cpus;
 import dev.jbcc.internal.sys.Fd;
+import dev.jbcc.internal.sys.Handles;
 import dev.jbcc.internal.sys.PerfEventAttr;
+import dev.jbcc.spec.ProgramType;
 
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
@@ -57,7 +58,7 @@ public final class PerfEventLink implements Link {
             for (int cpu : cpus) {
                 int raw = attr.openErrno(options.tid(), cpu, -1);
                 if (raw < 0) throw openFailure(options, cpu, -raw);
-                attached.add(PerfEventAttachment.attach(program.handle(), Fd.adopt(raw), options.cookie(), true, false, null));
+                attached.add(PerfEventAttachment.attach(Handles.of(program), Fd.adopt(raw), options.cookie(), true, false, null));
             }
             return new PerfEventLink(options, List.copyOf(attached), cpus);
         } catch (RuntimeException e) {
@@ -119,7 +120,7 @@ public final class PerfEventLink implements Link {
     @Override
     public void pin(Path path) {
         if (attachments.size() != 1) {
-            throw new IllegalStateException("this PerfEventLink holds " + attachments.size() + " perf event links (one"
+            throw new UnsupportedOperationException("this PerfEventLink holds " + attachments.size() + " perf event links (one"
                     + " per CPU); pin each of rawLinks() at its own path");
         }
         attachments.getFirst().pin(path, "perf event");

@@ -1,16 +1,16 @@
 package dev.jbcc.link;
 
-import dev.jbcc.AttachType;
-import dev.jbcc.Errno;
-import dev.jbcc.FormatException;
-import dev.jbcc.NotFoundException;
-import dev.jbcc.SyscallException;
-import dev.jbcc.UnsupportedFeatureException;
+import dev.jbcc.errors.Errno;
+import dev.jbcc.errors.FormatException;
+import dev.jbcc.errors.NotFoundException;
+import dev.jbcc.errors.SyscallException;
+import dev.jbcc.errors.UnsupportedFeatureException;
+import dev.jbcc.features.Feature;
 import dev.jbcc.internal.sys.Bpf;
-import dev.jbcc.internal.sys.BpfAttr;
 import dev.jbcc.internal.sys.Fd;
 import dev.jbcc.internal.sys.LinkCreateAttr;
 import dev.jbcc.internal.sys.PerfEventAttr;
+import dev.jbcc.spec.AttachType;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -113,7 +113,7 @@ final class PerfEvents {
         try (Arena arena = Arena.ofConfined()) {
             var attr = new LinkCreateAttr(arena).progFd(prog).target(perfEvent.raw())
                     .attachType(AttachType.PERF_EVENT.value())
-                    .tail(BpfAttr.LinkCreate.PERF_EVENT_BPF_COOKIE, cookie);
+                    .perfEventCookie(cookie);
             try {
                 return Bpf.linkCreate(attr);
             } catch (SyscallException e) {
@@ -151,11 +151,10 @@ final class PerfEvents {
                 fd = linkPerfEvent(prog, perfEvent, cookie, mustLink || cookie != 0);
             } catch (SyscallException e) {
                 if (e.errno() == Errno.EINVAL && cookie != 0) {
-                    throw new UnsupportedFeatureException("bpf cookies on perf_event links", "5.15", "attach without a cookie");
+                    throw Feature.PERF_EVENT_COOKIE.unsupported("attach without a cookie");
                 }
                 if (e.errno() == Errno.EINVAL && mustLink) {
-                    throw new UnsupportedFeatureException("perf_event bpf_links (BPF_LINK_TYPE_PERF_EVENT)", "5.15",
-                            "attach with the PERF_EVENT_IOC_SET_BPF ioctl instead");
+                    throw Feature.BPF_LINK_PERF_EVENT.unsupported("attach with the PERF_EVENT_IOC_SET_BPF ioctl instead");
                 }
                 throw e;
             }

@@ -1,12 +1,15 @@
 package dev.jbcc.link;
 
-import dev.jbcc.Errno;
-import dev.jbcc.NotFoundException;
 import dev.jbcc.Program;
-import dev.jbcc.ProgramType;
-import dev.jbcc.SyscallException;
-import dev.jbcc.UnsupportedFeatureException;
+import dev.jbcc.btf.Btf;
+import dev.jbcc.btf.BtfType;
+import dev.jbcc.errors.Errno;
+import dev.jbcc.errors.NotFoundException;
+import dev.jbcc.errors.SyscallException;
+import dev.jbcc.errors.UnsupportedFeatureException;
 import dev.jbcc.internal.sys.Bpf;
+import dev.jbcc.internal.sys.Handles;
+import dev.jbcc.spec.ProgramType;
 
 /**
  * A {@code SEC("raw_tp/NAME")} program on a raw tracepoint ({@code BPF_RAW_TRACEPOINT_OPEN},
@@ -42,7 +45,7 @@ public final class RawTracepointLink implements BpfLinkBacked {
                     + " (sys_enter, not raw_syscalls:sys_enter)");
         }
         try {
-            return new RawTracepointLink(tracepoint, new RawLink(Bpf.rawTracepointOpen(tracepoint, program.handle(), cookie)));
+            return new RawTracepointLink(tracepoint, new RawLink(Bpf.rawTracepointOpen(tracepoint, Handles.of(program), cookie)));
         } catch (SyscallException e) {
             if (e.errno() == Errno.ENOENT) {
                 throw new NotFoundException("raw tracepoint " + tracepoint + " does not exist in this kernel"
@@ -51,7 +54,32 @@ public final class RawTracepointLink implements BpfLinkBacked {
             if (cookie != 0 && (e.errno() == Errno.E2BIG || e.errno() == Errno.EINVAL)) {
                 throw new UnsupportedFeatureException("bpf cookies on raw tracepoints", "6.10", "attach without a cookie");
             }
+            if (e.errno() == Errno.EINVAL) {
+                // The kernel refuses a program that reads past the tracepoint's arguments.
+                int args = argumentCount(tracepoint);
+                if (args >= 0) {
+                    throw new NotFoundException("raw tracepoint " + tracepoint + " has " + args + " arguments in this kernel"
+                            + " (ctx->args[0.." + (args - 1) + "]), and program '" + program.name() + "' reads past them:"
+                            + " the tracepoint's arguments changed between kernels; read only those this kernel has", e);
+                }
+            }
             throw e;
+        }
+    }
+
+    /** The tracepoint's argument count from the kernel's BTF ({@code btf_trace_NAME}), or -1 if unknown. */
+    private static int argumentCount(String tracepoint) {
+        try {
+            Btf btf = Btf.kernel();
+            var typedef = btf.find("btf_trace_" + tracepoint, BtfType.Typedef.class);
+            if (typedef.isEmpty()) return -1;
+            BtfType ptr = btf.type(btf.resolve(typedef.get().type()));
+            if (ptr instanceof BtfType.Ptr p && btf.type(btf.resolve(p.type())) instanceof BtfType.FuncProto proto) {
+                return proto.params().size() - 1; // the first is the tracepoint's own data pointer
+            }
+            return -1;
+        } catch (RuntimeException e) {
+            return -1;
         }
     }
 

@@ -1,13 +1,13 @@
 package dev.jbcc.link;
 
-import dev.jbcc.Errno;
 import dev.jbcc.Program;
-import dev.jbcc.ProgramType;
-import dev.jbcc.SyscallException;
+import dev.jbcc.errors.Errno;
+import dev.jbcc.errors.SyscallException;
 import dev.jbcc.internal.sys.Fd;
 import dev.jbcc.internal.sys.Sockets;
 import dev.jbcc.netlink.NetDevice;
 import dev.jbcc.netlink.TcHandle;
+import dev.jbcc.spec.ProgramType;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -135,7 +135,7 @@ public final class SocketFilter implements Link {
 
     @Override
     public void pin(Path path) {
-        throw NetLinks.cannotPin("a socket filter", null);
+        throw Links.cannotPin("a socket filter", null);
     }
 
     @Override

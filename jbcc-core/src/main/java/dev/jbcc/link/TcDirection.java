@@ -1,7 +1,7 @@
 package dev.jbcc.link;
 
-import dev.jbcc.AttachType;
 import dev.jbcc.netlink.TcHandle;
+import dev.jbcc.spec.AttachType;
 
 /** Which side of a device a TC program sees: packets coming in, or going out. */
 public enum TcDirection {

@@ -1,13 +1,13 @@
 package dev.jbcc.link;
 
-import dev.jbcc.Errno;
 import dev.jbcc.Program;
-import dev.jbcc.ProgramType;
-import dev.jbcc.SyscallException;
+import dev.jbcc.errors.Errno;
+import dev.jbcc.errors.SyscallException;
 import dev.jbcc.netlink.BpfFilterSpec;
 import dev.jbcc.netlink.NetDevice;
 import dev.jbcc.netlink.RtNetlink;
 import dev.jbcc.netlink.TcFilter;
+import dev.jbcc.spec.ProgramType;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -75,9 +75,17 @@ public final class TcLink implements Link {
             NetDevice dev = rtnl.device(device);
             DeviceKey key = new DeviceKey(currentNetns(), dev.index());
             synchronized (QDISC_USERS) {
+                try {
+                    removeLeftovers(rtnl, dev);
+                } catch (RuntimeException e) {
+                    // Housekeeping: what a dead process left must not stop this attach.
+                    System.getLogger(TcLink.class.getName()).log(System.Logger.Level.DEBUG,
+                            "cannot remove leftover filters on " + dev.describe(), e);
+                }
                 boolean added = rtnl.addClsact(dev);
                 try {
-                    var spec = new BpfFilterSpec(program.fd(), options.name() != null ? options.name() : program.name(),
+                    String name = options.name() != null ? options.name() : program.name() + OwnerTag.current();
+                    var spec = new BpfFilterSpec(program.fd(), name,
                             options.priority(), options.handle(), options.protocol(), options.directAction(), 0);
                     TcFilter filter = rtnl.addBpfFilter(dev, options.direction().clsactParent(), spec);
                     QdiscUsers users = QDISC_USERS.computeIfAbsent(key, k -> new QdiscUsers());
@@ -121,7 +129,7 @@ public final class TcLink implements Link {
 
     @Override
     public void pin(Path path) {
-        throw NetLinks.cannotPin("a TC filter", "use TcxLink (Linux 6.6+) for a pinnable TC attachment,"
+        throw Links.cannotPin("a TC filter", "use TcxLink (Linux 6.6+) for a pinnable TC attachment,"
                 + " or leave the filter: it stays until deleted");
     }
 
@@ -153,6 +161,34 @@ public final class TcLink implements Link {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Deletes the filters jbcc processes that are gone left on {@code device}'s clsact hooks (a
+     * kill -9 runs no close()): filters named as {@link #attach} names them, with the attaching
+     * process's pid and start time. Attach does it on its device; {@code jbcc cleanup} on every
+     * device of the calling thread's namespace. An empty clsact qdisc stays: it changes nothing.
+     *
+     * @return the filters deleted
+     */
+    public static java.util.List<TcFilter> removeLeftovers(String device) {
+        try (RtNetlink rtnl = RtNetlink.open()) {
+            return removeLeftovers(rtnl, rtnl.device(device));
+        }
+    }
+
+    private static java.util.List<TcFilter> removeLeftovers(RtNetlink rtnl, NetDevice device) {
+        var removed = new java.util.ArrayList<TcFilter>();
+        if (!rtnl.hasClsact(device)) return removed;
+        for (TcDirection direction : TcDirection.values()) {
+            for (TcFilter f : rtnl.filters(device, direction.clsactParent())) {
+                if (OwnerTag.leftByADeadProcess(f.bpfName())) {
+                    rtnl.deleteFilter(device, f);
+                    removed.add(f);
+                }
+            }
+        }
+        return removed;
     }
 
     /** The calling thread's network namespace, as its nsfs link reads ("net:[4026531840]"). */

@@ -1,15 +1,16 @@
 package dev.jbcc.link;
 
-import dev.jbcc.Errno;
-import dev.jbcc.KernelVersion;
+import dev.jbcc.features.KernelVersion;
 import dev.jbcc.Program;
-import dev.jbcc.ProgramType;
-import dev.jbcc.SyscallException;
-import dev.jbcc.UnsupportedFeatureException;
+import dev.jbcc.errors.Errno;
+import dev.jbcc.errors.SyscallException;
+import dev.jbcc.errors.UnsupportedFeatureException;
 import dev.jbcc.internal.sys.Bpf;
 import dev.jbcc.internal.sys.Fd;
+import dev.jbcc.internal.sys.Handles;
 import dev.jbcc.internal.sys.LinkCreateAttr;
 import dev.jbcc.netlink.NetDevice;
+import dev.jbcc.spec.ProgramType;
 
 import java.lang.foreign.Arena;
 
@@ -42,7 +43,7 @@ public final class TcxLink implements BpfLinkBacked {
         NetLinks.requireType(program, ProgramType.SCHED_CLS, "TcxLink", "SEC(\"tcx/ingress\") or SEC(\"tcx/egress\")");
         NetDevice dev = NetLinks.device(device);
         try (Arena arena = Arena.ofConfined()) {
-            var attr = new LinkCreateAttr(arena).progFd(program.handle()).target(dev.index())
+            var attr = new LinkCreateAttr(arena).progFd(Handles.of(program)).target(dev.index())
                     .attachType(direction.tcxAttachType().value());
             Fd fd = Bpf.linkCreate(attr);
             return new TcxLink(new RawLink(fd), dev, direction);

@@ -1,12 +1,13 @@
 package dev.jbcc.link;
 
-import dev.jbcc.trace.Tracefs;
-import dev.jbcc.NotFoundException;
 import dev.jbcc.Program;
-import dev.jbcc.ProgramType;
-import dev.jbcc.UnsupportedFeatureException;
+import dev.jbcc.errors.NotFoundException;
+import dev.jbcc.errors.UnsupportedFeatureException;
 import dev.jbcc.internal.sys.Fd;
+import dev.jbcc.internal.sys.Handles;
 import dev.jbcc.internal.sys.PerfEventAttr;
+import dev.jbcc.spec.ProgramType;
+import dev.jbcc.trace.Tracefs;
 
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
@@ -56,7 +57,7 @@ public final class TracepointLink implements Link {
             perfEvent = attr.open(-1, 0, -1, "tracepoint " + options.category() + ":" + options.name(), null);
         }
         return new TracepointLink(options,
-                PerfEventAttachment.attach(program.handle(), perfEvent, options.cookie(), true, false, null));
+                PerfEventAttachment.attach(Handles.of(program), perfEvent, options.cookie(), true, false, null));
     }
 
     /** The tracepoint. */

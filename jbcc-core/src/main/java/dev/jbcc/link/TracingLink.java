@@ -1,16 +1,16 @@
 package dev.jbcc.link;
 
-import dev.jbcc.internal.sys.Privileges;
-import dev.jbcc.AttachType;
-import dev.jbcc.Errno;
 import dev.jbcc.Program;
-import dev.jbcc.ProgramType;
-import dev.jbcc.SyscallException;
-import dev.jbcc.UnsupportedFeatureException;
+import dev.jbcc.errors.Errno;
+import dev.jbcc.errors.SyscallException;
+import dev.jbcc.errors.UnsupportedFeatureException;
 import dev.jbcc.internal.sys.Bpf;
-import dev.jbcc.internal.sys.BpfAttr;
 import dev.jbcc.internal.sys.Fd;
+import dev.jbcc.internal.sys.Handles;
 import dev.jbcc.internal.sys.LinkCreateAttr;
+import dev.jbcc.internal.sys.Privileges;
+import dev.jbcc.spec.AttachType;
+import dev.jbcc.spec.ProgramType;
 
 import java.lang.foreign.Arena;
 import java.util.Set;
@@ -58,8 +58,8 @@ public final class TracingLink implements BpfLinkBacked {
      */
     static Fd create(Program program, AttachType attachType, long cookie) {
         try (Arena arena = Arena.ofConfined()) {
-            var attr = new LinkCreateAttr(arena).progFd(program.handle()).attachType(attachType.value());
-            if (cookie != 0) attr.tail(BpfAttr.LinkCreate.TRACING_COOKIE, cookie);
+            var attr = new LinkCreateAttr(arena).progFd(Handles.of(program)).attachType(attachType.value());
+            if (cookie != 0) attr.tracingCookie(cookie);
             try {
                 return Bpf.linkCreate(attr);
             } catch (SyscallException e) {
@@ -70,7 +70,7 @@ public final class TracingLink implements BpfLinkBacked {
                 }
             }
             try {
-                return Bpf.rawTracepointOpen(null, program.handle(), 0);
+                return Bpf.rawTracepointOpen(null, Handles.of(program), 0);
             } catch (SyscallException e) {
                 throw explain(program, e);
             }

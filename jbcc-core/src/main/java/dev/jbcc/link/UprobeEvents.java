@@ -1,11 +1,11 @@
 package dev.jbcc.link;
 
-import dev.jbcc.trace.Tracefs;
-import dev.jbcc.Errno;
-import dev.jbcc.SyscallException;
-import dev.jbcc.UnsupportedFeatureException;
+import dev.jbcc.errors.Errno;
+import dev.jbcc.errors.SyscallException;
+import dev.jbcc.errors.UnsupportedFeatureException;
 import dev.jbcc.internal.sys.Fd;
 import dev.jbcc.internal.sys.PerfEventAttr;
+import dev.jbcc.trace.Tracefs;
 
 import java.lang.foreign.Arena;
 import java.nio.file.Files;

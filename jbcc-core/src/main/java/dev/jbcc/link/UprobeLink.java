@@ -1,17 +1,18 @@
 package dev.jbcc.link;
 
-import dev.jbcc.AttachType;
-import dev.jbcc.Errno;
-import dev.jbcc.NotFoundException;
 import dev.jbcc.Program;
-import dev.jbcc.ProgramType;
-import dev.jbcc.SyscallException;
-import dev.jbcc.UnsupportedFeatureException;
 import dev.jbcc.elf.Symbol;
+import dev.jbcc.errors.Errno;
+import dev.jbcc.errors.NotFoundException;
+import dev.jbcc.errors.SyscallException;
+import dev.jbcc.errors.UnsupportedFeatureException;
 import dev.jbcc.internal.sys.Bpf;
-import dev.jbcc.internal.sys.BpfAttr;
 import dev.jbcc.internal.sys.Fd;
+import dev.jbcc.internal.sys.Handles;
 import dev.jbcc.internal.sys.LinkCreateAttr;
+import dev.jbcc.spec.AttachType;
+import dev.jbcc.spec.BpfFlags;
+import dev.jbcc.spec.ProgramType;
 import dev.jbcc.symbols.ElfSymbols;
 import dev.jbcc.symbols.Libraries;
 
@@ -48,17 +49,19 @@ public final class UprobeLink implements Link {
     private final Path binary;
     private final long[] offsets;
     private final Mechanism mechanism;
-    private final Fd perfEvent;
+    /** One probe on a perf event (null for uprobe_multi). */
+    private final PerfEventAttachment attachment;
+    /** The bpf_link, if any: the attachment's, or the uprobe_multi link. */
     private final RawLink link;
-    private final UprobeEvents.TracefsEvent tracefsEvent;
+    private final String tracefsEvent;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private UprobeLink(Path binary, long[] offsets, Mechanism mechanism, Fd perfEvent, RawLink link,
-                       UprobeEvents.TracefsEvent tracefsEvent) {
+    private UprobeLink(Path binary, long[] offsets, Mechanism mechanism, PerfEventAttachment attachment, RawLink link,
+                       String tracefsEvent) {
         this.binary = binary;
         this.offsets = offsets;
         this.mechanism = mechanism;
-        this.perfEvent = perfEvent;
+        this.attachment = attachment;
         this.link = link;
         this.tracefsEvent = tracefsEvent;
     }
@@ -97,46 +100,23 @@ public final class UprobeLink implements Link {
             throw new UnsupportedFeatureException("uprobes (CONFIG_UPROBE_EVENTS)", null,
                     "this kernel has neither the uprobe PMU nor tracefs uprobe_events");
         }
-        Fd perfEvent = null;
+        Fd perfEvent;
         UprobeEvents.TracefsEvent tracefsEvent = null;
-        try {
-            if (usePmu) {
-                perfEvent = UprobeEvents.openPmu(pmu, binary, offset, options.refCtrOffset(), options.retprobe(), options.pid());
-            } else {
-                tracefsEvent = UprobeEvents.openTracefs(binary, offset, options.refCtrOffset(), options.retprobe(), options.pid());
-                perfEvent = tracefsEvent.perfEvent();
-            }
-            RawLink link = null;
-            if (method != UprobeOptions.Method.PMU_IOCTL) {
-                boolean mustLink = method == UprobeOptions.Method.PMU_LINK || options.cookie() != 0;
-                Fd linkFd;
-                try {
-                    linkFd = PerfEvents.linkPerfEvent(program.handle(), perfEvent, options.cookie(), mustLink);
-                } catch (SyscallException e) {
-                    if (e.errno() == Errno.EINVAL && options.cookie() != 0) {
-                        throw new UnsupportedFeatureException("bpf cookies on perf_event links", "5.15",
-                                "attach without a cookie");
-                    }
-                    throw e;
-                }
-                if (linkFd != null) link = new RawLink(linkFd);
-            }
-            if (link == null) PerfEvents.setBpf(perfEvent, program.handle());
-            PerfEvents.enable(perfEvent);
-            Mechanism mechanism = usePmu ? (link != null ? Mechanism.PMU_LINK : Mechanism.PMU_IOCTL)
-                    : (link != null ? Mechanism.TRACEFS_LINK : Mechanism.TRACEFS_IOCTL);
-            return new UprobeLink(binary, new long[] {offset}, mechanism, perfEvent, link, tracefsEvent);
-        } catch (RuntimeException e) {
-            if (perfEvent != null) perfEvent.close();
-            if (tracefsEvent != null) {
-                try {
-                    tracefsEvent.remove();
-                } catch (RuntimeException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-            }
-            throw e;
+        if (usePmu) {
+            perfEvent = UprobeEvents.openPmu(pmu, binary, offset, options.refCtrOffset(), options.retprobe(), options.pid());
+        } else {
+            tracefsEvent = UprobeEvents.openTracefs(binary, offset, options.refCtrOffset(), options.retprobe(), options.pid());
+            perfEvent = tracefsEvent.perfEvent();
         }
+        // Closes the perf event and removes the tracefs entry itself if attaching fails.
+        PerfEventAttachment attachment = PerfEventAttachment.attach(Handles.of(program), perfEvent, options.cookie(),
+                method != UprobeOptions.Method.PMU_IOCTL, method == UprobeOptions.Method.PMU_LINK,
+                tracefsEvent == null ? null : tracefsEvent::remove);
+        boolean linked = attachment.link != null;
+        Mechanism mechanism = usePmu ? (linked ? Mechanism.PMU_LINK : Mechanism.PMU_IOCTL)
+                : (linked ? Mechanism.TRACEFS_LINK : Mechanism.TRACEFS_IOCTL);
+        return new UprobeLink(binary, new long[] {offset}, mechanism, attachment, attachment.link,
+                tracefsEvent == null ? null : UprobeEvents.TRACEFS_GROUP + "/" + tracefsEvent.name());
     }
 
     /**
@@ -161,15 +141,10 @@ public final class UprobeLink implements Link {
                     : arena.allocateFrom(ValueLayout.JAVA_LONG, options.cookies().stream().mapToLong(Long::longValue).toArray());
             MemorySegment refs = options.refCtrOffsets().isEmpty() ? MemorySegment.NULL
                     : arena.allocateFrom(ValueLayout.JAVA_LONG, options.refCtrOffsets().stream().mapToLong(Long::longValue).toArray());
-            var attr = new LinkCreateAttr(arena).progFd(program.handle())
+            var attr = new LinkCreateAttr(arena).progFd(Handles.of(program))
                     .attachType(AttachType.TRACE_UPROBE_MULTI.value())
-                    .tail(BpfAttr.LinkCreate.UPROBE_MULTI_PATH, path.address())
-                    .tail(BpfAttr.LinkCreate.UPROBE_MULTI_OFFSETS, offs.address())
-                    .tail(BpfAttr.LinkCreate.UPROBE_MULTI_COOKIES, cookies.address())
-                    .tail(BpfAttr.LinkCreate.UPROBE_MULTI_REF_CTR_OFFSETS, refs.address())
-                    .tail32(BpfAttr.LinkCreate.UPROBE_MULTI_CNT, n)
-                    .tail32(BpfAttr.LinkCreate.UPROBE_MULTI_FLAGS, options.retprobe() ? BPF_F_UPROBE_MULTI_RETURN : 0)
-                    .tail32(BpfAttr.LinkCreate.UPROBE_MULTI_PID, Math.max(options.pid(), 0));
+                    .uprobeMulti(path, offs, refs, cookies, n, options.retprobe() ? BpfFlags.BPF_F_UPROBE_MULTI_RETURN : 0,
+                            Math.max(options.pid(), 0));
             Fd fd;
             try {
                 fd = Bpf.linkCreate(attr);
@@ -185,7 +160,6 @@ public final class UprobeLink implements Link {
     }
 
     /** uprobe_multi.flags: the probes are uretprobes. */
-    static final int BPF_F_UPROBE_MULTI_RETURN = 1;
 
     private static void requireType(Program program, AttachType attachType) {
         if (program.type() != ProgramType.KPROBE) {
@@ -250,17 +224,12 @@ public final class UprobeLink implements Link {
 
     /** The tracefs event name when created through tracefs, else null. */
     public String tracefsEvent() {
-        return tracefsEvent == null ? null : UprobeEvents.TRACEFS_GROUP + "/" + tracefsEvent.name();
+        return tracefsEvent;
     }
 
     /** The bpf_link id, or 0 when attached through the ioctl (no link). */
     public int linkId() {
-        if (link == null) return 0;
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment info = arena.allocate(64, 8);
-            Bpf.objGetInfoByFd(link.handle(), info);
-            return info.get(ValueLayout.JAVA_INT, 4);
-        }
+        return link == null ? 0 : link.info().id();
     }
 
     /**
@@ -268,25 +237,22 @@ public final class UprobeLink implements Link {
      */
     @Override
     public void pin(Path path) {
-        if (link == null) {
-            throw new UnsupportedFeatureException("pinning a uprobe attached with PERF_EVENT_IOC_SET_BPF", "5.15",
-                    "attach with Method.PMU_LINK or AUTO on a kernel with perf_event links");
-        }
-        link.pin(path);
+        if (attachment != null) attachment.pin(path, "uprobe");
+        else link.pin(path);
     }
 
     @Override
     public void unpin() {
-        if (link != null) link.unpin();
+        if (attachment != null) attachment.unpin();
+        else link.unpin();
     }
 
+    /** Detaches: the link, then the perf event, then the tracefs entry (which needs the perf event gone). */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) return;
-        if (link != null) link.close();
-        if (perfEvent != null) perfEvent.close();
-        // The tracefs entry can only go once no perf event holds it.
-        if (tracefsEvent != null) tracefsEvent.remove();
+        if (attachment != null) attachment.close();
+        else link.close();
     }
 
     @Override

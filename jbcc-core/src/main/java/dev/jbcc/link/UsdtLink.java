@@ -1,11 +1,11 @@
 package dev.jbcc.link;
 
-import dev.jbcc.AttachType;
 import dev.jbcc.BpfMap;
 import dev.jbcc.Collection;
-import dev.jbcc.MapType;
-import dev.jbcc.NotFoundException;
 import dev.jbcc.Program;
+import dev.jbcc.errors.NotFoundException;
+import dev.jbcc.spec.AttachType;
+import dev.jbcc.spec.MapType;
 import dev.jbcc.usdt.LibbpfUsdtSpec;
 import dev.jbcc.usdt.Usdt;
 import dev.jbcc.usdt.UsdtCodegen;

@@ -1,18 +1,19 @@
 package dev.jbcc.link;
 
-import dev.jbcc.AttachType;
-import dev.jbcc.Errno;
-import dev.jbcc.KernelVersion;
+import dev.jbcc.features.KernelVersion;
 import dev.jbcc.Program;
-import dev.jbcc.ProgramType;
-import dev.jbcc.SyscallException;
-import dev.jbcc.UnsupportedFeatureException;
+import dev.jbcc.errors.Errno;
+import dev.jbcc.errors.SyscallException;
+import dev.jbcc.errors.UnsupportedFeatureException;
 import dev.jbcc.internal.sys.Bpf;
 import dev.jbcc.internal.sys.Fd;
+import dev.jbcc.internal.sys.Handles;
 import dev.jbcc.internal.sys.LinkCreateAttr;
 import dev.jbcc.netlink.NetDevice;
 import dev.jbcc.netlink.RtNetlink;
 import dev.jbcc.netlink.XdpAttachment;
+import dev.jbcc.spec.AttachType;
+import dev.jbcc.spec.ProgramType;
 
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
@@ -51,7 +52,7 @@ public final class XdpLink implements Link {
         this.link = link;
     }
 
-    /** Attaches through netlink, the kernel choosing the mode. */
+    /** Attaches with {@link XdpOptions#defaults()}: a bpf_link where the kernel has one, the kernel choosing the mode. */
     public static XdpLink attach(Program program, String device) {
         return attach(program, device, XdpOptions.defaults());
     }
@@ -66,9 +67,23 @@ public final class XdpLink implements Link {
      */
     public static XdpLink attach(Program program, String device, XdpOptions options) {
         NetLinks.requireType(program, ProgramType.XDP, "XdpLink", "SEC(\"xdp\")");
-        return options.via() == XdpOptions.Via.BPF_LINK
-                ? attachLink(program, device, options.mode())
-                : attachNetlink(program, device, options);
+        return switch (options.via()) {
+            case BPF_LINK -> attachLink(program, device, options.mode());
+            case NETLINK -> attachNetlink(program, device, options);
+            case AUTO -> {
+                if (options.updateIfNoExist() || options.replace() != null) yield attachNetlink(program, device, options);
+                try {
+                    yield attachLink(program, device, options.mode());
+                } catch (UnsupportedFeatureException e) {
+                    yield attachNetlink(program, device, options); // before 5.9
+                } catch (SyscallException e) {
+                    if (e.errno() != Errno.EBUSY) throw e;
+                    // Attached already: netlink replaces a netlink-attached program (bcc's
+                    // attach_xdp), and refuses, naming the device, one a bpf_link holds.
+                    yield attachNetlink(program, device, options);
+                }
+            }
+        };
     }
 
     private static XdpLink attachNetlink(Program program, String name, XdpOptions options) {
@@ -82,7 +97,7 @@ public final class XdpLink implements Link {
                 flags |= RtNetlink.XDP_FLAGS_REPLACE;
                 expected = options.replace().fd();
             }
-            Fd copy = program.handle().dup();
+            Fd copy = Handles.of(program).dup();
             try {
                 rtnl.setXdp(device, copy.raw(), flags, expected);
                 XdpMode mode = options.mode();
@@ -121,7 +136,7 @@ public final class XdpLink implements Link {
         NetDevice device = NetLinks.device(name);
         Fd fd;
         try (Arena arena = Arena.ofConfined()) {
-            var attr = new LinkCreateAttr(arena).progFd(program.handle()).target(device.index())
+            var attr = new LinkCreateAttr(arena).progFd(Handles.of(program)).target(device.index())
                     .attachType(AttachType.XDP.value()).flags(mode.flag());
             fd = Bpf.linkCreate(attr);
         } catch (SyscallException e) {
@@ -204,12 +219,12 @@ public final class XdpLink implements Link {
             if (closed) throw new IllegalStateException("XdpLink on " + device.name() + " is closed");
             if (link != null) {
                 try {
-                    Bpf.linkUpdate(link.handle(), program.handle(), 0, null);
+                    Bpf.linkUpdate(link.handle(), Handles.of(program), 0, null);
                 } catch (SyscallException e) {
                     throw new SyscallException("BPF_LINK_UPDATE XDP on " + device.describe(), e.errno());
                 }
             } else {
-                Fd copy = program.handle().dup();
+                Fd copy = Handles.of(program).dup();
                 try {
                     rtnl.setXdp(device, copy.raw(), mode.flag() | RtNetlink.XDP_FLAGS_REPLACE, attached.raw());
                 } catch (RuntimeException e) {
@@ -228,7 +243,7 @@ public final class XdpLink implements Link {
     @Override
     public void pin(Path path) {
         if (link == null) {
-            throw NetLinks.cannotPin("an XDP program attached through netlink",
+            throw Links.cannotPin("an XDP program attached through netlink",
                     "attach with XdpOptions.Via.BPF_LINK to pin, or leave it attached: it stays until removed");
         }
         link.pin(path);

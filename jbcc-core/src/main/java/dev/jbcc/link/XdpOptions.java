@@ -8,15 +8,21 @@ import java.util.Objects;
  * How {@link XdpLink} attaches.
  *
  * @param mode            generic, driver, offload, or AUTO (the kernel picks)
- * @param via             rtnetlink IFLA_XDP (what bcc and {@code ip link} do; any kernel) or a
- *                        bpf_link (Linux 5.9+; detaches when the last fd closes, can be pinned)
+ * @param via             a bpf_link where the kernel has XDP links (AUTO, the default), rtnetlink
+ *                        IFLA_XDP (what bcc and {@code ip link} do; any kernel), or a bpf_link
+ *                        (Linux 5.9+; detaches when the last fd closes, even at kill -9; can be pinned)
  * @param updateIfNoExist netlink only: fail (EBUSY) instead of replacing a program already attached
  * @param replace         netlink only: replace exactly this program, failing (EEXIST) if another
  *                        one is attached (IFLA_XDP_EXPECTED_FD, Linux 5.7+); null for none
  */
 public record XdpOptions(XdpMode mode, Via via, boolean updateIfNoExist, Program replace) {
-    /** The attach mechanism. */
-    public enum Via { NETLINK, BPF_LINK }
+    /**
+     * The attach mechanism. AUTO takes a bpf_link, which goes with the process however it ends,
+     * and falls back to netlink on a kernel before 5.9, when another program is attached through
+     * netlink already (which netlink then replaces, as bcc's attach_xdp does), or when
+     * {@code updateIfNoExist} or {@code replace} ask for netlink's semantics.
+     */
+    public enum Via { AUTO, NETLINK, BPF_LINK }
 
     public XdpOptions {
         Objects.requireNonNull(mode, "mode");
@@ -30,14 +36,15 @@ public record XdpOptions(XdpMode mode, Via via, boolean updateIfNoExist, Program
         }
     }
 
-    /** Netlink, mode chosen by the kernel. */
+    /** A bpf_link where the kernel has one, else netlink; mode chosen by the kernel. */
     public static XdpOptions defaults() {
-        return new XdpOptions(XdpMode.AUTO, Via.NETLINK, false, null);
+        return new XdpOptions(XdpMode.AUTO, Via.AUTO, false, null);
     }
 
     /**
-     * Netlink options from IFLA_XDP_FLAGS bits, as bcc's {@code attach_xdp(dev, fn, flags)} takes
-     * them: one mode bit (SKB 2, DRV 4, HW 8, or none) and UPDATE_IF_NOEXIST (1).
+     * Options from IFLA_XDP_FLAGS bits, as bcc's {@code attach_xdp(dev, fn, flags)} takes them: one
+     * mode bit (SKB 2, DRV 4, HW 8, or none) and UPDATE_IF_NOEXIST (1, which means netlink). Via
+     * AUTO: a bpf_link where it can be, so that a killed process leaves nothing attached.
      *
      * @throws IllegalArgumentException for several mode bits, REPLACE (16, which needs the
      *                                  expected program: use {@link #replacing}) or unknown bits
@@ -56,7 +63,7 @@ public record XdpOptions(XdpMode mode, Via via, boolean updateIfNoExist, Program
             default -> throw new IllegalArgumentException("XDP flags 0x" + Integer.toHexString(flags)
                     + " name more than one mode; pick one of SKB_MODE, DRV_MODE and HW_MODE");
         };
-        return new XdpOptions(mode, Via.NETLINK, (flags & 1) != 0, null);
+        return new XdpOptions(mode, Via.AUTO, (flags & 1) != 0, null);
     }
 
     public XdpOptions withMode(XdpMode mode) {

@@ -1,8 +1,8 @@
 package dev.jbcc.netlink;
 
-import dev.jbcc.Errno;
-import dev.jbcc.FormatException;
-import dev.jbcc.SyscallException;
+import dev.jbcc.errors.Errno;
+import dev.jbcc.errors.FormatException;
+import dev.jbcc.errors.SyscallException;
 import dev.jbcc.internal.sys.Fd;
 import dev.jbcc.internal.sys.Sockets;
 

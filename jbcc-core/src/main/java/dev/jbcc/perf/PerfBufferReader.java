@@ -1,18 +1,20 @@
 package dev.jbcc.perf;
 
-import dev.jbcc.AlreadyClosedException;
 import dev.jbcc.BpfMap;
 import dev.jbcc.Codec;
-import dev.jbcc.Errno;
-import dev.jbcc.FormatException;
-import dev.jbcc.MapType;
-import dev.jbcc.SyscallException;
+import dev.jbcc.errors.AlreadyClosedException;
+import dev.jbcc.errors.Errno;
+import dev.jbcc.errors.FormatException;
+import dev.jbcc.errors.SyscallException;
 import dev.jbcc.internal.sys.Bpf;
 import dev.jbcc.internal.sys.EpollSet;
 import dev.jbcc.internal.sys.Fd;
+import dev.jbcc.internal.sys.Handles;
 import dev.jbcc.internal.sys.Libc;
 import dev.jbcc.internal.sys.PerfEventAttr;
 import dev.jbcc.internal.sys.PollGuard;
+import dev.jbcc.spec.BpfFlags;
+import dev.jbcc.spec.MapType;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -160,7 +162,7 @@ public final class PerfBufferReader implements AutoCloseable {
                     + ", which leaves no online CPU (" + OnlineCpus.text() + ") a slot; create it with max_entries 0"
                     + " (one per possible CPU)");
         }
-        Fd mapFd = map.handle().dup();
+        Fd mapFd = Handles.of(map).dup();
         Arena arena = Arena.ofShared();
         EpollSet epoll = null;
         List<CpuRing> opened = new ArrayList<>();
@@ -177,7 +179,7 @@ public final class PerfBufferReader implements AutoCloseable {
                 epoll.add(ring.fd, cpu);
                 key.set(U32, 0, cpu);
                 value.set(U32, 0, ring.fd.raw());
-                Bpf.mapUpdateElem(mapFd, key, value, Bpf.BPF_ANY);
+                Bpf.mapUpdateElem(mapFd, key, value, BpfFlags.BPF_ANY);
                 ring.inMap = true;
             }
             return new PerfBufferReader(map.name(), mapFd, opened.toArray(CpuRing[]::new), epoll, arena, samples, lost);

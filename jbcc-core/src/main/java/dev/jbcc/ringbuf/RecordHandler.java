@@ -1,7 +1,7 @@
 package dev.jbcc.ringbuf;
 
 import dev.jbcc.Codec;
-import dev.jbcc.FormatException;
+import dev.jbcc.errors.FormatException;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;

@@ -1,10 +1,11 @@
 package dev.jbcc.ringbuf;
 
 import dev.jbcc.BpfMap;
-import dev.jbcc.MapType;
 import dev.jbcc.internal.sys.Fd;
-import dev.jbcc.internal.sys.PollGuard;
+import dev.jbcc.internal.sys.Handles;
 import dev.jbcc.internal.sys.Libc;
+import dev.jbcc.internal.sys.PollGuard;
+import dev.jbcc.spec.MapType;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -73,7 +74,7 @@ final class Ring {
         }
         long size = Integer.toUnsignedLong(map.maxEntries());
         long page = Libc.pageSize();
-        Fd fd = map.handle().dup();
+        Fd fd = Handles.of(map).dup();
         try {
             MemorySegment consumer = mmap(fd, 0, page, true, arena, map.name());
             // Producer page plus the data pages twice: the kernel allows exactly this length.

@@ -1,8 +1,8 @@
 package dev.jbcc.ringbuf;
 
-import dev.jbcc.AlreadyClosedException;
 import dev.jbcc.BpfMap;
 import dev.jbcc.Codec;
+import dev.jbcc.errors.AlreadyClosedException;
 import dev.jbcc.internal.sys.EpollSet;
 import dev.jbcc.internal.sys.PollGuard;
 
@@ -65,7 +65,7 @@ public final class RingBufferPoller implements AutoCloseable {
      * Records already in the ring are delivered too.
      *
      * @throws IllegalArgumentException if {@code map} is not a RINGBUF
-     * @throws dev.jbcc.SyscallException if the kernel refuses the mapping
+     * @throws dev.jbcc.errors.SyscallException if the kernel refuses the mapping
      * @throws AlreadyClosedException if the poller is closed
      */
     public RingBufferPoller add(BpfMap map, RecordHandler handler) {

@@ -1,8 +1,8 @@
 package dev.jbcc.ringbuf;
 
-import dev.jbcc.AlreadyClosedException;
 import dev.jbcc.BpfMap;
 import dev.jbcc.Codec;
+import dev.jbcc.errors.AlreadyClosedException;
 
 import java.time.Duration;
 import java.util.function.Consumer;

@@ -2,10 +2,11 @@ package dev.jbcc.ringbuf;
 
 import dev.jbcc.BpfMap;
 import dev.jbcc.Codec;
-import dev.jbcc.MapType;
 import dev.jbcc.internal.sys.Fd;
+import dev.jbcc.internal.sys.Handles;
 import dev.jbcc.internal.sys.Libc;
 import dev.jbcc.internal.sys.PollGuard;
+import dev.jbcc.spec.MapType;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -57,7 +58,7 @@ public final class UserRingBuffer implements AutoCloseable {
         this.name = map.name();
         this.size = Integer.toUnsignedLong(map.maxEntries());
         this.mask = size - 1;
-        this.fd = map.handle().dup();
+        this.fd = Handles.of(map).dup();
         try {
             long page = Libc.pageSize();
             // The kernel refuses a writable mapping of the consumer page, and requires one for the rest.
@@ -180,7 +181,7 @@ public final class UserRingBuffer implements AutoCloseable {
     }
 
     private void ensureOpen() {
-        if (closed) throw new dev.jbcc.AlreadyClosedException("user ring buffer '" + name + "' is closed");
+        if (closed) throw new dev.jbcc.errors.AlreadyClosedException("user ring buffer '" + name + "' is closed");
     }
 
     /** Unmaps the ring (pending reservations are lost) and closes the writer's fd. Idempotent. */

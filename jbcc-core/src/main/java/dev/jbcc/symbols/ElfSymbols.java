@@ -1,9 +1,9 @@
 package dev.jbcc.symbols;
 
-import dev.jbcc.NotFoundException;
 import dev.jbcc.elf.ElfFile;
 import dev.jbcc.elf.ProgramHeader;
 import dev.jbcc.elf.Symbol;
+import dev.jbcc.errors.NotFoundException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

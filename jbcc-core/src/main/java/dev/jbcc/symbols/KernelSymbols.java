@@ -1,8 +1,8 @@
 package dev.jbcc.symbols;
 
-import dev.jbcc.Errno;
-import dev.jbcc.FormatException;
-import dev.jbcc.SyscallException;
+import dev.jbcc.errors.Errno;
+import dev.jbcc.errors.FormatException;
+import dev.jbcc.errors.SyscallException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

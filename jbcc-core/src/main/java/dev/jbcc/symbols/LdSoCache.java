@@ -1,6 +1,6 @@
 package dev.jbcc.symbols;
 
-import dev.jbcc.FormatException;
+import dev.jbcc.errors.FormatException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,6 +1,6 @@
 package dev.jbcc.symbols;
 
-import dev.jbcc.NotFoundException;
+import dev.jbcc.errors.NotFoundException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

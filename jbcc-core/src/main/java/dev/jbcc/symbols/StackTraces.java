@@ -1,7 +1,8 @@
 package dev.jbcc.symbols;
 
 import dev.jbcc.BpfMap;
-import dev.jbcc.MapType;
+import dev.jbcc.spec.BpfFlags;
+import dev.jbcc.spec.MapType;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -30,7 +31,7 @@ public final class StackTraces {
         if (map.type() != MapType.STACK_TRACE) {
             throw new IllegalArgumentException(map.name() + " is a " + map.type() + " map, not STACK_TRACE");
         }
-        if ((map.flags() & BPF_F_STACK_BUILD_ID) != 0) {
+        if ((map.flags() & BpfFlags.BPF_F_STACK_BUILD_ID) != 0) {
             throw new IllegalArgumentException(map.name() + " stores build ids (BPF_F_STACK_BUILD_ID), not addresses");
         }
         if (stackId < 0) return new long[0];
@@ -45,9 +46,6 @@ public final class StackTraces {
             return Arrays.copyOf(ips, n);
         }
     }
-
-    /** BPF_F_STACK_BUILD_ID: values are {@code struct bpf_stack_build_id}, not addresses. */
-    public static final int BPF_F_STACK_BUILD_ID = 1 << 5;
 
     /** Symbolizes a stack, innermost frame first. */
     public static List<ResolvedAddress> symbolize(long[] ips, Symbolizer symbols) {

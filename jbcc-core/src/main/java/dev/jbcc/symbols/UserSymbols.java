@@ -1,7 +1,7 @@
 package dev.jbcc.symbols;
 
-import dev.jbcc.FormatException;
-import dev.jbcc.NotFoundException;
+import dev.jbcc.errors.FormatException;
+import dev.jbcc.errors.NotFoundException;
 
 import java.io.UncheckedIOException;
 import java.util.HashMap;

@@ -1,8 +1,8 @@
 package dev.jbcc.trace;
 
-import dev.jbcc.AlreadyClosedException;
-import dev.jbcc.Errno;
-import dev.jbcc.SyscallException;
+import dev.jbcc.errors.AlreadyClosedException;
+import dev.jbcc.errors.Errno;
+import dev.jbcc.errors.SyscallException;
 import dev.jbcc.internal.sys.EpollSet;
 import dev.jbcc.internal.sys.Fd;
 import dev.jbcc.internal.sys.Libc;

@@ -1,11 +1,11 @@
 package dev.jbcc.usdt;
 
-import dev.jbcc.FormatException;
-import dev.jbcc.NotFoundException;
 import dev.jbcc.elf.ElfFile;
 import dev.jbcc.elf.Note;
 import dev.jbcc.elf.Section;
 import dev.jbcc.elf.Symbol;
+import dev.jbcc.errors.FormatException;
+import dev.jbcc.errors.NotFoundException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,7 +1,7 @@
 package dev.jbcc.compile;
 
-import dev.jbcc.CompileException;
-import dev.jbcc.FileAccessException;
+import dev.jbcc.errors.CompileException;
+import dev.jbcc.errors.FileAccessException;
 import dev.jbcc.compile.internal.CompileCache;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -188,7 +188,7 @@ class ClangCompilerTest {
         CompiledObject built = first.compile(XDP_PASS);
         assertEquals(1, first.clangRuns());
         Path entry = onlyEntry(cache);
-        FileTime written = Files.getLastModifiedTime(entry);
+        Object written = Files.readAttributes(entry, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
 
         CompiledObject again = first.compile(XDP_PASS);
         assertEquals(1, first.clangRuns(), "no second clang run");
@@ -199,7 +199,8 @@ class ClangCompilerTest {
         ClangCompiler second = compiler(cache);
         assertTrue(second.compile(XDP_PASS).cached());
         assertEquals(0, second.clangRuns());
-        assertEquals(written, Files.getLastModifiedTime(entry), "entry not rewritten");
+        assertEquals(written, Files.readAttributes(entry, java.nio.file.attribute.BasicFileAttributes.class).fileKey(),
+                "entry not rewritten");
     }
 
     @Test
@@ -422,6 +423,38 @@ class ClangCompilerTest {
         // A different program compiles against the same header without rewriting it.
         assertFalse(again.compile(Source.of("task2.c", TASK_PROGRAM + "\n"), List.of()).cached());
         assertEquals(generated, Files.getLastModifiedTime(header));
+    }
+
+    /**
+     * -gembed-source embeds every file's text; the generated vmlinux.h made each object ~3 MB.
+     * Only the user's text stays: the verifier's messages quote it through BTF line_info.
+     */
+    @Test
+    void objectsEmbedOnlyTheTextOfFilesWithCode() throws IOException {
+        Path cache = temp.resolve("cache");
+        Path includes = Files.createDirectory(temp.resolve("inc"));
+        Files.writeString(includes.resolve("mine.h"), """
+                SEC("tp/syscalls/sys_enter_getppid")
+                int from_my_header(void *ctx) { return bpf_get_current_pid_tgid() > 41; }
+                """);
+        ClangCompiler cc = ClangCompiler.create(ClangCompiler.Options.defaults().withCacheDirectory(cache));
+        // The user's own copy of vmlinux.h (`jbcc btf dump > vmlinux.h`), found first by #include "vmlinux.h".
+        Files.copy(cc.kernelHeaderDirectory().resolve("vmlinux.h"), includes.resolve("vmlinux.h"));
+        String program = TASK_PROGRAM.replace("#include <bpf/bpf_core_read.h>\n",
+                "#include <bpf/bpf_core_read.h>\n#include \"mine.h\"\n");
+        byte[] elf = cc.compile(new Source("task.c", program, includes), List.of()).elf();
+        String strings = new String(elf, StandardCharsets.ISO_8859_1);
+        Path header = cache.resolve("kernel");
+        try (var dirs = Files.list(header)) {
+            header = dirs.findFirst().orElseThrow().resolve("vmlinux.h");
+        }
+        // (what remains is mostly DWARF for the kernel types the program uses: task_struct and all it points to)
+        assertTrue(elf.length < Files.size(header) / 4, elf.length + " bytes against a header of " + Files.size(header));
+        assertFalse(strings.contains("struct task_struct {"), "vmlinux.h's text (types only) is not embedded");
+        assertTrue(strings.contains("struct task_struct *task = (struct task_struct *)bpf_get_current_task();"),
+                "the user's line, for BTF line_info");
+        assertTrue(strings.contains("int from_my_header(void *ctx) { return bpf_get_current_pid_tgid() > 41; }"),
+                "a header of the user's own");
     }
 
     @Test

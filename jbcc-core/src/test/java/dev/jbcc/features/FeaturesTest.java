@@ -1,8 +1,8 @@
 package dev.jbcc.features;
 
-import dev.jbcc.MapType;
-import dev.jbcc.ProgramType;
-import dev.jbcc.UnsupportedFeatureException;
+import dev.jbcc.errors.UnsupportedFeatureException;
+import dev.jbcc.spec.MapType;
+import dev.jbcc.spec.ProgramType;
 import dev.jbcc.testing.FdLeakCheck;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -163,7 +163,7 @@ class FeaturesTest {
     @Test
     void btfKindsAreAcceptedFromTheKernelVersionThatAddedThem() {
         var has = Features.btfFeatures();
-        var kernel = dev.jbcc.KernelVersion.current();
+        var kernel = dev.jbcc.features.KernelVersion.current();
         assertEquals(kernel.atLeast(5, 2), has.datasec(), "VAR and DATASEC: 5.2");
         assertEquals(kernel.atLeast(5, 0), has.func(), "FUNC: 5.0");
         assertEquals(kernel.atLeast(5, 6), has.funcGlobal(), "global FUNC: 5.6");

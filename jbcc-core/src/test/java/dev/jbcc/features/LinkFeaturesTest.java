@@ -1,7 +1,6 @@
 package dev.jbcc.features;
 
-import dev.jbcc.KernelVersion;
-import dev.jbcc.UnsupportedFeatureException;
+import dev.jbcc.errors.UnsupportedFeatureException;
 import dev.jbcc.testing.FdLeakCheck;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

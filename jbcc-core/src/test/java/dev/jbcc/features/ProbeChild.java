@@ -1,7 +1,7 @@
 package dev.jbcc.features;
 
-import dev.jbcc.MapType;
-import dev.jbcc.SyscallException;
+import dev.jbcc.spec.MapType;
+import dev.jbcc.errors.SyscallException;
 import dev.jbcc.internal.sys.Privileges;
 import dev.jbcc.internal.sys.Seccomp;
 

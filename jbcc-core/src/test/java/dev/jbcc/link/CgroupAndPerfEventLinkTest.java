@@ -1,8 +1,8 @@
 package dev.jbcc.link;
 
 import dev.jbcc.Collection;
-import dev.jbcc.NotFoundException;
-import dev.jbcc.UnsupportedFeatureException;
+import dev.jbcc.errors.NotFoundException;
+import dev.jbcc.errors.UnsupportedFeatureException;
 import dev.jbcc.internal.sys.Cpus;
 import dev.jbcc.spec.CollectionSpec;
 import dev.jbcc.testing.FdLeakCheck;
@@ -82,7 +82,7 @@ class CgroupAndPerfEventLinkTest {
         try (Collection c = Collection.load(spec); TempCgroup cgroup = TempCgroup.create(); DatagramSocket rx = receiver()) {
             try (CgroupLink link = CgroupLink.attach(c.program("count_egress"), cgroup.path())) {
                 assertEquals(CgroupLink.Mechanism.LINK, link.mechanism());
-                assertEquals(dev.jbcc.AttachType.CGROUP_INET_EGRESS, link.attachType());
+                assertEquals(dev.jbcc.spec.AttachType.CGROUP_INET_EGRESS, link.attachType());
                 assertEquals(LinkType.CGROUP, link.rawLink().info().type());
                 sendOneDatagramFrom(cgroup, rx, "jbcc-cgroup");
                 assertEquals(1, get(c, "egress_packets"), "one datagram left the cgroup");
@@ -103,7 +103,7 @@ class CgroupAndPerfEventLinkTest {
                 assertNull(link.rawLink());
                 sendOneDatagramFrom(cgroup, rx, "sock");
                 assertEquals(1, get(c, "sockets_created"), "bash made one UDP socket in the cgroup");
-                assertThrows(UnsupportedFeatureException.class, () -> link.pin(Path.of("/sys/fs/bpf/never")));
+                assertThrows(UnsupportedOperationException.class, () -> link.pin(Path.of("/sys/fs/bpf/never")));
             }
             sendOneDatagramFrom(cgroup, rx, "sock2");
             assertEquals(1, get(c, "sockets_created"), "BPF_PROG_DETACH ran on close");
@@ -143,7 +143,7 @@ class CgroupAndPerfEventLinkTest {
                 assertEquals(LinkType.PERF_EVENT, link.rawLinks().getFirst().info().type());
                 spinUntilSampled(c, 0);
                 assertTrue(get(c, "samples") > 0, "busy work in this JVM was sampled");
-                assertThrows(IllegalStateException.class, () -> link.pin(Path.of("/sys/fs/bpf/never")),
+                assertThrows(UnsupportedOperationException.class, () -> link.pin(Path.of("/sys/fs/bpf/never")),
                         "several links cannot share one pin");
             }
             long afterClose = get(c, "samples");

@@ -1,9 +1,9 @@
 package dev.jbcc.link;
 
-import dev.jbcc.AttachType;
 import dev.jbcc.Collection;
-import dev.jbcc.Errno;
+import dev.jbcc.errors.Errno;
 import dev.jbcc.internal.sys.Libc;
+import dev.jbcc.spec.AttachType;
 import dev.jbcc.spec.CollectionSpec;
 import dev.jbcc.testing.FdLeakCheck;
 import org.junit.jupiter.api.BeforeAll;

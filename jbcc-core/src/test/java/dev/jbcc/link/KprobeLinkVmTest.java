@@ -1,10 +1,10 @@
 package dev.jbcc.link;
 
-import dev.jbcc.UnsupportedFeatureException;
-import dev.jbcc.features.Features;
 import dev.jbcc.Collection;
 import dev.jbcc.Program;
-import dev.jbcc.SyscallException;
+import dev.jbcc.errors.SyscallException;
+import dev.jbcc.errors.UnsupportedFeatureException;
+import dev.jbcc.features.Features;
 import dev.jbcc.spec.CollectionSpec;
 import dev.jbcc.testing.FdLeakCheck;
 import dev.jbcc.testing.TempBpfFs;
@@ -85,7 +85,7 @@ class KprobeLinkVmTest {
                 try {
                     link = KprobeLink.attach(program, options.withOffset(offset));
                 } catch (SyscallException e) {
-                    if (e.errno() != dev.jbcc.Errno.EILSEQ) throw e;
+                    if (e.errno() != dev.jbcc.errors.Errno.EILSEQ) throw e;
                     assertTrue(e.getMessage().contains("is inside an instruction"), e.getMessage());
                     refused.append(offset).append(' ');
                 }

@@ -93,7 +93,7 @@ class LinksTest {
 
     @Test
     void programsWithoutASectionCannotBeAutoAttached() {
-        try (var p = dev.jbcc.Program.load(dev.jbcc.spec.ProgramSpec.of("bare", dev.jbcc.ProgramType.KPROBE,
+        try (var p = dev.jbcc.Program.load(dev.jbcc.spec.ProgramSpec.of("bare", dev.jbcc.spec.ProgramType.KPROBE,
                 dev.jbcc.asm.Instructions.of(Asm.mov64(Register.R0, 0), Asm.exit())))) {
             var e = assertThrows(IllegalArgumentException.class, () -> Links.attach(p));
             assertTrue(e.getMessage().contains("no section name"), e.getMessage());

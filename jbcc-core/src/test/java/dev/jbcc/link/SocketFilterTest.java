@@ -1,8 +1,8 @@
 package dev.jbcc.link;
 
 import dev.jbcc.Collection;
-import dev.jbcc.Errno;
-import dev.jbcc.SyscallException;
+import dev.jbcc.errors.Errno;
+import dev.jbcc.errors.SyscallException;
 import dev.jbcc.testing.FdLeakCheck;
 import dev.jbcc.testing.TestNetwork;
 import org.junit.jupiter.api.Test;

@@ -1,11 +1,11 @@
 package dev.jbcc.link;
 
 import dev.jbcc.Collection;
-import dev.jbcc.Errno;
-import dev.jbcc.KernelVersion;
+import dev.jbcc.features.KernelVersion;
 import dev.jbcc.Program;
-import dev.jbcc.SyscallException;
-import dev.jbcc.UnsupportedFeatureException;
+import dev.jbcc.errors.Errno;
+import dev.jbcc.errors.SyscallException;
+import dev.jbcc.errors.UnsupportedFeatureException;
 import dev.jbcc.netlink.NetNamespace;
 import dev.jbcc.netlink.TcHandle;
 import dev.jbcc.testing.FdLeakCheck;

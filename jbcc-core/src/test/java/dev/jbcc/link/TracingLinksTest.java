@@ -1,7 +1,7 @@
 package dev.jbcc.link;
 
 import dev.jbcc.Collection;
-import dev.jbcc.NotFoundException;
+import dev.jbcc.errors.NotFoundException;
 import dev.jbcc.internal.sys.Bpf;
 import dev.jbcc.spec.CollectionSpec;
 import dev.jbcc.testing.FdLeakCheck;
@@ -156,7 +156,7 @@ class TracingLinksTest {
             long afterUnpin = get(c, "openat_calls");
             openat(OPENS);
             assertEquals(afterUnpin, get(c, "openat_calls"), "unpinned and closed: detached");
-            assertThrows(dev.jbcc.SyscallException.class, () -> Bpf.linkGetFdById(linkId).close(), "the link is gone");
+            assertThrows(dev.jbcc.errors.SyscallException.class, () -> Bpf.linkGetFdById(linkId).close(), "the link is gone");
         }
     }
 

@@ -2,15 +2,15 @@ package dev.jbcc.link;
 
 import dev.jbcc.BpfMap;
 import dev.jbcc.Collection;
-import dev.jbcc.NotFoundException;
 import dev.jbcc.compile.ClangCompiler;
 import dev.jbcc.compile.Source;
+import dev.jbcc.errors.NotFoundException;
 import dev.jbcc.spec.CollectionSpec;
 import dev.jbcc.spec.ObjectReader;
 import dev.jbcc.testing.FdLeakCheck;
 import dev.jbcc.testing.HostKernelOnly;
-import dev.jbcc.testing.NativeBinaries;
 import dev.jbcc.testing.NativeBinaries.Child;
+import dev.jbcc.testing.NativeBinaries;
 import dev.jbcc.usdt.Usdt;
 import dev.jbcc.usdt.UsdtCodegen;
 import dev.jbcc.usdt.UsdtProbe;

@@ -1,9 +1,9 @@
 package dev.jbcc.netlink;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.jbcc.FormatException;
-import dev.jbcc.SyscallException;
-import dev.jbcc.testing.FuzzSeeds;
+import dev.jbcc.errors.FormatException;
+import dev.jbcc.errors.SyscallException;
+import dev.jbcc.obj.testing.FuzzSeeds;
 
 import java.io.ByteArrayOutputStream;
 import java.lang.foreign.Arena;
@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Fuzz target: a datagram of rtnetlink replies, as {@link NetlinkSocket} receives it, parsed into
  * messages and each message into the device, qdisc or filter it describes. Malformed replies throw
  * FormatException; an error the reply carries throws SyscallException with the kernel's text;
- * nothing else escapes. Seeds: replies captured from the kernel ({@code dev.jbcc.testing.FuzzSeeds}),
+ * nothing else escapes. Seeds: replies captured from the kernel ({@code dev.jbcc.obj.testing.FuzzSeeds}),
  * with sequence number {@link #SEQ}.
  */
 public class RtNetlinkFuzzTest {

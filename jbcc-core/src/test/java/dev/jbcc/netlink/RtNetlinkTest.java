@@ -1,10 +1,10 @@
 package dev.jbcc.netlink;
 
 import dev.jbcc.Collection;
-import dev.jbcc.Errno;
 import dev.jbcc.Program;
-import dev.jbcc.SyscallException;
 import dev.jbcc.compile.ClangCompiler;
+import dev.jbcc.errors.Errno;
+import dev.jbcc.errors.SyscallException;
 import dev.jbcc.spec.ObjectReader;
 import dev.jbcc.testing.FdLeakCheck;
 import dev.jbcc.testing.TestNetwork;

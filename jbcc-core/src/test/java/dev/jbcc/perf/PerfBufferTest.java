@@ -2,21 +2,21 @@ package dev.jbcc.perf;
 
 import dev.jbcc.internal.sys.PerfEventAttr;
 
-import dev.jbcc.testing.HostKernelOnly;
-import dev.jbcc.AlreadyClosedException;
 import dev.jbcc.BpfMap;
 import dev.jbcc.Codec;
 import dev.jbcc.Collection;
-import dev.jbcc.MapType;
 import dev.jbcc.TestRun;
 import dev.jbcc.btf.Btf;
 import dev.jbcc.btf.BtfType;
+import dev.jbcc.errors.AlreadyClosedException;
 import dev.jbcc.internal.sys.Libc;
 import dev.jbcc.spec.CollectionSpec;
 import dev.jbcc.spec.MapSpec;
+import dev.jbcc.spec.MapType;
 import dev.jbcc.testing.Allocations;
 import dev.jbcc.testing.BpfObjects;
 import dev.jbcc.testing.FdLeakCheck;
+import dev.jbcc.testing.HostKernelOnly;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -475,7 +475,7 @@ class PerfBufferTest {
     void cpuListsParse() {
         assertArrayEquals(new int[] {0, 1, 2, 3, 8, 10, 11}, OnlineCpus.parse("0-3,8,10-11\n"));
         assertArrayEquals(new int[] {0}, OnlineCpus.parse("0"));
-        assertThrows(dev.jbcc.FormatException.class, () -> OnlineCpus.parse("3-1"));
-        assertThrows(dev.jbcc.FormatException.class, () -> OnlineCpus.parse(""));
+        assertThrows(dev.jbcc.errors.FormatException.class, () -> OnlineCpus.parse("3-1"));
+        assertThrows(dev.jbcc.errors.FormatException.class, () -> OnlineCpus.parse(""));
     }
 }

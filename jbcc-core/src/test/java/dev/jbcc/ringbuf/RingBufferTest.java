@@ -1,13 +1,14 @@
 package dev.jbcc.ringbuf;
 
-import dev.jbcc.AlreadyClosedException;
 import dev.jbcc.BpfMap;
 import dev.jbcc.Collection;
-import dev.jbcc.MapType;
 import dev.jbcc.Program;
 import dev.jbcc.TestRun;
+import dev.jbcc.errors.AlreadyClosedException;
+import dev.jbcc.internal.sys.Handles;
 import dev.jbcc.spec.CollectionSpec;
 import dev.jbcc.spec.MapSpec;
+import dev.jbcc.spec.MapType;
 import dev.jbcc.testing.Allocations;
 import dev.jbcc.testing.BpfObjects;
 import dev.jbcc.testing.FdLeakCheck;
@@ -392,7 +393,7 @@ class RingBufferTest {
             try (RingBufferReader reader = RingBufferReader.open(c.map("calls"),
                          r -> seen.add(new long[] {r.get(U64, 0), r.get(U64, 8)}));
                  dev.jbcc.internal.sys.Fd link = dev.jbcc.internal.sys.Bpf.rawTracepointOpen("sys_enter",
-                         c.program("on_sys_enter").handle(), 0)) {
+                         Handles.of(c.program("on_sys_enter")), 0)) {
                 CompletableFuture<Void> done = new CompletableFuture<>();
                 Thread consumer = Thread.ofVirtual().start(() -> {
                     try {
@@ -405,7 +406,7 @@ class RingBufferTest {
                 long tid = Long.parseLong(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/thread-self/stat")).split(" ")[0]);
                 for (int i = 0; i < calls; i++) {
                     // close() of a negative fd fails with EBADF, but the syscall is entered and traced.
-                    assertEquals(-dev.jbcc.Errno.EBADF, dev.jbcc.internal.sys.Libc.close(-1_000_000 - i));
+                    assertEquals(-dev.jbcc.errors.Errno.EBADF, dev.jbcc.internal.sys.Libc.close(-1_000_000 - i));
                 }
                 done.get(2, TimeUnit.MINUTES);
                 consumer.join();

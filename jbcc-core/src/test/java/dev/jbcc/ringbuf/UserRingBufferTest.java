@@ -1,10 +1,10 @@
 package dev.jbcc.ringbuf;
 
-import dev.jbcc.AlreadyClosedException;
 import dev.jbcc.BpfMap;
 import dev.jbcc.Codec;
 import dev.jbcc.Collection;
 import dev.jbcc.TestRun;
+import dev.jbcc.errors.AlreadyClosedException;
 import dev.jbcc.testing.BpfObjects;
 import dev.jbcc.testing.FdLeakCheck;
 import org.junit.jupiter.api.Test;
@@ -86,7 +86,7 @@ class UserRingBufferTest {
             ring.close();
             assertThrows(AlreadyClosedException.class, () -> ring.reserve(8));
         }
-        try (BpfMap plain = BpfMap.create(dev.jbcc.spec.MapSpec.of("plain_ring", dev.jbcc.MapType.RINGBUF, 0, 0, 4096))) {
+        try (BpfMap plain = BpfMap.create(dev.jbcc.spec.MapSpec.of("plain_ring", dev.jbcc.spec.MapType.RINGBUF, 0, 0, 4096))) {
             var e = assertThrows(IllegalArgumentException.class, () -> UserRingBuffer.open(plain));
             assertTrue(e.getMessage().contains("is a RINGBUF, not a USER_RINGBUF"), e.getMessage());
         }

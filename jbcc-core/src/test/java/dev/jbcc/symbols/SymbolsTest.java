@@ -1,8 +1,8 @@
 package dev.jbcc.symbols;
 
-import dev.jbcc.FormatException;
-import dev.jbcc.NotFoundException;
 import dev.jbcc.elf.Symbol;
+import dev.jbcc.errors.FormatException;
+import dev.jbcc.errors.NotFoundException;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;

@@ -1,9 +1,9 @@
 package dev.jbcc.testing;
 
-import dev.jbcc.ProgramType;
 import dev.jbcc.internal.sys.Bpf;
 import dev.jbcc.internal.sys.Fd;
 import dev.jbcc.internal.sys.ProgLoadAttr;
+import dev.jbcc.spec.ProgramType;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

@@ -1,8 +1,8 @@
 package dev.jbcc.trace;
 
-import dev.jbcc.AlreadyClosedException;
 import dev.jbcc.Collection;
 import dev.jbcc.TestRun;
+import dev.jbcc.errors.AlreadyClosedException;
 import dev.jbcc.perf.OnlineCpus;
 import dev.jbcc.testing.BpfObjects;
 import dev.jbcc.testing.FdLeakCheck;

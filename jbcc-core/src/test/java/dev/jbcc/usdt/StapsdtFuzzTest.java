@@ -1,9 +1,9 @@
 package dev.jbcc.usdt;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.jbcc.FormatException;
+import dev.jbcc.errors.FormatException;
 import dev.jbcc.elf.ElfFile;
-import dev.jbcc.testing.FuzzSeeds;
+import dev.jbcc.obj.testing.FuzzSeeds;
 import dev.jbcc.testing.NativeBinaries;
 
 import java.io.IOException;
@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Fuzz target: the {@code .note.stapsdt} probes of any ELF file, {@link Usdt#probes(ElfFile, String)},
  * are read or refused with FormatException, and there are no more sites than the notes' bytes allow.
- * Seeds: small executables with {@code <sys/sdt.h>} probes ({@code dev.jbcc.testing.FuzzSeeds}).
+ * Seeds: small executables with {@code <sys/sdt.h>} probes ({@code dev.jbcc.obj.testing.FuzzSeeds}).
  */
 public class StapsdtFuzzTest {
     /** Writes the seeds: {@code args[0]} is the test resources directory. */

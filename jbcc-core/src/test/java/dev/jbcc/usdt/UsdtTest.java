@@ -1,8 +1,8 @@
 package dev.jbcc.usdt;
 
-import dev.jbcc.FormatException;
-import dev.jbcc.NotFoundException;
 import dev.jbcc.elf.ElfFile;
+import dev.jbcc.errors.FormatException;
+import dev.jbcc.errors.NotFoundException;
 import dev.jbcc.testing.NativeBinaries;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,7 @@
 package dev.jbcc.bcc.dialect;
 
-import dev.jbcc.CompileException;
 import dev.jbcc.bcc.dialect.ClangAst.Node;
+import dev.jbcc.errors.CompileException;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -73,6 +73,9 @@ final class AstPass {
 
     private Result run(Node tu) {
         var functions = new ArrayList<Function>();
+        var analysed = new ArrayList<Analysed>();
+        var helpers = new HashMap<String, Analysed>();
+        var externalReturns = new HashSet<String>();
         for (Node d : tu.children) {
             if (d.expansionOffset < 0) continue; // declared in the prelude or a header
             switch (d.kind) {
@@ -86,12 +89,21 @@ final class AstPass {
                 case "FunctionDecl" -> {
                     Node body = body(d);
                     if (body == null) continue;
-                    if (!"static".equals(d.string("storageClass"))) functions.add(program(d, body));
-                    else helper(body);
+                    if (!"static".equals(d.string("storageClass"))) {
+                        var state = new Externals(externalReturns);
+                        functions.add(program(d, body, state));
+                        analysed.add(new Analysed(d.name(), body, state, List.of()));
+                    } else {
+                        Analysed h = helper(d, body, externalReturns);
+                        analysed.add(h);
+                        helpers.put(d.name(), h);
+                    }
                 }
                 default -> { }
             }
         }
+        solveCalls(analysed, helpers);
+        for (Analysed a : analysed) rewriteReads(a.body(), a.state());
         var submissions = new ArrayList<Submission>();
         var globals = new StringBuilder();
         collectSubmissions(tu, submissions, globals);
@@ -107,7 +119,66 @@ final class AstPass {
 
     // ---- program functions ----
 
-    private Function program(Node fn, Node body) {
+    /** A function body and what is known about its variables; {@code params} are a static function's parameter ids. */
+    private record Analysed(String name, Node body, Externals state, List<String> params) {}
+
+    /**
+     * Pointers passed into the program's own static functions: a parameter is external when a
+     * call passes an external pointer for it, and is the context when a call passes the caller's
+     * context (bcc follows its external pointers into the functions it inlines). Iterates until
+     * no parameter changes, so chains of static functions are followed.
+     */
+    private static void solveCalls(List<Analysed> analysed, Map<String, Analysed> helpers) {
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (Analysed a : analysed) {
+                a.state().solve(a.body());
+                changed |= propagateCalls(a.body(), a.state(), helpers);
+                if (helpers.get(a.name()) == a) changed |= returnsExternal(a.body(), a.state(), a.name());
+            }
+        }
+    }
+
+    private static boolean propagateCalls(Node n, Externals state, Map<String, Analysed> helpers) {
+        boolean changed = false;
+        if (n.is("CallExpr")) {
+            Analysed callee = helpers.get(calleeName(n));
+            if (callee != null) {
+                for (int i = 0; i < callee.params().size() && i + 1 < n.children.size(); i++) {
+                    Node arg = n.child(i + 1);
+                    String param = callee.params().get(i);
+                    Node bare = stripAll(arg);
+                    if (state.ctxId != null && bare != null && bare.is("DeclRefExpr") && state.ctxId.equals(bare.refId())) {
+                        if (callee.state().ctxId == null) {
+                            callee.state().ctxId = param;
+                            changed = true;
+                        }
+                    } else if (isPointer(arg.type()) && state.isExternal(arg)) {
+                        changed |= callee.state().externalVars.add(param);
+                    }
+                }
+            }
+        }
+        for (Node c : n.children) changed |= propagateCalls(c, state, helpers);
+        return changed;
+    }
+
+    /** A static function that returns a kernel pointer (tcpdrop's skb_to_tcphdr): its calls are external. */
+    private static boolean returnsExternal(Node n, Externals state, String name) {
+        if (n.is("ReturnStmt") && !n.children.isEmpty() && isPointer(n.child(0).type()) && state.isExternal(n.child(0))) {
+            return state.externalReturns.add(name);
+        }
+        boolean changed = false;
+        for (Node c : n.children) changed |= returnsExternal(c, state, name);
+        return changed;
+    }
+
+    private static boolean isPointer(String type) {
+        return type != null && type.strip().endsWith("*");
+    }
+
+    private Function program(Node fn, Node body, Externals state) {
         String name = fn.name();
         List<Node> params = fn.children.stream().filter(c -> c.is("ParmVarDecl")).toList();
         String ctxType = params.isEmpty() ? "" : normalizeType(params.getFirst().type());
@@ -120,26 +191,22 @@ final class AstPass {
             edits.insert(r[0], "__attribute__((section(\"" + section + "\"), used)) ", -1000);
         }
 
-        var state = new Externals();
         if (!params.isEmpty()) {
             Node ctx = params.getFirst();
             if (isTracingContext(ctxType, name)) state.ctxId = ctx.id();
             if (params.size() > 1 && ctxType.equals("struct pt_regs *")) kprobeArguments(fn, body, params, state);
         }
-        state.solve(body);
-        rewriteReads(body, state);
         return new Function(name, section, ctxType, line, hasSection);
     }
 
     /**
      * A static function the programs call: its own kernel pointers ({@code bpf_get_current_task()},
-     * pointers it takes out of maps) are read safely as in a program. Its parameters are not
-     * tracked: a pointer passed in is the caller's to read.
+     * pointers it takes out of maps) are read safely as in a program, and so are the parameters
+     * its callers pass external pointers or their context for ({@link #solveCalls}).
      */
-    private void helper(Node body) {
-        var state = new Externals();
-        state.solve(body);
-        rewriteReads(body, state);
+    private static Analysed helper(Node fn, Node body, Set<String> externalReturns) {
+        List<String> params = fn.children.stream().filter(c -> c.is("ParmVarDecl")).map(Node::id).toList();
+        return new Analysed(fn.name(), body, new Externals(externalReturns), params);
     }
 
     /** bcc's auto-attach prefixes, then the context type, decide the section. */
@@ -226,9 +293,15 @@ final class AstPass {
 
     /** What the analysis knows about one function's variables. */
     private static final class Externals {
+        /** The static functions that return kernel pointers (shared by every function's analysis). */
+        final Set<String> externalReturns;
         String ctxId;
         final Set<String> externalVars = new HashSet<>();
         final Set<String> mapValueVars = new HashSet<>();
+
+        Externals(Set<String> externalReturns) {
+            this.externalReturns = externalReturns;
+        }
 
         /** Flow-insensitive: iterate assignments and initialisations until nothing changes. */
         void solve(Node body) {
@@ -261,18 +334,20 @@ final class AstPass {
         boolean isExternal(Node e) {
             if (e == null) return false;
             return switch (e.kind) {
-                case "ParenExpr", "CStyleCastExpr" -> isExternal(e.child(0));
+                case "ParenExpr" -> isExternal(e.child(0));
+                // (struct sock *)ctx->args[0], (struct sock *)PT_REGS_RC(ctx): an integer of the context used as a pointer
+                case "CStyleCastExpr" -> isExternal(e.child(0)) || (isPointer(e.type()) && isContextLoad(e.child(0)));
                 case "ImplicitCastExpr" -> switch (String.valueOf(e.castKind())) {
                     case "LValueToRValue" -> {
                         Node lv = e.child(0);
                         Node s = strip(lv);
                         yield (s.is("DeclRefExpr") && externalVars.contains(s.refId()))
-                                || isKernelMemory(lv) || isMapMemory(lv) || isContextMemory(lv);
+                                || isKernelMemory(lv) || isMapMemory(lv) || (isContextMemory(lv) && isPointer(e.type()));
                     }
                     case "ArrayToPointerDecay" -> isKernelMemory(e.child(0));
                     default -> isExternal(e.child(0));
                 };
-                case "CallExpr" -> "bpf_get_current_task".equals(calleeName(e));
+                case "CallExpr" -> "bpf_get_current_task".equals(calleeName(e)) || externalReturns.contains(calleeName(e));
                 case "UnaryOperator" -> "&".equals(e.opcode()) && isKernelMemory(e.child(0));
                 case "BinaryOperator" -> switch (String.valueOf(e.opcode())) {
                     case "+", "-" -> isExternal(e.child(0)) || isExternal(e.child(1));
@@ -325,15 +400,26 @@ final class AstPass {
             };
         }
 
-        /** An lvalue in a tracing context (ctx->di, args->filename, ctx->args[0]). */
+        /** A value loaded from the tracing context, whatever its type, under parens and casts. */
+        boolean isContextLoad(Node e) {
+            Node n = e;
+            while (n != null && (n.is("ParenExpr") || n.is("CStyleCastExpr")
+                    || (n.is("ImplicitCastExpr") && !"LValueToRValue".equals(n.castKind())))) {
+                n = n.child(0);
+            }
+            return n != null && n.is("ImplicitCastExpr") && isContextMemory(n.child(0));
+        }
+
+        /** An lvalue in a tracing context (ctx->di, args->filename, ctx->args[0], PT_REGS_RC(ctx)). */
         boolean isContextMemory(Node lv) {
             if (lv == null || ctxId == null) return false;
             return switch (lv.kind) {
                 case "ParenExpr" -> isContextMemory(lv.child(0));
                 case "MemberExpr" -> {
                     if (!lv.flag("isArrow")) yield isContextMemory(lv.child(0));
-                    Node base = strip(lv.child(0));
-                    yield base.is("DeclRefExpr") && ctxId.equals(base.refId());
+                    // the base is a load of ctx, maybe cast (PT_REGS_RC(ctx) casts it to struct pt_regs *)
+                    Node base = stripAll(lv.child(0));
+                    yield base != null && base.is("DeclRefExpr") && ctxId.equals(base.refId());
                 }
                 case "ArraySubscriptExpr" -> {
                     Node base = lv.child(0);

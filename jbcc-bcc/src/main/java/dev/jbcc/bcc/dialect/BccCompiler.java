@@ -1,9 +1,9 @@
 package dev.jbcc.bcc.dialect;
 
-import dev.jbcc.CompileException;
-import dev.jbcc.FileAccessException;
-import dev.jbcc.FormatException;
-import dev.jbcc.ProgramType;
+import dev.jbcc.errors.CompileException;
+import dev.jbcc.errors.FileAccessException;
+import dev.jbcc.errors.FormatException;
+import dev.jbcc.spec.ProgramType;
 import dev.jbcc.btf.Btf;
 import dev.jbcc.btf.BtfType;
 import dev.jbcc.compile.ClangCompiler;
@@ -126,13 +126,15 @@ public final class BccCompiler {
             }
         }
 
+        java.util.BitSet inactive = Conditionals.present(source.text())
+                ? inactiveLines(p, source, clangFlags(p, userFlags, usdt, source.text())) : new java.util.BitSet();
         PrePass.Result pre = PrePass.run(source.name(), source.text(),
                 (category, event) -> TracepointFormat.read(tracefsRoots, category, event), pageSize(),
-                UsdtHeader.argumentCounts(usdt));
+                UsdtHeader.argumentCounts(usdt), inactive);
         var ownHeaders = new ArrayList<String>();
         p.ensureStubs(kernelIncludes(pre.includes(), source.includeDirectory(), ownHeaders));
 
-        List<String> flags = clangFlags(p, userFlags, usdt);
+        List<String> flags = clangFlags(p, userFlags, usdt, pre.text());
 
         var keyParts = new ArrayList<>(List.of(p.identity(), source.name(), pre.text(), String.join("\0", flags),
                 String.valueOf(source.includeDirectory()), Path.of("").toAbsolutePath().toString()));
@@ -150,7 +152,13 @@ public final class BccCompiler {
         }
         long rewriteEnd = System.nanoTime();
 
-        CompiledObject object = compiler.compile(new Source(source.name(), rewritten.text(), source.includeDirectory()), flags);
+        CompiledObject object;
+        try {
+            object = compiler.compile(new Source(source.name(), rewritten.text(), source.includeDirectory()), flags);
+        } catch (CompileException e) {
+            if (e.diagnostics().isBlank()) throw e;
+            throw userError(source, rewritten.text(), e.diagnostics(), 1);
+        }
         CollectionSpec spec;
         try {
             spec = ObjectReader.read(object.elf(), source.name());
@@ -166,9 +174,10 @@ public final class BccCompiler {
     }
 
     /** The flags clang gets for a program, after the base flags. */
-    private static List<String> clangFlags(Prelude p, List<String> userFlags, List<UsdtBinding> usdt) {
+    private static List<String> clangFlags(Prelude p, List<String> userFlags, List<UsdtBinding> usdt, String programText) {
         var flags = new ArrayList<>(userFlags);
         flags.addAll(p.includeFlags());
+        flags.addAll(List.of("-include", p.generatedHeader("compat", KernelCompat.header(programText)).toString()));
         // Named by content: the flags, and so both cache keys, change exactly when the readers do.
         if (!usdt.isEmpty()) flags.addAll(List.of("-include", p.generatedHeader("usdt", UsdtHeader.text(usdt)).toString()));
         flags.addAll(DIALECT_FLAGS);
@@ -186,14 +195,9 @@ public final class BccCompiler {
             Path dir = Files.createDirectory(temp.resolve("src"));
             Path file = dir.resolve(fileNameFor(program.sourceName()));
             Files.writeString(file, program.rewritten(), StandardCharsets.UTF_8);
-            var command = new ArrayList<String>();
-            command.add(p.clang().toString());
-            command.addAll(p.baseFlags());
-            if (includeDirectory != null) command.addAll(List.of("-iquote", includeDirectory.toString()));
-            command.addAll(clangFlags(p, List.copyOf(cflags), usdt));
+            var command = clangCommand(p, includeDirectory, clangFlags(p, List.copyOf(cflags), usdt, program.rewritten()));
             Path out = temp.resolve("program.ll");
-            command.addAll(List.of("-I", p.kernelHeaders().toString(), "-S", "-emit-llvm", "-o", out.toString(),
-                    "-x", "c", file.toString()));
+            command.addAll(List.of("-S", "-emit-llvm", "-o", out.toString(), "-x", "c", file.toString()));
             String log = p.run(command, temp.resolve("clang.log"));
             if (!Files.isRegularFile(out)) throw new CompileException("clang made no LLVM IR of " + program.sourceName() + ":\n" + log, log);
             return Files.readString(out, StandardCharsets.UTF_8);
@@ -217,29 +221,64 @@ public final class BccCompiler {
 
     // ---- the AST dump ----
 
+    /** clang with the prelude's base flags, the program's directory for quoted includes, {@code flags} and vmlinux.h's directory. */
+    private static List<String> clangCommand(Prelude p, Path includeDirectory, List<String> flags) {
+        var command = new ArrayList<String>();
+        command.add(p.clang().toString());
+        command.addAll(p.baseFlags());
+        if (includeDirectory != null) command.addAll(List.of("-iquote", includeDirectory.toString()));
+        command.addAll(flags);
+        command.addAll(List.of("-I", p.kernelHeaders().toString()));
+        return command;
+    }
+
+    /**
+     * The lines the program's conditionals leave out, from clang's preprocessor with the program's
+     * flags ({@link Conditionals}); none if the text does not preprocess (the compile says why).
+     */
+    private java.util.BitSet inactiveLines(Prelude p, Source source, List<String> flags) {
+        p.ensureStubs(kernelIncludes(Lexer.lex(source.text()).includes(), source.includeDirectory(), new ArrayList<>()));
+        Path temp = p.temporaryDirectory();
+        try {
+            Path dir = Files.createDirectory(temp.resolve("src"));
+            Path file = dir.resolve(fileNameFor(source.name()));
+            Files.writeString(file, source.text(), StandardCharsets.UTF_8);
+            var command = clangCommand(p, source.includeDirectory(), flags);
+            command.addAll(List.of("-E", "-x", "c", file.toString()));
+            Path out = temp.resolve("preprocessed.c");
+            if (p.runCapturing(command, out, temp.resolve("clang.log")).exitCode() != 0) return new java.util.BitSet();
+            return Conditionals.inactiveLines(source.text(), Files.readString(out, StandardCharsets.UTF_8), file.toString());
+        } catch (IOException e) {
+            throw FileAccessException.of("preprocess " + source.name() + " in", temp, e);
+        } finally {
+            CompileCache.deleteQuietly(temp);
+        }
+    }
+
     private ClangAst.Node astDump(Prelude p, Source source, String text, List<String> flags) {
         Path temp = p.temporaryDirectory();
         try {
             Path dir = Files.createDirectory(temp.resolve("src"));
             Path file = dir.resolve(fileNameFor(source.name()));
             Files.writeString(file, text, StandardCharsets.UTF_8);
-            var command = new ArrayList<String>();
-            command.add(p.clang().toString());
-            command.addAll(p.baseFlags());
-            if (source.includeDirectory() != null) command.addAll(List.of("-iquote", source.includeDirectory().toString()));
-            command.addAll(flags);
-            command.addAll(List.of("-I", p.kernelHeaders().toString(), "-fsyntax-only", "-Xclang", "-ast-dump=json",
-                    "-x", "c", file.toString()));
+            var command = clangCommand(p, source.includeDirectory(), flags);
+            command.addAll(List.of("-fsyntax-only", "-Xclang", "-ast-dump=json", "-x", "c", file.toString()));
             Path json = temp.resolve("ast.json");
             ProcessRunner.Result out = p.runCapturing(command, json, temp.resolve("clang.log"));
             String diagnostics = out.output().replace(file.toString(), source.name());
-            if (out.exitCode() != 0) throw new CompileException(summary(diagnostics, out.exitCode()), diagnostics);
+            if (out.exitCode() != 0) throw userError(source, text, diagnostics, out.exitCode());
             return ClangAst.parse(Files.readString(json, StandardCharsets.UTF_8), file.toString(), text);
         } catch (IOException e) {
             throw FileAccessException.of("dump the AST of " + source.name() + " in", temp, e);
         } finally {
             CompileCache.deleteQuietly(temp);
         }
+    }
+
+    /** clang's failure on the rewritten {@code text}, told at the user's lines and in the user's names. */
+    private CompileException userError(Source source, String text, String diagnostics, int exitCode) {
+        String mapped = UserDiagnostics.map(diagnostics, source.name(), source.text(), text, cacheRoot.toString());
+        return new CompileException(summary(mapped, exitCode), mapped);
     }
 
     /** The first errors, file:line first, as clang printed them. */

@@ -1,6 +1,6 @@
 package dev.jbcc.bcc.dialect;
 
-import dev.jbcc.ProgramType;
+import dev.jbcc.spec.ProgramType;
 
 /**
  * A function of a bcc program that is a BPF program: every non-static function with a body.

@@ -1,6 +1,7 @@
 package dev.jbcc.bcc.dialect;
 
 import dev.jbcc.compile.CompiledObject;
+import dev.jbcc.errors.NotFoundException;
 import dev.jbcc.spec.CollectionSpec;
 
 import java.time.Duration;
@@ -46,14 +47,14 @@ public record BccProgram(String sourceName, String source, String rewritten, Com
     /** The function called {@code name}. */
     public BccFunction function(String name) {
         return functions.stream().filter(f -> f.name().equals(name)).findFirst().orElseThrow(() ->
-                new IllegalArgumentException("no function " + name + " in " + sourceName + "; it has "
+                new NotFoundException("no function " + name + " in " + sourceName + "; it has "
                         + functions.stream().map(BccFunction::name).toList()));
     }
 
     /** The table called {@code name}. */
     public BccTable table(String name) {
         BccTable t = tables.get(name);
-        if (t == null) throw new IllegalArgumentException("no table " + name + " in " + sourceName + "; it has " + tables.keySet());
+        if (t == null) throw new NotFoundException("no table " + name + " in " + sourceName + "; it has " + tables.keySet());
         return t;
     }
 }

@@ -1,6 +1,6 @@
 package dev.jbcc.bcc.dialect;
 
-import dev.jbcc.MapType;
+import dev.jbcc.spec.MapType;
 
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package dev.jbcc.bcc.dialect;
 
-import dev.jbcc.CompileException;
+import dev.jbcc.errors.CompileException;
 
 /** Errors about the user's program, worded like clang's: file:line, the message, the line itself. */
 final class Diagnostic {

@@ -1,7 +1,8 @@
 package dev.jbcc.bcc.dialect;
 
-import dev.jbcc.CompileException;
 import dev.jbcc.bcc.dialect.Lexer.Token;
+import dev.jbcc.errors.CompileException;
+import dev.jbcc.spec.BpfFlags;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -73,10 +74,11 @@ final class PrePass {
             Map.entry("percpu_cgroup_storage", "BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE"),
             Map.entry("histogram", "BPF_MAP_TYPE_HASH"));
 
-    private static final String NO_PREALLOC = "1"; // BPF_F_NO_PREALLOC
+    private static final String NO_PREALLOC = Integer.toString(BpfFlags.BPF_F_NO_PREALLOC);
     private static final String DEFAULT_SIZE = "10240";
 
     private final String sourceName;
+    private static final System.Logger LOG = System.getLogger(PrePass.class.getName());
     private final String text;
     private final List<Token> tokens;
     private final TextEdits edits;
@@ -87,12 +89,23 @@ final class PrePass {
     private final Map<String, Integer> usdtFunctions;
 
     private PrePass(String sourceName, String text, BiFunction<String, String, TracepointFormat> formats, long pageSize,
-                    Map<String, Integer> usdtFunctions) {
+                    Map<String, Integer> usdtFunctions, java.util.BitSet inactiveLines) {
         this.usdtFunctions = usdtFunctions;
         this.sourceName = sourceName;
         this.text = text;
         Lexer lexer = Lexer.lex(text);
-        this.tokens = lexer.tokens();
+        // Tokens in branches the preprocessor leaves out are not the program's.
+        if (inactiveLines.isEmpty()) {
+            this.tokens = lexer.tokens();
+        } else {
+            var kept = new java.util.ArrayList<Token>();
+            int line = 1, at = 0;
+            for (Token t : lexer.tokens()) {
+                for (; at < t.start(); at++) if (text.charAt(at) == '\n') line++;
+                if (!inactiveLines.get(line)) kept.add(t);
+            }
+            this.tokens = kept;
+        }
         this.includes = lexer.includes();
         this.edits = new TextEdits(text);
         this.formats = formats;
@@ -115,8 +128,15 @@ final class PrePass {
      */
     static Result run(String sourceName, String text, BiFunction<String, String, TracepointFormat> formats, long pageSize,
                       Map<String, Integer> usdtFunctions) {
-        PrePass pass = new PrePass(sourceName, text, formats, pageSize, usdtFunctions);
+        return run(sourceName, text, formats, pageSize, usdtFunctions, new java.util.BitSet());
+    }
+
+    /** @param inactiveLines lines (1-based) the program's conditionals leave out ({@link Conditionals}) */
+    static Result run(String sourceName, String text, BiFunction<String, String, TracepointFormat> formats, long pageSize,
+                      Map<String, Integer> usdtFunctions, java.util.BitSet inactiveLines) {
+        PrePass pass = new PrePass(sourceName, text, formats, pageSize, usdtFunctions, inactiveLines);
         pass.tableMacros();
+        pass.kernelStructCopies();
         pass.probesAndCalls();
         int overlap = pass.edits.firstOverlap();
         if (overlap >= 0) {
@@ -268,6 +288,66 @@ final class PrePass {
         return s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"") ? s.substring(1, s.length() - 1) : s;
     }
 
+    // ---- programs' copies of kernel structs ----
+
+    /**
+     * {@code struct nameidata { struct path path; ... };} at file scope, for a struct the kernel's
+     * BTF has with every member the copy names: bcc tools carry such copies because kernel headers
+     * do not export them, while vmlinux.h has them all. The kernel's definition is the truth: the
+     * copy's body goes, its name and declarators stay.
+     */
+    private void kernelStructCopies() {
+        int depth = 0;
+        for (int i = 0; i < tokens.size(); i++) {
+            Token t = tokens.get(i);
+            if (t.inDirective()) continue;
+            if (t.is("{")) depth++;
+            else if (t.is("}")) depth = Math.max(0, depth - 1);
+            if (depth != 0 || !t.is("struct") || i + 2 >= tokens.size() || tokens.get(i + 1).kind() != Lexer.Kind.IDENT
+                    || !tokens.get(i + 2).is("{") || (i > 0 && tokens.get(i - 1).is("typedef"))) {
+                continue;
+            }
+            int close = matchingBrace(i + 2);
+            if (close < 0) return;
+            String name = tokens.get(i + 1).text();
+            Set<String> kernel = KernelCompat.kernelStructMembers(name);
+            Set<String> own = memberNames(i + 2, close);
+            if (kernel != null && !own.isEmpty() && kernel.containsAll(own)) {
+                LOG.log(System.Logger.Level.DEBUG, sourceName + ":" + line(t) + ": struct " + name
+                        + " is the kernel's: its definition from BTF is used, the program's copy is dropped");
+                edits.replace(tokens.get(i + 2).start(), tokens.get(close).end(), "");
+            }
+            i = close;
+        }
+    }
+
+    private int matchingBrace(int open) {
+        int depth = 0;
+        for (int j = open; j < tokens.size(); j++) {
+            if (tokens.get(j).inDirective()) continue;
+            if (tokens.get(j).is("{")) depth++;
+            else if (tokens.get(j).is("}") && --depth == 0) return j;
+        }
+        return -1;
+    }
+
+    /** The names a struct body declares at its own level: an identifier before ';', ',', '[' or ':'. */
+    private Set<String> memberNames(int open, int close) {
+        var names = new LinkedHashSet<String>();
+        int depth = 0;
+        for (int j = open; j < close; j++) {
+            Token t = tokens.get(j);
+            if (t.inDirective()) continue;
+            if (t.is("{")) depth++;
+            else if (t.is("}")) depth--;
+            else if (depth == 1 && t.kind() == Lexer.Kind.IDENT && j + 1 < close) {
+                Token next = tokens.get(j + 1);
+                if (next.is(";") || next.is(",") || next.is("[") || next.is(":")) names.add(t.text());
+            }
+        }
+        return names;
+    }
+
     // ---- probes, methods, printk ----
 
     private void probesAndCalls() {
@@ -285,6 +365,13 @@ final class PrePass {
                 continue;
             }
             if (t.kind() != Lexer.Kind.IDENT) continue;
+            // p->sk_state: the kernel's member alias spelled out, so the access is the program's own text
+            // (an implicit kernel read is rewritten where it is written, not inside a macro)
+            String alias = KernelCompat.MEMBER_ALIASES.get(t.text());
+            if (alias != null && i > 0 && (tokens.get(i - 1).is("->") || tokens.get(i - 1).is("."))) {
+                edits.replace(t.start(), t.end(), alias);
+                continue;
+            }
             if (depth == 0 && !t.inDirective() && isCallAt(i)) lastCalled = t.text();
             if ((t.is("bpf_usdt_readarg") || t.is("bpf_usdt_readarg_p")) && isCallAt(i) && !t.inDirective()) {
                 usdtReadarg(i, function);

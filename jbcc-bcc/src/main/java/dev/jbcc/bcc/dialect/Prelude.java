@@ -1,7 +1,7 @@
 package dev.jbcc.bcc.dialect;
 
-import dev.jbcc.CompileException;
-import dev.jbcc.FileAccessException;
+import dev.jbcc.errors.CompileException;
+import dev.jbcc.errors.FileAccessException;
 import dev.jbcc.compile.ClangCompiler;
 import dev.jbcc.compile.internal.CompileCache;
 import dev.jbcc.compile.internal.ProcessRunner;
@@ -28,6 +28,7 @@ import java.util.Set;
  */
 final class Prelude {
     static final String RESOURCE = "prelude.h";
+    static final String COMPAT_RESOURCE = "kernel_compat.h";
     static final String HEADER_NAME = "jbcc_bcc_prelude.h";
     /** First path components of the kernel's header tree; such includes are served by stubs. */
     private static final Set<String> KERNEL_HEADER_ROOTS = Set.of("linux", "uapi", "asm", "asm-generic", "net", "bcc",
@@ -61,12 +62,17 @@ final class Prelude {
         return slash > 0 && KERNEL_HEADER_ROOTS.contains(includeName.substring(0, slash));
     }
 
+    /** The prelude's text, with the kernel compatibility header ({@value #COMPAT_RESOURCE}) in place of its include. */
     static String text() {
-        try (InputStream in = Prelude.class.getResourceAsStream(RESOURCE)) {
-            if (in == null) throw new IllegalStateException(RESOURCE + " is missing from the jbcc-bcc jar");
+        return resource(RESOURCE).replace("#include \"" + COMPAT_RESOURCE + "\"\n", resource(COMPAT_RESOURCE));
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = Prelude.class.getResourceAsStream(name)) {
+            if (in == null) throw new IllegalStateException(name + " is missing from the jbcc-bcc jar");
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read " + RESOURCE, e);
+            throw new IllegalStateException("cannot read " + name, e);
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.jbcc.bcc.dialect;
 
-import dev.jbcc.CompileException;
-import dev.jbcc.FileAccessException;
+import dev.jbcc.errors.CompileException;
+import dev.jbcc.errors.FileAccessException;
 import dev.jbcc.trace.Tracefs;
 
 import java.io.IOException;
@@ -69,6 +69,11 @@ public record TracepointFormat(String category, String event, List<Field> fields
             } catch (IOException e) {
                 throw FileAccessException.of("read", format, e);
             }
+        }
+        String closed = Tracefs.closedToThisProcess(roots);
+        if (closed != null) {
+            throw new CompileException("TRACEPOINT_PROBE(" + category + ", " + event + ") reads the tracepoint's format from tracefs: "
+                    + closed, "");
         }
         throw new CompileException("TRACEPOINT_PROBE(" + category + ", " + event + ") needs tracefs, which is not mounted"
                 + " at " + roots.getFirst() + ": mount it with `mount -t tracefs nodev " + roots.getFirst() + "`", "");

@@ -122,6 +122,8 @@
 #define O_TRUNC 00001000
 #define O_APPEND 00002000
 
+#include "kernel_compat.h"
+
 #if defined(__TARGET_ARCH_x86) || defined(__TARGET_ARCH_arm64)
 #define PAGE_SHIFT 12
 #define PAGE_SIZE (1UL << PAGE_SHIFT)

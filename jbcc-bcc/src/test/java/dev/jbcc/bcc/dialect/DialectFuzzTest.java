@@ -1,8 +1,8 @@
 package dev.jbcc.bcc.dialect;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.jbcc.CompileException;
-import dev.jbcc.testing.FuzzSeeds;
+import dev.jbcc.errors.CompileException;
+import dev.jbcc.obj.testing.FuzzSeeds;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,15 +1,15 @@
 package dev.jbcc.bcc.dialect;
 
-import dev.jbcc.testing.FdLeakCheck;
 import dev.jbcc.BpfMap;
 import dev.jbcc.Collection;
 import dev.jbcc.Program;
-import dev.jbcc.ProgramType;
 import dev.jbcc.TestRun;
 import dev.jbcc.btf.Btf;
 import dev.jbcc.btf.BtfType;
 import dev.jbcc.spec.LineInfo;
 import dev.jbcc.spec.ProgramSpec;
+import dev.jbcc.spec.ProgramType;
+import dev.jbcc.testing.FdLeakCheck;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

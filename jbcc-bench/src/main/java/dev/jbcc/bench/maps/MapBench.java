@@ -2,10 +2,10 @@ package dev.jbcc.bench.maps;
 
 import dev.jbcc.BpfMap;
 import dev.jbcc.Codec;
-import dev.jbcc.MapType;
 import dev.jbcc.TypedMap;
 import dev.jbcc.bench.Stats;
 import dev.jbcc.spec.MapSpec;
+import dev.jbcc.spec.MapType;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;

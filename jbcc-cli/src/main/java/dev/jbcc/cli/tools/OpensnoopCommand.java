@@ -2,11 +2,11 @@ package dev.jbcc.cli.tools;
 
 import dev.jbcc.Collection;
 import dev.jbcc.CollectionOptions;
-import dev.jbcc.UnsupportedFeatureException;
 import dev.jbcc.bcc.StopSignal;
 import dev.jbcc.btf.Btf;
 import dev.jbcc.compile.ClangCompiler;
 import dev.jbcc.compile.Source;
+import dev.jbcc.errors.UnsupportedFeatureException;
 import dev.jbcc.link.TracepointLink;
 import dev.jbcc.ringbuf.RingBufferReader;
 import dev.jbcc.spec.CollectionSpec;
@@ -37,8 +37,8 @@ import java.time.Duration;
  * take the object from jbcc's compile cache ({@code ~/.cache/jbcc}) and start without clang.
  */
 @Command(name = "opensnoop", mixinStandardHelpOptions = true, description = {
-        "Trace open() syscalls (openat), printing PID, command, file descriptor or -1, errno and path,",
-        "until Ctrl-C or -d SECS. bcc's opensnoop, on jbcc."})
+        "Trace open() calls until Ctrl-C or -d SECS: PID, command, file descriptor, errno and path of each.",
+        "bcc's opensnoop, on jbcc: every openat(2) system-wide, from the syscalls tracepoints; FD is -1 and ERR the errno when the open failed."})
 public final class OpensnoopCommand implements java.util.concurrent.Callable<Integer> {
 
     /** The program's source, a class path resource next to this class. */
@@ -72,6 +72,9 @@ public final class OpensnoopCommand implements java.util.concurrent.Callable<Int
 
     @Option(names = {"-U", "--print-uid"}, description = "Print the UID column.")
     boolean printUid;
+
+    @Option(names = {"-v", "--verbose"}, description = "On an error, print its stack trace (as JBCC_DEBUG=1 does).")
+    boolean verbose;
 
     /**
      * The options parsed without picocli, for the common case, or null for anything this simple
@@ -166,6 +169,7 @@ public final class OpensnoopCommand implements java.util.concurrent.Callable<Int
                 if (left <= 0) break;
                 reader.poll(Duration.ofNanos(Math.min(left, 100_000_000L)));
                 out.flush();
+                if (out.checkError()) return 0; // standard output closed (`jbcc opensnoop | head`): a normal end
             }
             reader.consume();
             return 0;

@@ -1,6 +1,7 @@
 package dev.jbcc.compile.internal;
 
-import dev.jbcc.FileAccessException;
+import dev.jbcc.errors.CompileException;
+import dev.jbcc.errors.FileAccessException;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -195,6 +196,7 @@ public final class CompileCache {
         for (Dependency d : entry.dependencies()) {
             if (!d.unchanged()) return Optional.empty();
         }
+        touch(file); // used now: the last to go when the cache is over its size
         return Optional.of(entry);
     }
 
@@ -206,6 +208,111 @@ public final class CompileCache {
     public void store(String key, Entry entry) {
         subdirectory("objects", key.substring(0, 2));
         writeAtomically(objectPath(key), encode(entry));
+        evict(maxBytes());
+    }
+
+    // ---- size --------------------------------------------------------------------------------
+
+    /** The size compiled objects may take unless {@code JBCC_CACHE_MAX} or {@code -Djbcc.cache.max} says otherwise. */
+    static final long DEFAULT_MAX_BYTES = 256L << 20;
+
+    /** The cap on compiled objects: {@code -Djbcc.cache.max}, else {@code $JBCC_CACHE_MAX}, else 256 MiB. */
+    static long maxBytes() {
+        String value = System.getProperty("jbcc.cache.max");
+        String name = "-Djbcc.cache.max";
+        if (value == null) {
+            value = System.getenv("JBCC_CACHE_MAX");
+            name = "JBCC_CACHE_MAX";
+        }
+        return value == null || value.isBlank() ? DEFAULT_MAX_BYTES : parseSize(name, value.strip());
+    }
+
+    /** A size in bytes, with an optional K, M or G suffix (powers of 1024). */
+    static long parseSize(String name, String value) {
+        var m = java.util.regex.Pattern.compile("(\\d{1,15})([KkMmGg]?)(i?B)?").matcher(value);
+        if (!m.matches()) {
+            throw new CompileException(name + "=" + value + " is not a size; write it in bytes or with K, M or G, e.g. 256M", "");
+        }
+        int shift = switch (Character.toUpperCase(m.group(2).isEmpty() ? ' ' : m.group(2).charAt(0))) {
+            case 'K' -> 10;
+            case 'M' -> 20;
+            case 'G' -> 30;
+            default -> 0;
+        };
+        return Long.parseLong(m.group(1)) << shift;
+    }
+
+    private static void touch(Path file) {
+        try {
+            Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(java.time.Instant.now()));
+        } catch (IOException e) {
+            // Only the eviction order suffers.
+            System.getLogger(CompileCache.class.getName()).log(System.Logger.Level.DEBUG, "cannot touch " + file, e);
+        }
+    }
+
+    /** A cached object on disk, for eviction. */
+    private record Stored(Path file, long size, long lastUsed) {}
+
+    /**
+     * Deletes the least recently used objects until they take at most {@code limit} bytes. The
+     * newest stays even when it alone is larger. Other processes may evict at the same time;
+     * losing an entry only costs a compile.
+     */
+    void evict(long limit) {
+        Path objects = root.resolve("objects");
+        var stored = new ArrayList<Stored>();
+        long total = 0;
+        try (Stream<Path> walk = Files.walk(objects, 2)) {
+            for (Path p : walk.filter(f -> f.getFileName().toString().endsWith(".entry")).toList()) {
+                try {
+                    var attrs = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    if (!attrs.isRegularFile()) continue;
+                    stored.add(new Stored(p, attrs.size(), attrs.lastModifiedTime().toMillis()));
+                    total += attrs.size();
+                } catch (NoSuchFileException e) {
+                    // evicted by another process meanwhile
+                }
+            }
+        } catch (NoSuchFileException e) {
+            return;
+        } catch (IOException | UncheckedIOException e) {
+            System.getLogger(CompileCache.class.getName()).log(System.Logger.Level.DEBUG, "cannot size " + objects, e);
+            return;
+        }
+        if (total <= limit) return;
+        stored.sort(Comparator.comparingLong(Stored::lastUsed));
+        for (int i = 0; i < stored.size() - 1 && total > limit; i++) {
+            try {
+                Files.deleteIfExists(stored.get(i).file());
+                total -= stored.get(i).size();
+            } catch (IOException e) {
+                System.getLogger(CompileCache.class.getName()).log(System.Logger.Level.DEBUG, "cannot evict " + stored.get(i).file(), e);
+            }
+        }
+    }
+
+    /** Everything in the cache directory deleted; returns the bytes freed. */
+    public long clean() {
+        long freed = 0;
+        try (Stream<Path> entries = Files.list(root)) {
+            for (Path p : entries.toList()) {
+                try (Stream<Path> walk = Files.walk(p)) {
+                    for (Path f : walk.toList()) {
+                        var attrs = Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                        if (attrs.isRegularFile()) freed += attrs.size();
+                    }
+                }
+                try (Stream<Path> walk = Files.walk(p)) {
+                    for (Path f : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);
+                }
+            }
+        } catch (IOException e) {
+            throw FileAccessException.of("clean the cache directory", root, e);
+        } catch (UncheckedIOException e) {
+            throw FileAccessException.of("clean the cache directory", root, e.getCause());
+        }
+        return freed;
     }
 
     private static byte[] encode(Entry entry) {

@@ -1,7 +1,7 @@
 package dev.jbcc.compile.internal;
 
-import dev.jbcc.CompileException;
-import dev.jbcc.FileAccessException;
+import dev.jbcc.errors.CompileException;
+import dev.jbcc.errors.FileAccessException;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package dev.jbcc.internal.sys;
 
-import dev.jbcc.Errno;
-import dev.jbcc.SyscallException;
+import dev.jbcc.errors.Errno;
+import dev.jbcc.errors.SyscallException;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -21,9 +21,6 @@ import static dev.jbcc.internal.sys.BpfAttr.U64;
  */
 public final class Bpf {
     private Bpf() {}
-
-    /** Update flags (BPF_ANY etc.) and lookup flags. */
-    public static final long BPF_ANY = 0, BPF_NOEXIST = 1, BPF_EXIST = 2, BPF_F_LOCK = 4;
 
     /** How many times BPF_PROG_LOAD is retried on EAGAIN (the verifier was interrupted by a signal). */
     static final int PROG_LOAD_ATTEMPTS = 5;

@@ -1,7 +1,7 @@
 package dev.jbcc.internal.sys;
 
-import dev.jbcc.Errno;
-import dev.jbcc.SyscallException;
+import dev.jbcc.errors.Errno;
+import dev.jbcc.errors.SyscallException;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

@@ -1,6 +1,6 @@
 package dev.jbcc.internal.sys;
 
-import dev.jbcc.SyscallException;
+import dev.jbcc.errors.SyscallException;
 
 import java.lang.ref.Cleaner;
 import java.util.concurrent.atomic.AtomicInteger;

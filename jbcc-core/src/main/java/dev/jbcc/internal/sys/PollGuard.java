@@ -1,6 +1,6 @@
 package dev.jbcc.internal.sys;
 
-import dev.jbcc.AlreadyClosedException;
+import dev.jbcc.errors.AlreadyClosedException;
 
 import java.lang.foreign.Arena;
 import java.util.concurrent.atomic.AtomicBoolean;

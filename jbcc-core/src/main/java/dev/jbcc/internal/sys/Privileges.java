@@ -24,9 +24,12 @@ import java.util.stream.Collectors;
 public final class Privileges {
     private Privileges() {}
 
-    /** The capabilities bpf(2) and perf_event_open(2) check ({@code include/uapi/linux/capability.h}). */
+    /**
+     * The capabilities bpf(2) and perf_event_open(2) check, and those that open files a process's
+     * uid may not (tracefs is 0700 root) ({@code include/uapi/linux/capability.h}).
+     */
     public enum Capability {
-        NET_ADMIN(12), SYS_ADMIN(21), SYS_RESOURCE(24), PERFMON(38), BPF(39);
+        DAC_OVERRIDE(1), DAC_READ_SEARCH(2), NET_ADMIN(12), SYS_ADMIN(21), SYS_RESOURCE(24), PERFMON(38), BPF(39);
 
         final int bit;
 

@@ -1,9 +1,10 @@
 package dev.jbcc.internal.sys;
 
-import dev.jbcc.Errno;
-import dev.jbcc.MapType;
-import dev.jbcc.ProgramType;
-import dev.jbcc.SyscallException;
+import dev.jbcc.errors.Errno;
+import dev.jbcc.errors.SyscallException;
+import dev.jbcc.spec.BpfFlags;
+import dev.jbcc.spec.MapType;
+import dev.jbcc.spec.ProgramType;
 import dev.jbcc.testing.FdLeakCheck;
 import dev.jbcc.testing.HostKernelOnly;
 import dev.jbcc.testing.TestPrograms;
@@ -55,8 +56,8 @@ class BpfSyscallTest {
             key.set(INT, 0, 7);
             assertFalse(Bpf.mapLookupElem(map, key, value, 0));
             value.set(LONG, 0, 0x1122334455667788L);
-            Bpf.mapUpdateElem(map, key, value, Bpf.BPF_NOEXIST);
-            var again = assertThrows(SyscallException.class, () -> Bpf.mapUpdateElem(map, key, value, Bpf.BPF_NOEXIST));
+            Bpf.mapUpdateElem(map, key, value, BpfFlags.BPF_NOEXIST);
+            var again = assertThrows(SyscallException.class, () -> Bpf.mapUpdateElem(map, key, value, BpfFlags.BPF_NOEXIST));
             assertEquals(Errno.EEXIST, again.errno());
             assertEquals("BPF_MAP_UPDATE_ELEM", again.operation());
             value.set(LONG, 0, 0);
@@ -79,7 +80,7 @@ class BpfSyscallTest {
                 keys.setAtIndex(INT, i, i + 100);
                 values.setAtIndex(LONG, i, i * 1000L);
             }
-            assertEquals(n, Bpf.mapUpdateBatch(map, keys, values, n, Bpf.BPF_ANY));
+            assertEquals(n, Bpf.mapUpdateBatch(map, keys, values, n, BpfFlags.BPF_ANY));
             MemorySegment outKeys = arena.allocate(INT, 16), outValues = arena.allocate(LONG, 16);
             MemorySegment cursor = arena.allocate(INT);
             var result = Bpf.mapLookupBatch(map, null, cursor, outKeys, outValues, 16, 0);

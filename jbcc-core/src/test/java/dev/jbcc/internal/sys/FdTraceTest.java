@@ -1,6 +1,6 @@
 package dev.jbcc.internal.sys;
 
-import dev.jbcc.MapType;
+import dev.jbcc.spec.MapType;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.Arena;
@@ -35,7 +35,7 @@ class FdTraceTest {
         assertEquals(1, Cpus.parseCount("0"));
         assertEquals(4, Cpus.parseCount("0-3"));
         assertEquals(6, Cpus.parseCount("0-3,8,10"));
-        assertThrows(dev.jbcc.FormatException.class, () -> Cpus.parseCount("0-x"));
+        assertThrows(dev.jbcc.errors.FormatException.class, () -> Cpus.parseCount("0-x"));
         assertTrue(Cpus.possible() >= Runtime.getRuntime().availableProcessors());
     }
 }

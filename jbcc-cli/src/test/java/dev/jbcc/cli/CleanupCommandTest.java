@@ -1,0 +1,29 @@
+package dev.jbcc.cli;
+
+import dev.jbcc.link.TcKillTest;
+import dev.jbcc.testing.TestNetwork;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code jbcc cleanup} in a network namespace where a killed jbcc process left a TC filter. */
+class CleanupCommandTest {
+
+    @Test
+    void removesWhatAKilledProcessLeft() throws Exception {
+        try (TestNetwork net = TestNetwork.create()) {
+            String name = TcKillTest.attachAndKill(net);
+            assertTrue(net.nsFilters("ingress").contains(name), net.nsFilters("ingress"));
+
+            CliTest.Run r = net.netns().call(() -> CliTest.jbcc("cleanup"));
+            assertEquals(0, r.status(), r.err());
+            assertEquals("removed " + name + " from " + net.nsDevice() + " ingress\nremoved 1 filter\n", r.out());
+            assertTrue(net.nsFilters("ingress").isBlank(), net.nsFilters("ingress"));
+            assertTrue(net.pingFromHost(1).allAnswered());
+
+            CliTest.Run again = net.netns().call(() -> CliTest.jbcc("cleanup"));
+            assertEquals("nothing to clean up\n", again.out());
+        }
+    }
+}
