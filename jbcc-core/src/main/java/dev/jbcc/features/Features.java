@@ -3,7 +3,9 @@ package dev.jbcc.features;
 import dev.jbcc.btf.Btf;
 import dev.jbcc.btf.BtfSanitizer;
 import dev.jbcc.btf.BtfType;
+import dev.jbcc.compile.KernelHeaders;
 import dev.jbcc.errors.Errno;
+import dev.jbcc.errors.FileAccessException;
 import dev.jbcc.errors.SyscallException;
 import dev.jbcc.errors.UnsupportedFeatureException;
 import dev.jbcc.internal.sys.Bpf;
@@ -19,10 +21,13 @@ import dev.jbcc.spec.BpfFlags;
 import dev.jbcc.spec.MapType;
 import dev.jbcc.spec.ProgramType;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -161,22 +166,12 @@ public final class Features {
 
     /** A BTF blob holding one type, {@code int} (id 1). */
     private static Fd loadIntBtf(Arena arena) {
-        MemorySegment blob = arena.allocate(24 + 16 + 5, 8);
-        var u16 = ValueLayout.JAVA_SHORT.withOrder(ByteOrder.nativeOrder());
-        var u32 = ValueLayout.JAVA_INT.withOrder(ByteOrder.nativeOrder());
-        blob.set(u16, 0, (short) 0xeB9F);              // magic
-        blob.set(ValueLayout.JAVA_BYTE, 2, (byte) 1);   // version
-        blob.set(u32, 4, 24);                           // hdr_len
-        blob.set(u32, 8, 0);                            // type_off
-        blob.set(u32, 12, 16);                          // type_len
-        blob.set(u32, 16, 16);                          // str_off
-        blob.set(u32, 20, 5);                           // str_len
-        blob.set(u32, 24, 1);                           // name_off -> "int"
-        blob.set(u32, 28, 1 << 24);                     // info: kind INT
-        blob.set(u32, 32, 4);                           // size
-        blob.set(u32, 36, (1 << 24) | 32);              // signed, 32 bits
-        blob.setString(24 + 16 + 1, "int");
-        return Bpf.btfLoad(new BtfLoadAttr(arena).btf(blob));
+        return loadBtf(arena, new BtfType.Int("int", 4, BtfType.IntEncoding.SIGNED, 0, 32));
+    }
+
+    private static Fd loadBtf(Arena arena, BtfType... types) {
+        byte[] blob = Btf.of(List.of(types)).marshal();
+        return Bpf.btfLoad(new BtfLoadAttr(arena).btf(arena.allocateFrom(ValueLayout.JAVA_BYTE, blob)));
     }
 
     // ---- BTF kinds ----
@@ -201,9 +196,7 @@ public final class Features {
 
     private static boolean btfAccepts(String feature, BtfType... types) {
         return cached("btf:" + feature, () -> {
-            byte[] blob = Btf.of(List.of(types)).marshal();
-            try (Arena arena = Arena.ofConfined();
-                 Fd fd = Bpf.btfLoad(new BtfLoadAttr(arena).btf(arena.allocateFrom(ValueLayout.JAVA_BYTE, blob)))) {
+            try (Arena arena = Arena.ofConfined(); Fd fd = loadBtf(arena, types)) {
                 return true;
             } catch (SyscallException e) {
                 return unsupported(e);
@@ -418,15 +411,113 @@ public final class Features {
     }
 
     /**
+     * uprobe_multi links (BPF_TRACE_UPROBE_MULTI, 6.6): one link for many locations in a binary.
+     * Probed on "/": a kernel that has them gets as far as finding it is no regular file (EBADF).
+     */
+    public static boolean haveUprobeMulti() {
+        return cached("link:uprobe_multi", () -> {
+            try (Arena arena = Arena.ofConfined()) {
+                int rc = loadKprobe(arena, AttachType.TRACE_UPROBE_MULTI);
+                if (rc < 0) {
+                    if (-rc == Errno.EINVAL) return false; // the kernel does not know the attach type
+                    throw new SyscallException("BPF_PROG_LOAD", -rc, "probing uprobe_multi links");
+                }
+                try (Fd prog = Fd.adopt(rc)) {
+                    var attr = new LinkCreateAttr(arena).progFd(prog).attachType(AttachType.TRACE_UPROBE_MULTI.value())
+                            .uprobeMulti(arena.allocateFrom("/"), arena.allocateFrom(ValueLayout.JAVA_LONG, 0L),
+                                    MemorySegment.NULL, MemorySegment.NULL, 1, 0, 0);
+                    try {
+                        Bpf.linkCreate(attr).close();
+                        return true;
+                    } catch (SyscallException e) {
+                        if (e.errno() == Errno.EBADF) return true;
+                        return unsupported(e);
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * tcx links (BPF_TCX_INGRESS/EGRESS, 6.6). Probed on interface index 0: a kernel that has
+     * them looks the device up and answers ENODEV; one without does not know the attach type (EINVAL).
+     */
+    public static boolean haveTcx() {
+        return cached("link:tcx", () -> {
+            try (Arena arena = Arena.ofConfined()) {
+                int rc = Bpf.progLoadErrno(probeProgram(arena, ProgramType.SCHED_CLS, new long[] {MOV_R0_0, EXIT}, null));
+                if (rc < 0) throw new SyscallException("BPF_PROG_LOAD", -rc, "probing tcx links");
+                try (Fd prog = Fd.adopt(rc)) {
+                    var attr = new LinkCreateAttr(arena).progFd(prog).target(0).attachType(AttachType.TCX_INGRESS.value());
+                    try {
+                        Bpf.linkCreate(attr).close();
+                        return true;
+                    } catch (SyscallException e) {
+                        if (e.errno() == Errno.ENODEV) return true;
+                        return unsupported(e);
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * bpf cookies on raw tracepoints (6.10). Probed with a tracepoint that does not exist: a kernel
+     * that knows the cookie field looks the name up (ENOENT); an older one rejects the field (EINVAL).
+     */
+    public static boolean haveRawTracepointCookie() {
+        return cached("raw_tp:cookie", () -> {
+            try (Arena arena = Arena.ofConfined()) {
+                int rc = Bpf.progLoadErrno(probeProgram(arena, ProgramType.RAW_TRACEPOINT, new long[] {MOV_R0_0, EXIT}, null));
+                if (rc < 0) throw new SyscallException("BPF_PROG_LOAD", -rc, "probing raw tracepoint cookies");
+                try (Fd prog = Fd.adopt(rc)) {
+                    try {
+                        Bpf.rawTracepointOpen("jbcc_probe_no_such_tracepoint", prog, 1).close();
+                        return true;
+                    } catch (SyscallException e) {
+                        if (e.errno() == Errno.ENOENT) return true;
+                        return unsupported(e);
+                    }
+                }
+            }
+        });
+    }
+
+    /** Where the kernel exposes its kprobe and uprobe PMUs (4.17). */
+    public static final Path KPROBE_PMU_DIR = Path.of("/sys/bus/event_source/devices/kprobe"),
+            UPROBE_PMU_DIR = Path.of("/sys/bus/event_source/devices/uprobe");
+
+    /** Whether a PMU exposes {@code file} (its "type", or a format field such as "format/retprobe"). */
+    public static boolean havePmu(Path pmu, String file) {
+        return Files.exists(pmu.resolve(file));
+    }
+
+    /** Whether the kernel has cgroup v2 (4.5): a "cgroup2" file system, mounted or not. */
+    public static boolean haveCgroupV2() {
+        return cached("cgroup2", () -> {
+            try {
+                return Files.readAllLines(Path.of("/proc/filesystems")).stream()
+                        .anyMatch(line -> line.endsWith("\tcgroup2"));
+            } catch (IOException e) {
+                throw FileAccessException.of("read the kernel's file systems", Path.of("/proc/filesystems"), e);
+            }
+        });
+    }
+
+    /** Whether the kernel exposes its BTF. */
+    public static boolean haveKernelBtf() {
+        return Files.exists(KernelHeaders.KERNEL_BTF);
+    }
+
+    /**
      * Whether the kernel can create kprobes at all (CONFIG_KPROBES with CONFIG_KPROBE_EVENTS): a
      * kprobe PMU, or tracefs {@code kprobe_events}. Not cached: tracefs may be mounted later.
      */
     public static boolean haveKprobes() {
-        return java.nio.file.Files.exists(java.nio.file.Path.of("/sys/bus/event_source/devices/kprobe/type"))
-                || java.nio.file.Files.exists(java.nio.file.Path.of("/sys/kernel/tracing/kprobe_events"))
-                || java.nio.file.Files.exists(java.nio.file.Path.of("/sys/kernel/debug/tracing/kprobe_events"));
+        return havePmu(KPROBE_PMU_DIR, "type")
+                || Files.exists(Path.of("/sys/kernel/tracing/kprobe_events"))
+                || Files.exists(Path.of("/sys/kernel/debug/tracing/kprobe_events"));
     }
-
     /** @throws UnsupportedFeatureException on kernels built without CONFIG_KPROBES */
     public static void requireKprobes() {
         Feature.KPROBES.require("use a tracepoint, or fentry/fexit where the kernel allows BPF trampolines");
