@@ -41,6 +41,9 @@ public enum Feature {
     TRACING_COOKIE("bpf cookies on fentry/fexit/fmod_ret/lsm links", "5.19", null, null),
     /** Not probed: telling it apart needs an XDP program attached to a real device. */
     XDP_LINK("XDP bpf_links", "5.9", null, null),
+    /** Not probed: telling it apart needs an XDP program attached to a real device. */
+    XDP_FLAGS_REPLACE("netlink XDP_FLAGS_REPLACE", "5.7", null, null),
+    SIGN_EXTENDING_LOADS("sign-extending loads (BPF_MEMSX, BPF ISA v4)", "6.6", null, Features::haveSignExtendingLoads),
     /** Not probed: it needs an iterator program, which needs the kernel's BTF id of bpf_iter_task. */
     TASK_ITER_FILTER("task iterators limited to one process or thread", "6.1", null, null),
     /** Not probed: it needs a TRACING program with an attach target; the architecture decides too. */

@@ -336,6 +336,27 @@ public final class Features {
         });
     }
 
+    // ---- instructions ----
+
+    /** {@code *(u64 *)(r10 - 8) = 0} and {@code r0 = *(s8 *)(r10 - 8)}: BPF_ST|BPF_MEM|BPF_DW, BPF_LDX|BPF_MEMSX|BPF_B. */
+    private static final long STORE_FP_MINUS_8 = 0x7aL | (10L << 8) | ((-8L & 0xffff) << 16),
+            LOAD_S8_FP_MINUS_8 = 0x91L | (10L << 12) | ((-8L & 0xffff) << 16);
+
+    /** Sign-extending loads (BPF_MEMSX, 6.6): a kernel without them rejects the opcode. */
+    public static boolean haveSignExtendingLoads() {
+        return cached("insn:memsx", () -> {
+            try (Arena arena = Arena.ofConfined()) {
+                int rc = Bpf.progLoadErrno(probeProgram(arena, ProgramType.SOCKET_FILTER,
+                        new long[] {STORE_FP_MINUS_8, LOAD_S8_FP_MINUS_8, MOV_R0_0, EXIT}, null));
+                if (rc >= 0) {
+                    Fd.adopt(rc).close();
+                    return true;
+                }
+                return refusal(-rc, () -> new SyscallException("BPF_PROG_LOAD", -rc, "probing sign-extending loads")).available();
+            }
+        });
+    }
+
     // ---- links ----
 
     /** Loads {@code r0 = 0; exit} as a KPROBE program, optionally with an expected attach type; -errno on failure. */

@@ -1,7 +1,6 @@
 package dev.jbcc.link;
 
 import dev.jbcc.features.Feature;
-import dev.jbcc.features.KernelVersion;
 import dev.jbcc.Program;
 import dev.jbcc.errors.Errno;
 import dev.jbcc.errors.SyscallException;
@@ -293,7 +292,7 @@ public final class XdpLink implements Link {
     }
 
     private void detachByIdCheck(SyscallException replaceUnsupported) {
-        if (KernelVersion.current().atLeast(5, 7)) throw replaceUnsupported;
+        if (Feature.XDP_FLAGS_REPLACE.versionReached()) throw replaceUnsupported;
         NetDevice now;
         try {
             now = rtnl.device(device.index());
