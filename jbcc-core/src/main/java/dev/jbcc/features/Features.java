@@ -359,11 +359,34 @@ public final class Features {
 
     // ---- links ----
 
-    /** Loads {@code r0 = 0; exit} as a KPROBE program, optionally with an expected attach type; -errno on failure. */
-    private static int loadKprobe(Arena arena, AttachType expected) {
-        var attr = probeProgram(arena, ProgramType.KPROBE, new long[] {MOV_R0_0, EXIT}, null);
-        if (expected != null) attr.expectedAttachType(expected.value());
-        return Bpf.progLoadErrno(attr);
+    /** Opens a link (or a link-like fd) for a probe program; the result is closed at once. */
+    private interface Attempt {
+        Fd open(Arena arena, Fd prog);
+    }
+
+    /**
+     * Loads {@code r0 = 0; exit} as {@code type}, with {@code expected} as its expected attach
+     * type (or none), and tries {@code attempt} with it: true when it succeeds or fails with one of
+     * {@code knownErrnos} (the kernel got as far as looking at the probe's deliberately bad
+     * argument). A load refused with EINVAL for an expected attach type means the kernel does not
+     * know the attach type.
+     */
+    private static boolean attachProbe(String what, ProgramType type, AttachType expected, Attempt attempt, int... knownErrnos) {
+        try (Arena arena = Arena.ofConfined()) {
+            var attr = probeProgram(arena, type, new long[] {MOV_R0_0, EXIT}, null);
+            if (expected != null) attr.expectedAttachType(expected.value());
+            int rc = Bpf.progLoadErrno(attr);
+            if (rc < 0) {
+                if (expected != null && -rc == Errno.EINVAL) return false;
+                throw new SyscallException("BPF_PROG_LOAD", -rc, "probing " + what);
+            }
+            try (Fd prog = Fd.adopt(rc); Fd link = attempt.open(arena, prog)) {
+                return true;
+            } catch (SyscallException e) {
+                for (int errno : knownErrnos) if (e.errno() == errno) return true;
+                return unsupported(e);
+            }
+        }
     }
 
     /**
@@ -372,23 +395,10 @@ public final class Features {
      * attaches with PERF_EVENT_IOC_SET_BPF.
      */
     public static boolean haveBpfLinkPerfEvent() {
-        return cached("link:perf_event", () -> {
-            try (Arena arena = Arena.ofConfined()) {
-                int rc = loadKprobe(arena, null);
-                if (rc < 0) throw new SyscallException("BPF_PROG_LOAD", -rc, "probing perf_event links");
-                try (Fd prog = Fd.adopt(rc)) {
-                    // A bad perf event fd: EBADF from a kernel that got as far as looking it up, EINVAL from one without.
-                    var attr = new LinkCreateAttr(arena).progFd(prog).target(-1).attachType(AttachType.PERF_EVENT.value());
-                    try {
-                        Bpf.linkCreate(attr).close();
-                        return true;
-                    } catch (SyscallException e) {
-                        if (e.errno() == Errno.EBADF) return true;
-                        return unsupported(e);
-                    }
-                }
-            }
-        });
+        // A bad perf event fd: EBADF from a kernel that got as far as looking it up, EINVAL from one without.
+        return cached("link:perf_event", () -> attachProbe("perf_event links", ProgramType.KPROBE, null,
+                (arena, prog) -> Bpf.linkCreate(new LinkCreateAttr(arena).progFd(prog).target(-1)
+                        .attachType(AttachType.PERF_EVENT.value())), Errno.EBADF));
     }
 
     /** @throws UnsupportedFeatureException before Linux 5.15 */
@@ -402,28 +412,14 @@ public final class Features {
      * functions. Probed with a real one-function link on {@code bpf_fentry_test1}, closed at once.
      */
     public static boolean haveKprobeMulti() {
-        return cached("link:kprobe_multi", () -> {
-            try (Arena arena = Arena.ofConfined()) {
-                int rc = loadKprobe(arena, AttachType.TRACE_KPROBE_MULTI);
-                if (rc < 0) {
-                    if (-rc == Errno.EINVAL) return false; // the kernel does not know the attach type
-                    throw new SyscallException("BPF_PROG_LOAD", -rc, "probing kprobe_multi links");
-                }
-                try (Fd prog = Fd.adopt(rc)) {
+        // ESRCH/ENOENT: the kernel knows the link but not the function.
+        return cached("link:kprobe_multi", () -> attachProbe("kprobe_multi links", ProgramType.KPROBE,
+                AttachType.TRACE_KPROBE_MULTI, (arena, prog) -> {
                     MemorySegment syms = arena.allocate(ValueLayout.ADDRESS);
                     syms.set(ValueLayout.ADDRESS, 0, arena.allocateFrom("bpf_fentry_test1"));
-                    var attr = new LinkCreateAttr(arena).progFd(prog).attachType(AttachType.TRACE_KPROBE_MULTI.value())
-                            .kprobeMulti(0, 1, syms, MemorySegment.NULL, MemorySegment.NULL);
-                    try {
-                        Bpf.linkCreate(attr).close();
-                        return true;
-                    } catch (SyscallException e) {
-                        if (e.errno() == Errno.ESRCH || e.errno() == Errno.ENOENT) return true; // knows the link, not the function
-                        return unsupported(e);
-                    }
-                }
-            }
-        });
+                    return Bpf.linkCreate(new LinkCreateAttr(arena).progFd(prog).attachType(AttachType.TRACE_KPROBE_MULTI.value())
+                            .kprobeMulti(0, 1, syms, MemorySegment.NULL, MemorySegment.NULL));
+                }, Errno.ESRCH, Errno.ENOENT));
     }
 
     /** @throws UnsupportedFeatureException before Linux 5.18 or without CONFIG_FPROBE */
@@ -436,27 +432,11 @@ public final class Features {
      * Probed on "/": a kernel that has them gets as far as finding it is no regular file (EBADF).
      */
     public static boolean haveUprobeMulti() {
-        return cached("link:uprobe_multi", () -> {
-            try (Arena arena = Arena.ofConfined()) {
-                int rc = loadKprobe(arena, AttachType.TRACE_UPROBE_MULTI);
-                if (rc < 0) {
-                    if (-rc == Errno.EINVAL) return false; // the kernel does not know the attach type
-                    throw new SyscallException("BPF_PROG_LOAD", -rc, "probing uprobe_multi links");
-                }
-                try (Fd prog = Fd.adopt(rc)) {
-                    var attr = new LinkCreateAttr(arena).progFd(prog).attachType(AttachType.TRACE_UPROBE_MULTI.value())
-                            .uprobeMulti(arena.allocateFrom("/"), arena.allocateFrom(ValueLayout.JAVA_LONG, 0L),
-                                    MemorySegment.NULL, MemorySegment.NULL, 1, 0, 0);
-                    try {
-                        Bpf.linkCreate(attr).close();
-                        return true;
-                    } catch (SyscallException e) {
-                        if (e.errno() == Errno.EBADF) return true;
-                        return unsupported(e);
-                    }
-                }
-            }
-        });
+        return cached("link:uprobe_multi", () -> attachProbe("uprobe_multi links", ProgramType.KPROBE,
+                AttachType.TRACE_UPROBE_MULTI, (arena, prog) -> Bpf.linkCreate(new LinkCreateAttr(arena).progFd(prog)
+                        .attachType(AttachType.TRACE_UPROBE_MULTI.value())
+                        .uprobeMulti(arena.allocateFrom("/"), arena.allocateFrom(ValueLayout.JAVA_LONG, 0L),
+                                MemorySegment.NULL, MemorySegment.NULL, 1, 0, 0)), Errno.EBADF));
     }
 
     /**
@@ -464,22 +444,9 @@ public final class Features {
      * them looks the device up and answers ENODEV; one without does not know the attach type (EINVAL).
      */
     public static boolean haveTcx() {
-        return cached("link:tcx", () -> {
-            try (Arena arena = Arena.ofConfined()) {
-                int rc = Bpf.progLoadErrno(probeProgram(arena, ProgramType.SCHED_CLS, new long[] {MOV_R0_0, EXIT}, null));
-                if (rc < 0) throw new SyscallException("BPF_PROG_LOAD", -rc, "probing tcx links");
-                try (Fd prog = Fd.adopt(rc)) {
-                    var attr = new LinkCreateAttr(arena).progFd(prog).target(0).attachType(AttachType.TCX_INGRESS.value());
-                    try {
-                        Bpf.linkCreate(attr).close();
-                        return true;
-                    } catch (SyscallException e) {
-                        if (e.errno() == Errno.ENODEV) return true;
-                        return unsupported(e);
-                    }
-                }
-            }
-        });
+        return cached("link:tcx", () -> attachProbe("tcx links", ProgramType.SCHED_CLS, null,
+                (arena, prog) -> Bpf.linkCreate(new LinkCreateAttr(arena).progFd(prog).target(0)
+                        .attachType(AttachType.TCX_INGRESS.value())), Errno.ENODEV));
     }
 
     /**
@@ -487,21 +454,8 @@ public final class Features {
      * that knows the cookie field looks the name up (ENOENT); an older one rejects the field (EINVAL).
      */
     public static boolean haveRawTracepointCookie() {
-        return cached("raw_tp:cookie", () -> {
-            try (Arena arena = Arena.ofConfined()) {
-                int rc = Bpf.progLoadErrno(probeProgram(arena, ProgramType.RAW_TRACEPOINT, new long[] {MOV_R0_0, EXIT}, null));
-                if (rc < 0) throw new SyscallException("BPF_PROG_LOAD", -rc, "probing raw tracepoint cookies");
-                try (Fd prog = Fd.adopt(rc)) {
-                    try {
-                        Bpf.rawTracepointOpen("jbcc_probe_no_such_tracepoint", prog, 1).close();
-                        return true;
-                    } catch (SyscallException e) {
-                        if (e.errno() == Errno.ENOENT) return true;
-                        return unsupported(e);
-                    }
-                }
-            }
-        });
+        return cached("raw_tp:cookie", () -> attachProbe("raw tracepoint cookies", ProgramType.RAW_TRACEPOINT, null,
+                (arena, prog) -> Bpf.rawTracepointOpen("jbcc_probe_no_such_tracepoint", prog, 1), Errno.ENOENT));
     }
 
     /** Where the kernel exposes its kprobe and uprobe PMUs (4.17). */
