@@ -352,7 +352,8 @@ public final class Features {
                     Fd.adopt(rc).close();
                     return true;
                 }
-                return refusal(-rc, () -> new SyscallException("BPF_PROG_LOAD", -rc, "probing sign-extending loads")).available();
+                return refusal(-rc, () -> new SyscallException("BPF_PROG_LOAD", -rc, "probing sign-extending loads"))
+                        .available();
             }
         });
     }
@@ -371,7 +372,8 @@ public final class Features {
      * argument). A load refused with EINVAL for an expected attach type means the kernel does not
      * know the attach type.
      */
-    private static boolean attachProbe(String what, ProgramType type, AttachType expected, Attempt attempt, int... knownErrnos) {
+    private static boolean attachProbe(String what, ProgramType type, AttachType expected, Attempt attempt,
+                                       int... knownErrnos) {
         try (Arena arena = Arena.ofConfined()) {
             var attr = probeProgram(arena, type, new long[] {MOV_R0_0, EXIT}, null);
             if (expected != null) attr.expectedAttachType(expected.value());
@@ -417,7 +419,8 @@ public final class Features {
                 AttachType.TRACE_KPROBE_MULTI, (arena, prog) -> {
                     MemorySegment syms = arena.allocate(ValueLayout.ADDRESS);
                     syms.set(ValueLayout.ADDRESS, 0, arena.allocateFrom("bpf_fentry_test1"));
-                    return Bpf.linkCreate(new LinkCreateAttr(arena).progFd(prog).attachType(AttachType.TRACE_KPROBE_MULTI.value())
+                    return Bpf.linkCreate(new LinkCreateAttr(arena).progFd(prog)
+                            .attachType(AttachType.TRACE_KPROBE_MULTI.value())
                             .kprobeMulti(0, 1, syms, MemorySegment.NULL, MemorySegment.NULL));
                 }, Errno.ESRCH, Errno.ENOENT));
     }

@@ -149,7 +149,8 @@ public final class CgroupLink implements Link {
     public static Path cgroupV2Root() {
         Path root = cgroupV2RootOrNull();
         if (root == null) {
-            throw Feature.CGROUP_V2.unsupported("no cgroup2 file system is mounted; mount -t cgroup2 none /sys/fs/cgroup/unified");
+            throw Feature.CGROUP_V2.unsupported(
+                    "no cgroup2 file system is mounted; mount -t cgroup2 none /sys/fs/cgroup/unified");
         }
         return root;
     }

@@ -66,7 +66,8 @@ public final class IterLink implements BpfLinkBacked {
                 return new IterLink(program.attachTarget(), new RawLink(Bpf.linkCreate(attr)));
             } catch (SyscallException e) {
                 if (e.errno() == Errno.EINVAL && (options.pid() != 0 || options.tid() != 0)) {
-                    throw Feature.TASK_ITER_FILTER.unsupported("iterate all tasks and filter in the program (or this iterator kind takes no pid)");
+                    throw Feature.TASK_ITER_FILTER.unsupported(
+                            "iterate all tasks and filter in the program (or this iterator kind takes no pid)");
                 }
                 if (e.errno() == Errno.EINVAL || e.errno() == Errno.EBADF) {
                     throw new SyscallException("BPF_LINK_CREATE (iter/" + program.attachTarget() + ")", e.errno(),

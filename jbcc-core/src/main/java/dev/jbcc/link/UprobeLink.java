@@ -150,7 +150,8 @@ public final class UprobeLink implements Link {
                 fd = Bpf.linkCreate(attr);
             } catch (SyscallException e) {
                 if (e.errno() == Errno.EINVAL || e.errno() == Errno.EOPNOTSUPP) {
-                    throw Feature.UPROBE_MULTI.unsupported("attach each location with UprobeLink.attach (kernel said " + Errno.describe(e.errno()) + ")");
+                    throw Feature.UPROBE_MULTI.unsupported("attach each location with UprobeLink.attach (kernel said "
+                            + Errno.describe(e.errno()) + ")");
                 }
                 throw e;
             }

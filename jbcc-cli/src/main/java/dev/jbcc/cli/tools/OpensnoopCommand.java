@@ -207,7 +207,8 @@ public final class OpensnoopCommand implements java.util.concurrent.Callable<Int
             if (in.read() >= 0) return Files.readAllBytes(Path.of(KERNEL_BTF)); // sysfs under-reported the size
             return bytes;
         } catch (IOException e) {
-            throw Feature.KERNEL_BTF.unsupported("cannot read " + KERNEL_BTF + " (" + e.getMessage() + "); boot a kernel built with CONFIG_DEBUG_INFO_BTF=y");
+            throw Feature.KERNEL_BTF.unsupported("cannot read " + KERNEL_BTF + " (" + e.getMessage()
+                    + "); boot a kernel built with CONFIG_DEBUG_INFO_BTF=y");
         }
     }
 
