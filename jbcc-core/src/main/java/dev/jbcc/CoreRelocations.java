@@ -9,7 +9,7 @@ import dev.jbcc.btf.core.CoreFixup;
 import dev.jbcc.btf.core.CoreResolver;
 import dev.jbcc.errors.CoreRelocationException;
 import dev.jbcc.errors.FormatException;
-import dev.jbcc.features.KernelVersion;
+import dev.jbcc.features.Feature;
 import dev.jbcc.spec.CoreRelocation;
 import dev.jbcc.spec.ProgramSpec;
 
@@ -45,7 +45,7 @@ final class CoreRelocations {
     private static CoreResolver resolver(Btf local, Btf kernel, boolean runningKernel) {
         if (!runningKernel) return CoreResolver.of(local, kernel);
         CoreResolver resolver = CoreResolver.of(local, kernel, Btf::kernelModules);
-        return KernelVersion.current().atLeast(6, 6) ? resolver.withSignExtendingLoads() : resolver;
+        return Feature.SIGN_EXTENDING_LOADS.available() ? resolver.withSignExtendingLoads() : resolver;
     }
 
     /**

@@ -3,7 +3,9 @@ package dev.jbcc.features;
 import dev.jbcc.btf.Btf;
 import dev.jbcc.btf.BtfSanitizer;
 import dev.jbcc.btf.BtfType;
+import dev.jbcc.compile.KernelHeaders;
 import dev.jbcc.errors.Errno;
+import dev.jbcc.errors.FileAccessException;
 import dev.jbcc.errors.SyscallException;
 import dev.jbcc.errors.UnsupportedFeatureException;
 import dev.jbcc.internal.sys.Bpf;
@@ -19,10 +21,13 @@ import dev.jbcc.spec.BpfFlags;
 import dev.jbcc.spec.MapType;
 import dev.jbcc.spec.ProgramType;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -161,22 +166,12 @@ public final class Features {
 
     /** A BTF blob holding one type, {@code int} (id 1). */
     private static Fd loadIntBtf(Arena arena) {
-        MemorySegment blob = arena.allocate(24 + 16 + 5, 8);
-        var u16 = ValueLayout.JAVA_SHORT.withOrder(ByteOrder.nativeOrder());
-        var u32 = ValueLayout.JAVA_INT.withOrder(ByteOrder.nativeOrder());
-        blob.set(u16, 0, (short) 0xeB9F);              // magic
-        blob.set(ValueLayout.JAVA_BYTE, 2, (byte) 1);   // version
-        blob.set(u32, 4, 24);                           // hdr_len
-        blob.set(u32, 8, 0);                            // type_off
-        blob.set(u32, 12, 16);                          // type_len
-        blob.set(u32, 16, 16);                          // str_off
-        blob.set(u32, 20, 5);                           // str_len
-        blob.set(u32, 24, 1);                           // name_off -> "int"
-        blob.set(u32, 28, 1 << 24);                     // info: kind INT
-        blob.set(u32, 32, 4);                           // size
-        blob.set(u32, 36, (1 << 24) | 32);              // signed, 32 bits
-        blob.setString(24 + 16 + 1, "int");
-        return Bpf.btfLoad(new BtfLoadAttr(arena).btf(blob));
+        return loadBtf(arena, new BtfType.Int("int", 4, BtfType.IntEncoding.SIGNED, 0, 32));
+    }
+
+    private static Fd loadBtf(Arena arena, BtfType... types) {
+        byte[] blob = Btf.of(List.of(types)).marshal();
+        return Bpf.btfLoad(new BtfLoadAttr(arena).btf(arena.allocateFrom(ValueLayout.JAVA_BYTE, blob)));
     }
 
     // ---- BTF kinds ----
@@ -201,9 +196,7 @@ public final class Features {
 
     private static boolean btfAccepts(String feature, BtfType... types) {
         return cached("btf:" + feature, () -> {
-            byte[] blob = Btf.of(List.of(types)).marshal();
-            try (Arena arena = Arena.ofConfined();
-                 Fd fd = Bpf.btfLoad(new BtfLoadAttr(arena).btf(arena.allocateFrom(ValueLayout.JAVA_BYTE, blob)))) {
+            try (Arena arena = Arena.ofConfined(); Fd fd = loadBtf(arena, types)) {
                 return true;
             } catch (SyscallException e) {
                 return unsupported(e);
@@ -343,13 +336,59 @@ public final class Features {
         });
     }
 
+    // ---- instructions ----
+
+    /** {@code *(u64 *)(r10 - 8) = 0} and {@code r0 = *(s8 *)(r10 - 8)}: BPF_ST|BPF_MEM|BPF_DW, BPF_LDX|BPF_MEMSX|BPF_B. */
+    private static final long STORE_FP_MINUS_8 = 0x7aL | (10L << 8) | ((-8L & 0xffff) << 16),
+            LOAD_S8_FP_MINUS_8 = 0x91L | (10L << 12) | ((-8L & 0xffff) << 16);
+
+    /** Sign-extending loads (BPF_MEMSX, 6.6): a kernel without them rejects the opcode. */
+    public static boolean haveSignExtendingLoads() {
+        return cached("insn:memsx", () -> {
+            try (Arena arena = Arena.ofConfined()) {
+                int rc = Bpf.progLoadErrno(probeProgram(arena, ProgramType.SOCKET_FILTER,
+                        new long[] {STORE_FP_MINUS_8, LOAD_S8_FP_MINUS_8, MOV_R0_0, EXIT}, null));
+                if (rc >= 0) {
+                    Fd.adopt(rc).close();
+                    return true;
+                }
+                return refusal(-rc, () -> new SyscallException("BPF_PROG_LOAD", -rc, "probing sign-extending loads"))
+                        .available();
+            }
+        });
+    }
+
     // ---- links ----
 
-    /** Loads {@code r0 = 0; exit} as a KPROBE program, optionally with an expected attach type; -errno on failure. */
-    private static int loadKprobe(Arena arena, AttachType expected) {
-        var attr = probeProgram(arena, ProgramType.KPROBE, new long[] {MOV_R0_0, EXIT}, null);
-        if (expected != null) attr.expectedAttachType(expected.value());
-        return Bpf.progLoadErrno(attr);
+    /** Opens a link (or a link-like fd) for a probe program; the result is closed at once. */
+    private interface Attempt {
+        Fd open(Arena arena, Fd prog);
+    }
+
+    /**
+     * Loads {@code r0 = 0; exit} as {@code type}, with {@code expected} as its expected attach
+     * type (or none), and tries {@code attempt} with it: true when it succeeds or fails with one of
+     * {@code knownErrnos} (the kernel got as far as looking at the probe's deliberately bad
+     * argument). A load refused with EINVAL for an expected attach type means the kernel does not
+     * know the attach type.
+     */
+    private static boolean attachProbe(String what, ProgramType type, AttachType expected, Attempt attempt,
+                                       int... knownErrnos) {
+        try (Arena arena = Arena.ofConfined()) {
+            var attr = probeProgram(arena, type, new long[] {MOV_R0_0, EXIT}, null);
+            if (expected != null) attr.expectedAttachType(expected.value());
+            int rc = Bpf.progLoadErrno(attr);
+            if (rc < 0) {
+                if (expected != null && -rc == Errno.EINVAL) return false;
+                throw new SyscallException("BPF_PROG_LOAD", -rc, "probing " + what);
+            }
+            try (Fd prog = Fd.adopt(rc); Fd link = attempt.open(arena, prog)) {
+                return true;
+            } catch (SyscallException e) {
+                for (int errno : knownErrnos) if (e.errno() == errno) return true;
+                return unsupported(e);
+            }
+        }
     }
 
     /**
@@ -358,23 +397,10 @@ public final class Features {
      * attaches with PERF_EVENT_IOC_SET_BPF.
      */
     public static boolean haveBpfLinkPerfEvent() {
-        return cached("link:perf_event", () -> {
-            try (Arena arena = Arena.ofConfined()) {
-                int rc = loadKprobe(arena, null);
-                if (rc < 0) throw new SyscallException("BPF_PROG_LOAD", -rc, "probing perf_event links");
-                try (Fd prog = Fd.adopt(rc)) {
-                    // A bad perf event fd: EBADF from a kernel that got as far as looking it up, EINVAL from one without.
-                    var attr = new LinkCreateAttr(arena).progFd(prog).target(-1).attachType(AttachType.PERF_EVENT.value());
-                    try {
-                        Bpf.linkCreate(attr).close();
-                        return true;
-                    } catch (SyscallException e) {
-                        if (e.errno() == Errno.EBADF) return true;
-                        return unsupported(e);
-                    }
-                }
-            }
-        });
+        // A bad perf event fd: EBADF from a kernel that got as far as looking it up, EINVAL from one without.
+        return cached("link:perf_event", () -> attachProbe("perf_event links", ProgramType.KPROBE, null,
+                (arena, prog) -> Bpf.linkCreate(new LinkCreateAttr(arena).progFd(prog).target(-1)
+                        .attachType(AttachType.PERF_EVENT.value())), Errno.EBADF));
     }
 
     /** @throws UnsupportedFeatureException before Linux 5.15 */
@@ -388,28 +414,15 @@ public final class Features {
      * functions. Probed with a real one-function link on {@code bpf_fentry_test1}, closed at once.
      */
     public static boolean haveKprobeMulti() {
-        return cached("link:kprobe_multi", () -> {
-            try (Arena arena = Arena.ofConfined()) {
-                int rc = loadKprobe(arena, AttachType.TRACE_KPROBE_MULTI);
-                if (rc < 0) {
-                    if (-rc == Errno.EINVAL) return false; // the kernel does not know the attach type
-                    throw new SyscallException("BPF_PROG_LOAD", -rc, "probing kprobe_multi links");
-                }
-                try (Fd prog = Fd.adopt(rc)) {
+        // ESRCH/ENOENT: the kernel knows the link but not the function.
+        return cached("link:kprobe_multi", () -> attachProbe("kprobe_multi links", ProgramType.KPROBE,
+                AttachType.TRACE_KPROBE_MULTI, (arena, prog) -> {
                     MemorySegment syms = arena.allocate(ValueLayout.ADDRESS);
                     syms.set(ValueLayout.ADDRESS, 0, arena.allocateFrom("bpf_fentry_test1"));
-                    var attr = new LinkCreateAttr(arena).progFd(prog).attachType(AttachType.TRACE_KPROBE_MULTI.value())
-                            .kprobeMulti(0, 1, syms, MemorySegment.NULL, MemorySegment.NULL);
-                    try {
-                        Bpf.linkCreate(attr).close();
-                        return true;
-                    } catch (SyscallException e) {
-                        if (e.errno() == Errno.ESRCH || e.errno() == Errno.ENOENT) return true; // knows the link, not the function
-                        return unsupported(e);
-                    }
-                }
-            }
-        });
+                    return Bpf.linkCreate(new LinkCreateAttr(arena).progFd(prog)
+                            .attachType(AttachType.TRACE_KPROBE_MULTI.value())
+                            .kprobeMulti(0, 1, syms, MemorySegment.NULL, MemorySegment.NULL));
+                }, Errno.ESRCH, Errno.ENOENT));
     }
 
     /** @throws UnsupportedFeatureException before Linux 5.18 or without CONFIG_FPROBE */
@@ -418,15 +431,71 @@ public final class Features {
     }
 
     /**
+     * uprobe_multi links (BPF_TRACE_UPROBE_MULTI, 6.6): one link for many locations in a binary.
+     * Probed on "/": a kernel that has them gets as far as finding it is no regular file (EBADF).
+     */
+    public static boolean haveUprobeMulti() {
+        return cached("link:uprobe_multi", () -> attachProbe("uprobe_multi links", ProgramType.KPROBE,
+                AttachType.TRACE_UPROBE_MULTI, (arena, prog) -> Bpf.linkCreate(new LinkCreateAttr(arena).progFd(prog)
+                        .attachType(AttachType.TRACE_UPROBE_MULTI.value())
+                        .uprobeMulti(arena.allocateFrom("/"), arena.allocateFrom(ValueLayout.JAVA_LONG, 0L),
+                                MemorySegment.NULL, MemorySegment.NULL, 1, 0, 0)), Errno.EBADF));
+    }
+
+    /**
+     * tcx links (BPF_TCX_INGRESS/EGRESS, 6.6). Probed on interface index 0: a kernel that has
+     * them looks the device up and answers ENODEV; one without does not know the attach type (EINVAL).
+     */
+    public static boolean haveTcx() {
+        return cached("link:tcx", () -> attachProbe("tcx links", ProgramType.SCHED_CLS, null,
+                (arena, prog) -> Bpf.linkCreate(new LinkCreateAttr(arena).progFd(prog).target(0)
+                        .attachType(AttachType.TCX_INGRESS.value())), Errno.ENODEV));
+    }
+
+    /**
+     * bpf cookies on raw tracepoints (6.10). Probed with a tracepoint that does not exist: a kernel
+     * that knows the cookie field looks the name up (ENOENT); an older one rejects the field (EINVAL).
+     */
+    public static boolean haveRawTracepointCookie() {
+        return cached("raw_tp:cookie", () -> attachProbe("raw tracepoint cookies", ProgramType.RAW_TRACEPOINT, null,
+                (arena, prog) -> Bpf.rawTracepointOpen("jbcc_probe_no_such_tracepoint", prog, 1), Errno.ENOENT));
+    }
+
+    /** Where the kernel exposes its kprobe and uprobe PMUs (4.17). */
+    public static final Path KPROBE_PMU_DIR = Path.of("/sys/bus/event_source/devices/kprobe"),
+            UPROBE_PMU_DIR = Path.of("/sys/bus/event_source/devices/uprobe");
+
+    /** Whether a PMU exposes {@code file} (its "type", or a format field such as "format/retprobe"). */
+    public static boolean havePmu(Path pmu, String file) {
+        return Files.exists(pmu.resolve(file));
+    }
+
+    /** Whether the kernel has cgroup v2 (4.5): a "cgroup2" file system, mounted or not. */
+    public static boolean haveCgroupV2() {
+        return cached("cgroup2", () -> {
+            try {
+                return Files.readAllLines(Path.of("/proc/filesystems")).stream()
+                        .anyMatch(line -> line.endsWith("\tcgroup2"));
+            } catch (IOException e) {
+                throw FileAccessException.of("read the kernel's file systems", Path.of("/proc/filesystems"), e);
+            }
+        });
+    }
+
+    /** Whether the kernel exposes its BTF. */
+    public static boolean haveKernelBtf() {
+        return Files.exists(KernelHeaders.KERNEL_BTF);
+    }
+
+    /**
      * Whether the kernel can create kprobes at all (CONFIG_KPROBES with CONFIG_KPROBE_EVENTS): a
      * kprobe PMU, or tracefs {@code kprobe_events}. Not cached: tracefs may be mounted later.
      */
     public static boolean haveKprobes() {
-        return java.nio.file.Files.exists(java.nio.file.Path.of("/sys/bus/event_source/devices/kprobe/type"))
-                || java.nio.file.Files.exists(java.nio.file.Path.of("/sys/kernel/tracing/kprobe_events"))
-                || java.nio.file.Files.exists(java.nio.file.Path.of("/sys/kernel/debug/tracing/kprobe_events"));
+        return havePmu(KPROBE_PMU_DIR, "type")
+                || Files.exists(Path.of("/sys/kernel/tracing/kprobe_events"))
+                || Files.exists(Path.of("/sys/kernel/debug/tracing/kprobe_events"));
     }
-
     /** @throws UnsupportedFeatureException on kernels built without CONFIG_KPROBES */
     public static void requireKprobes() {
         Feature.KPROBES.require("use a tracepoint, or fentry/fexit where the kernel allows BPF trampolines");

@@ -1,5 +1,6 @@
 package dev.jbcc.link;
 
+import dev.jbcc.features.Feature;
 import dev.jbcc.Program;
 import dev.jbcc.errors.Errno;
 import dev.jbcc.errors.NotFoundException;
@@ -148,7 +149,7 @@ public final class CgroupLink implements Link {
     public static Path cgroupV2Root() {
         Path root = cgroupV2RootOrNull();
         if (root == null) {
-            throw new UnsupportedFeatureException("cgroup v2", "4.5",
+            throw Feature.CGROUP_V2.unsupported(
                     "no cgroup2 file system is mounted; mount -t cgroup2 none /sys/fs/cgroup/unified");
         }
         return root;

@@ -1,9 +1,9 @@
 package dev.jbcc.link;
 
+import dev.jbcc.features.Feature;
 import dev.jbcc.Program;
 import dev.jbcc.errors.Errno;
 import dev.jbcc.errors.SyscallException;
-import dev.jbcc.errors.UnsupportedFeatureException;
 import dev.jbcc.internal.sys.Bpf;
 import dev.jbcc.internal.sys.Fd;
 import dev.jbcc.internal.sys.Handles;
@@ -66,7 +66,7 @@ public final class IterLink implements BpfLinkBacked {
                 return new IterLink(program.attachTarget(), new RawLink(Bpf.linkCreate(attr)));
             } catch (SyscallException e) {
                 if (e.errno() == Errno.EINVAL && (options.pid() != 0 || options.tid() != 0)) {
-                    throw new UnsupportedFeatureException("task iterators limited to one process or thread", "6.1",
+                    throw Feature.TASK_ITER_FILTER.unsupported(
                             "iterate all tasks and filter in the program (or this iterator kind takes no pid)");
                 }
                 if (e.errno() == Errno.EINVAL || e.errno() == Errno.EBADF) {

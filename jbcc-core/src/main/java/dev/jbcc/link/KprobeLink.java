@@ -1,5 +1,6 @@
 package dev.jbcc.link;
 
+import dev.jbcc.features.Features;
 import dev.jbcc.Program;
 import dev.jbcc.btf.Btf;
 import dev.jbcc.btf.BtfType;
@@ -38,7 +39,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code syscalls:sys_enter_*} tracepoint for a syscall or fentry/fexit for a function in BTF.
  */
 public final class KprobeLink implements Link {
-    static final Path PMU_DIR = Path.of("/sys/bus/event_source/devices/kprobe");
+    static final Path PMU_DIR = Features.KPROBE_PMU_DIR;
     static final String GROUP = "jbcc_kprobes";
     /** kprobe_multi.flags: the probes are kretprobes. */
 
@@ -120,11 +121,10 @@ public final class KprobeLink implements Link {
             case AUTO -> pmu != null && options.maxActive() == 0 && (!options.retprobe() || pmu.retprobe() != null);
             case PMU -> {
                 if (pmu == null) {
-                    throw new UnsupportedFeatureException("the kprobe PMU (" + PMU_DIR + ")", "4.17",
-                            "use KprobeOptions.Method.TRACEFS or AUTO");
+                    throw Feature.KPROBE_PMU.unsupported("use KprobeOptions.Method.TRACEFS or AUTO");
                 }
                 if (options.retprobe() && pmu.retprobe() == null) {
-                    throw new UnsupportedFeatureException("kretprobes through the kprobe PMU", "4.17", "use Method.TRACEFS");
+                    throw Feature.KRETPROBE_PMU.unsupported("use KprobeOptions.Method.TRACEFS");
                 }
                 yield true;
             }
@@ -274,8 +274,8 @@ public final class KprobeLink implements Link {
                 throw switch (e.errno()) {
                     case Errno.EOPNOTSUPP, Errno.ENOTSUPP -> Feature.KPROBE_MULTI.unsupported(
                             "the kernel lacks CONFIG_FPROBE: attach each function with KprobeLink.attach, or use fentry");
-                    case Errno.EINVAL -> new UnsupportedFeatureException("kprobe_multi links (BPF_TRACE_KPROBE_MULTI)",
-                            "5.18", "attach each function with KprobeLink.attach (the kernel said "
+                    case Errno.EINVAL -> Feature.KPROBE_MULTI.unsupported(
+                            "attach each function with KprobeLink.attach (the kernel said "
                             + Errno.describe(e.errno()) + ")");
                     case Errno.ESRCH, Errno.ENOENT -> new NotFoundException("a function among " + abbreviate(functions)
                             + " is not traceable (not in available_filter_functions)", e);

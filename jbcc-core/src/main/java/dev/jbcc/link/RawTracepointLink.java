@@ -1,12 +1,12 @@
 package dev.jbcc.link;
 
+import dev.jbcc.features.Feature;
 import dev.jbcc.Program;
 import dev.jbcc.btf.Btf;
 import dev.jbcc.btf.BtfType;
 import dev.jbcc.errors.Errno;
 import dev.jbcc.errors.NotFoundException;
 import dev.jbcc.errors.SyscallException;
-import dev.jbcc.errors.UnsupportedFeatureException;
 import dev.jbcc.internal.sys.Bpf;
 import dev.jbcc.internal.sys.Handles;
 import dev.jbcc.spec.ProgramType;
@@ -52,7 +52,7 @@ public final class RawTracepointLink implements BpfLinkBacked {
                         + " (raw tracepoints are the names under /sys/kernel/tracing/events/*/, without the category)", e);
             }
             if (cookie != 0 && (e.errno() == Errno.E2BIG || e.errno() == Errno.EINVAL)) {
-                throw new UnsupportedFeatureException("bpf cookies on raw tracepoints", "6.10", "attach without a cookie");
+                throw Feature.RAW_TRACEPOINT_COOKIE.unsupported("attach without a cookie");
             }
             if (e.errno() == Errno.EINVAL) {
                 // The kernel refuses a program that reads past the tracepoint's arguments.

@@ -1,6 +1,6 @@
 package dev.jbcc.link;
 
-import dev.jbcc.features.KernelVersion;
+import dev.jbcc.features.Feature;
 import dev.jbcc.Program;
 import dev.jbcc.errors.Errno;
 import dev.jbcc.errors.SyscallException;
@@ -48,9 +48,8 @@ public final class TcxLink implements BpfLinkBacked {
             Fd fd = Bpf.linkCreate(attr);
             return new TcxLink(new RawLink(fd), dev, direction);
         } catch (SyscallException e) {
-            if (e.errno() == Errno.EINVAL && !KernelVersion.current().atLeast(6, 6)) {
-                throw new UnsupportedFeatureException("tcx links (BPF_TCX_INGRESS, BPF_TCX_EGRESS)", "6.6",
-                        "attach with TcLink (a clsact qdisc and a direct-action bpf filter) instead");
+            if (e.errno() == Errno.EINVAL && !Feature.TCX.available()) {
+                throw Feature.TCX.unsupported("attach with TcLink (a clsact qdisc and a direct-action bpf filter) instead");
             }
             throw new SyscallException("BPF_LINK_CREATE tcx " + direction.name().toLowerCase() + " on "
                     + dev.describe(), e.errno());

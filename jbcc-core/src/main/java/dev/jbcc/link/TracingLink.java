@@ -1,9 +1,9 @@
 package dev.jbcc.link;
 
+import dev.jbcc.features.Feature;
 import dev.jbcc.Program;
 import dev.jbcc.errors.Errno;
 import dev.jbcc.errors.SyscallException;
-import dev.jbcc.errors.UnsupportedFeatureException;
 import dev.jbcc.internal.sys.Bpf;
 import dev.jbcc.internal.sys.Fd;
 import dev.jbcc.internal.sys.Handles;
@@ -65,8 +65,8 @@ public final class TracingLink implements BpfLinkBacked {
             } catch (SyscallException e) {
                 if (e.errno() != Errno.EINVAL) throw explain(program, e);
                 if (cookie != 0) {
-                    throw new UnsupportedFeatureException("bpf cookies on " + attachType + " links",
-                            attachType == AttachType.TRACE_RAW_TP ? "6.10" : "5.19", "attach without a cookie");
+                    throw (attachType == AttachType.TRACE_RAW_TP ? Feature.RAW_TRACEPOINT_COOKIE : Feature.TRACING_COOKIE)
+                            .unsupported("attach " + attachType + " without a cookie");
                 }
             }
             try {
@@ -84,8 +84,8 @@ public final class TracingLink implements BpfLinkBacked {
                     : "the kernel does not allow BPF trampolines here (" + Privileges.policy() + ")");
             case Errno.EBUSY, Errno.EEXIST -> new SyscallException("attach " + program.type() + " program '"
                     + program.name() + "'", e.errno(), "this program is already attached; load it again to attach twice");
-            case Errno.ENOTSUPP, Errno.EOPNOTSUPP -> new UnsupportedFeatureException("BPF trampolines for "
-                    + program.attachTarget(), "5.5", "this kernel or architecture cannot attach fentry/fexit here");
+            case Errno.ENOTSUPP, Errno.EOPNOTSUPP -> Feature.BPF_TRAMPOLINE.unsupported(
+                    "this kernel or architecture cannot attach fentry/fexit to " + program.attachTarget());
             default -> e;
         };
     }

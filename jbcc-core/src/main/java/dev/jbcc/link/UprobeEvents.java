@@ -1,5 +1,7 @@
 package dev.jbcc.link;
 
+import dev.jbcc.features.Feature;
+import dev.jbcc.features.Features;
 import dev.jbcc.errors.Errno;
 import dev.jbcc.errors.SyscallException;
 import dev.jbcc.errors.UnsupportedFeatureException;
@@ -19,7 +21,7 @@ import java.nio.file.Path;
 final class UprobeEvents {
     private UprobeEvents() {}
 
-    static final Path PMU_DIR = Path.of("/sys/bus/event_source/devices/uprobe");
+    static final Path PMU_DIR = Features.UPROBE_PMU_DIR;
 
     /** What the uprobe PMU offers, read once. */
     record Pmu(int type, PerfEvents.FormatField retprobe, PerfEvents.FormatField refCtrOffset) {
@@ -61,14 +63,13 @@ final class UprobeEvents {
             long config = 0;
             if (retprobe) {
                 if (pmu.retprobe() == null) {
-                    throw new UnsupportedFeatureException("uretprobes through the uprobe PMU", "4.17", null);
+                    throw Feature.URETPROBE_PMU.unsupported("use UprobeOptions.Method.TRACEFS");
                 }
                 config |= pmu.retprobe().encode(1);
             }
             if (refCtrOffset != 0) {
                 if (pmu.refCtrOffset() == null) {
-                    throw new UnsupportedFeatureException("USDT semaphores managed by the kernel (uprobe ref_ctr_offset)",
-                            "4.20", "use a kernel that has it, or a probe without a semaphore");
+                    throw Feature.UPROBE_REF_CTR.unsupported("use a kernel that has it, or a probe without a semaphore");
                 }
                 config |= pmu.refCtrOffset().encode(refCtrOffset);
             }

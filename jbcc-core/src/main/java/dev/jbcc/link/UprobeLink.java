@@ -1,5 +1,6 @@
 package dev.jbcc.link;
 
+import dev.jbcc.features.Feature;
 import dev.jbcc.Program;
 import dev.jbcc.elf.Symbol;
 import dev.jbcc.errors.Errno;
@@ -89,8 +90,7 @@ public final class UprobeLink implements Link {
             case AUTO -> pmu != null;
             case PMU_LINK, PMU_IOCTL -> {
                 if (pmu == null) {
-                    throw new UnsupportedFeatureException("the uprobe PMU (" + UprobeEvents.PMU_DIR + ")", "4.17",
-                            "use UprobeOptions.Method.TRACEFS or AUTO");
+                    throw Feature.UPROBE_PMU.unsupported("use UprobeOptions.Method.TRACEFS or AUTO");
                 }
                 yield true;
             }
@@ -150,8 +150,8 @@ public final class UprobeLink implements Link {
                 fd = Bpf.linkCreate(attr);
             } catch (SyscallException e) {
                 if (e.errno() == Errno.EINVAL || e.errno() == Errno.EOPNOTSUPP) {
-                    throw new UnsupportedFeatureException("uprobe_multi links (BPF_TRACE_UPROBE_MULTI)", "6.6",
-                            "attach each location with UprobeLink.attach (kernel said " + Errno.describe(e.errno()) + ")");
+                    throw Feature.UPROBE_MULTI.unsupported("attach each location with UprobeLink.attach (kernel said "
+                            + Errno.describe(e.errno()) + ")");
                 }
                 throw e;
             }

@@ -1,6 +1,6 @@
 package dev.jbcc.link;
 
-import dev.jbcc.features.KernelVersion;
+import dev.jbcc.features.Feature;
 import dev.jbcc.Program;
 import dev.jbcc.errors.Errno;
 import dev.jbcc.errors.SyscallException;
@@ -144,8 +144,8 @@ public final class XdpLink implements Link {
             throw switch (e.errno()) {
                 case Errno.EBUSY -> new SyscallException(op, e.errno(), "an XDP program is attached to the device"
                         + " already (through netlink or another bpf_link); detach it first");
-                case Errno.EINVAL -> KernelVersion.current().atLeast(5, 9) ? e
-                        : new UnsupportedFeatureException("XDP bpf_link", "5.9", "attach through netlink (XdpOptions.Via.NETLINK)");
+                case Errno.EINVAL -> Feature.XDP_LINK.versionReached() ? e
+                        : Feature.XDP_LINK.unsupported("attach through netlink (XdpOptions.Via.NETLINK)");
                 case Errno.EOPNOTSUPP -> new SyscallException(op, e.errno(), "the driver lacks " + mode
                         + " XDP; use XdpMode.GENERIC");
                 default -> new SyscallException(op, e.errno());
@@ -292,7 +292,7 @@ public final class XdpLink implements Link {
     }
 
     private void detachByIdCheck(SyscallException replaceUnsupported) {
-        if (KernelVersion.current().atLeast(5, 7)) throw replaceUnsupported;
+        if (Feature.XDP_FLAGS_REPLACE.versionReached()) throw replaceUnsupported;
         NetDevice now;
         try {
             now = rtnl.device(device.index());

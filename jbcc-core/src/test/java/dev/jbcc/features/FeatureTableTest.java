@@ -8,7 +8,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * Every entry of the {@link Feature} table against the running kernel, both ways, as cilium's
+ * Every probed entry of the {@link Feature} table against the running kernel, both ways, as cilium's
  * feature tests do: a feature that needs only a version must be there on a kernel at least that
  * new, and no feature may be there on a kernel older than its first version.
  */
@@ -18,6 +18,11 @@ class FeatureTableTest {
         KernelVersion running = KernelVersion.current();
         List<String> wrong = new ArrayList<>();
         for (Feature f : Feature.values()) {
+            if (!f.probed()) {
+                System.out.println("FeatureTableTest: " + f + " (" + f.description() + ", from " + f.minimumKernel()
+                        + "): no probe, named in errors only");
+                continue;
+            }
             boolean available = f.available();
             KernelVersion first = f.minimumKernel() == null ? null : KernelVersion.parse(f.minimumKernel());
             System.out.println("FeatureTableTest: " + f + " (" + f.description() + ", from "

@@ -6,7 +6,7 @@ import dev.jbcc.bcc.StopSignal;
 import dev.jbcc.btf.Btf;
 import dev.jbcc.compile.ClangCompiler;
 import dev.jbcc.compile.Source;
-import dev.jbcc.errors.UnsupportedFeatureException;
+import dev.jbcc.features.Feature;
 import dev.jbcc.link.TracepointLink;
 import dev.jbcc.ringbuf.RingBufferReader;
 import dev.jbcc.spec.CollectionSpec;
@@ -207,8 +207,8 @@ public final class OpensnoopCommand implements java.util.concurrent.Callable<Int
             if (in.read() >= 0) return Files.readAllBytes(Path.of(KERNEL_BTF)); // sysfs under-reported the size
             return bytes;
         } catch (IOException e) {
-            throw new UnsupportedFeatureException("kernel BTF (CONFIG_DEBUG_INFO_BTF)", "5.4",
-                    "cannot read " + KERNEL_BTF + " (" + e.getMessage() + "); boot a kernel built with CONFIG_DEBUG_INFO_BTF=y");
+            throw Feature.KERNEL_BTF.unsupported("cannot read " + KERNEL_BTF + " (" + e.getMessage()
+                    + "); boot a kernel built with CONFIG_DEBUG_INFO_BTF=y");
         }
     }
 
