@@ -38,6 +38,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * holding this reactor's artifacts, everything else read from the user's repository through a
  * {@code file:} mirror, so the shared repository is never written), then runs the sample's main on
  * the host kernel, opens files it watches and compares the printed records with what was opened.
+ * A second project ({@value #COMMITTED_HEADER}) checks a committed vmlinux.h and {@code <eventTypes>}.
  */
 class SkeletonSampleIT {
     private static final String PACKAGE_DIR = "dev/jbcc/samples/skeleton";
