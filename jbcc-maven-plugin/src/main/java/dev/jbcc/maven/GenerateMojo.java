@@ -124,6 +124,8 @@ public final class GenerateMojo extends AbstractMojo {
             throw new MojoFailureException("jbcc: " + btfFile + " is not readable, so there is no BTF to make vmlinux.h"
                     + " from; commit one as " + committedHeader + " (jbcc btf dump > vmlinux.h) or set <btf>");
         }
+        getLog().info(Files.isRegularFile(committedHeader) ? "jbcc: using the committed " + committedHeader
+                : "jbcc: using a vmlinux.h made from " + btfFile);
         String environment = STAMP_FORMAT + "\0" + String.join("\0", cflags) + "\0"
                 + (Files.isRegularFile(committedHeader) ? digest(Files.readAllBytes(committedHeader)) : digest(Files.readAllBytes(btfFile)))
                 + "\0" + headerDigest(sources);

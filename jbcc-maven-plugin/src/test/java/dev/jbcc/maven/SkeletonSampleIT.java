@@ -1,5 +1,7 @@
 package dev.jbcc.maven;
 
+import dev.jbcc.btf.Btf;
+import dev.jbcc.btf.BtfHeaderWriter;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -7,6 +9,10 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.lang.reflect.RecordComponent;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +20,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,10 +38,13 @@ import static org.junit.jupiter.api.Assertions.fail;
  * holding this reactor's artifacts, everything else read from the user's repository through a
  * {@code file:} mirror, so the shared repository is never written), then runs the sample's main on
  * the host kernel, opens files it watches and compares the printed records with what was opened.
+ * A second project ({@value #COMMITTED_HEADER}) checks a committed vmlinux.h and {@code <eventTypes>}.
  */
 class SkeletonSampleIT {
     private static final String PACKAGE_DIR = "dev/jbcc/samples/skeleton";
-    private static Path root, it, project, coreJar;
+    private static Path root, it, project, objJar, coreJar;
+    /** The second project: a committed vmlinux.h and {@code <eventTypes>} in its pom. */
+    private static final String COMMITTED_HEADER = "jbcc-maven-plugin/src/it/committed-header";
     private static String version;
 
     @BeforeAll
@@ -45,6 +55,8 @@ class SkeletonSampleIT {
         Path repo = it.resolve("repo");
         install(repo, "jbcc-parent", root.resolve("pom.xml"), null);
         install(repo, "jbcc-bom", root.resolve("jbcc-bom/pom.xml"), null);
+        objJar = moduleJar("jbcc-obj");
+        install(repo, "jbcc-obj", root.resolve("jbcc-obj/pom.xml"), objJar);
         coreJar = moduleJar("jbcc-core");
         install(repo, "jbcc-core", root.resolve("jbcc-core/pom.xml"), coreJar);
         install(repo, "jbcc-gen", root.resolve("jbcc-gen/pom.xml"), moduleJar("jbcc-gen"));
@@ -66,7 +78,7 @@ class SkeletonSampleIT {
     @Test
     void buildsIncrementallyAndDecodesWhatTheKernelWrote() throws Exception {
         long t0 = System.nanoTime();
-        String first = mvn("compile");
+        String first = mvn(project, "compile");
         Path object = project.resolve("target/classes/" + PACKAGE_DIR + "/opensnoop.bpf.o");
         assertTrue(Files.isRegularFile(object), "the object is embedded as a resource:\n" + first);
         assertTrue(Files.isRegularFile(project.resolve("target/generated-sources/jbcc/" + PACKAGE_DIR + "/Opensnoop.java")));
@@ -78,7 +90,7 @@ class SkeletonSampleIT {
         FileTime compiledAt = Files.getLastModifiedTime(project.resolve("target/generated-resources/jbcc/" + PACKAGE_DIR
                 + "/opensnoop.bpf.o"));
         // Only the goal: the check needs neither resources nor javac, and the run is quicker.
-        String second = mvn("dev.jbcc:jbcc-maven-plugin:" + version + ":generate");
+        String second = mvn(project, "dev.jbcc:jbcc-maven-plugin:" + version + ":generate");
         assertTrue(second.contains("0 compiled, 1 up to date"), "an unchanged source is not compiled again:\n" + second);
         assertEquals(compiledAt, Files.getLastModifiedTime(project.resolve("target/generated-resources/jbcc/"
                 + PACKAGE_DIR + "/opensnoop.bpf.o")));
@@ -89,6 +101,61 @@ class SkeletonSampleIT {
         runSample();
     }
 
+    /**
+     * A project that commits its vmlinux.h (written here from the kernel's BTF, with a define no
+     * generated header has, and the pom's {@code <btf>} names a file that does not exist) and names
+     * its ring buffer's struct with {@code <eventTypes>}; its skeleton runs in this JVM.
+     */
+    @Test
+    void usesTheCommittedVmlinuxHAndThePomsEventTypes() throws Exception {
+        Path dir = it.resolve("committed-header");
+        deleteTree(dir);
+        copyTree(root.resolve(COMMITTED_HEADER), dir);
+        Path header = dir.resolve("src/main/bpf/vmlinux.h");
+        try (var out = Files.newBufferedWriter(header)) {
+            out.write("#define JBCC_IT_COMMITTED_VMLINUX 1 /* tidwatch.bpf.c fails to compile without it */\n");
+            new BtfHeaderWriter(Btf.kernel()).write(out);
+        }
+        long t0 = System.nanoTime();
+        String log = mvn(dir, "compile");
+        System.out.printf("SkeletonSampleIT: committed-header build %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+        assertTrue(log.contains("jbcc: using the committed " + header), log);
+        assertTrue(log.contains("1 compiled, 0 up to date"), log);
+
+        Path file = Files.createTempDirectory("jbcc-ch").resolve("f");
+        try (var loader = new URLClassLoader(new URL[]{dir.resolve("target/classes").toUri().toURL()},
+                SkeletonSampleIT.class.getClassLoader())) {
+            Class<?> opened = loader.loadClass("dev.jbcc.it.Tidwatch$Opened");
+            assertTrue(opened.isRecord(), opened + " is the record of struct opened");
+            assertEquals(List.of("pid", "tid", "comm", "filename"),
+                    Arrays.stream(opened.getRecordComponents()).map(RecordComponent::getName).toList());
+            String thread = Files.readSymbolicLink(Path.of("/proc/thread-self")).toString(); // PID/task/TID
+            int tid = Integer.parseInt(thread.substring(thread.lastIndexOf('/') + 1));
+            String comm = Files.readString(Path.of("/proc/thread-self/comm")).strip();
+            Runnable open = () -> {
+                try {
+                    Files.write(file, new byte[]{1});
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            };
+            List<?> events = (List<?>) loader.loadClass("dev.jbcc.it.Capture").getMethod("opens", int.class, Runnable.class)
+                    .invoke(null, tid, open);
+            var mine = new ArrayList<Map<String, Object>>();
+            for (Object e : events) {
+                assertEquals(opened, e.getClass(), "the reader decodes into the record <eventTypes> names");
+                var fields = new HashMap<String, Object>();
+                for (RecordComponent c : opened.getRecordComponents()) fields.put(c.getName(), c.getAccessor().invoke(e));
+                if (file.toString().equals(fields.get("filename"))) mine.add(fields);
+            }
+            assertEquals(1, mine.size(), "one openat of " + file + " among " + events);
+            assertEquals(Map.of("pid", (int) ProcessHandle.current().pid(), "tid", tid, "comm", comm,
+                    "filename", file.toString()), mine.getFirst());
+        } finally {
+            deleteTree(file.getParent());
+        }
+    }
+
     private void runSample() throws Exception {
         String nonce = Long.toHexString(System.nanoTime());
         Path dir = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().resolve("jbcc-skel-" + nonce);
@@ -97,7 +164,7 @@ class SkeletonSampleIT {
         Files.createDirectories(dir);
         Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
         Process p = new ProcessBuilder(javaBin.toString(), "--enable-native-access=ALL-UNNAMED", "-cp",
-                project.resolve("target/classes") + java.io.File.pathSeparator + coreJar,
+                project.resolve("target/classes") + java.io.File.pathSeparator + coreJar + java.io.File.pathSeparator + objJar,
                 "dev.jbcc.samples.skeleton.OpenWatch", prefix, "60")
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
@@ -180,7 +247,7 @@ class SkeletonSampleIT {
         return out;
     }
 
-    private String mvn(String goal) throws Exception {
+    private static String mvn(Path project, String goal) throws Exception {
         var cmd = new ArrayList<>(List.of("mvn", "-B", "-o", "-Daether.offline.protocols=file",
                 "-s", it.resolve("settings.xml").toString(),
                 "-Dmaven.repo.local=" + it.resolve("repo"), "-Djbcc.version=" + version,
@@ -188,7 +255,7 @@ class SkeletonSampleIT {
                 "-Djbcc.cacheDirectory=" + it.resolve("cache"), goal));
         var pb = new ProcessBuilder(cmd).directory(project.toFile()).redirectErrorStream(true);
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        Path log = it.resolve("mvn.log");
+        Path log = it.resolve(project.getFileName() + "-mvn.log");
         pb.redirectOutput(log.toFile());
         Process p = pb.start();
         if (!p.waitFor(5, TimeUnit.MINUTES)) {
