@@ -24,12 +24,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * when the process ends however it ends, else the classic way: a {@code clsact} qdisc on the
  * device (added if missing) and a "bpf" filter on its hook, direct-action by default. That is
  * what {@code tc filter add dev D ingress bpf da ...} and pyroute2's {@code IPRoute.tc} do, and
- * works on every kernel with clsact (4.5+). A filter jbcc names carries the process's
- * {@link OwnerTag}: after a kill -9 the next attach on the device, whichever way it goes, or
- * {@code jbcc cleanup}, removes it.
+ * works on every kernel with clsact (4.5+). A filter jbcc names carries the process's pid and
+ * start time ({@code prog[jbcc:PID:START]}): after a kill -9 the next attach on the device,
+ * whichever way it goes, or {@code jbcc cleanup}, removes it.
  *
- * <p>For a filter, {@link #close()} deletes the filter if it is still this link's (same priority, handle and
- * program). The clsact qdisc goes when the last TcLink of this process on the device closes, if
+ * <p>For a filter, {@link #close()} deletes the filter if it is still this link's (same priority,
+ * handle and program). The clsact qdisc goes when the last TcLink of this process on the device closes, if
  * one of them added it and no filter (ours or anyone's) is left on either hook: the device ends
  * as it was, and a qdisc that was there before is kept. The device is looked up in the calling
  * thread's network namespace; the link keeps a netlink client of that namespace for close.
