@@ -1,6 +1,7 @@
 package dev.jbcc.netlink;
 
 import dev.jbcc.errors.Errno;
+import dev.jbcc.errors.FormatException;
 import dev.jbcc.errors.SyscallException;
 import dev.jbcc.internal.sys.Fd;
 import dev.jbcc.internal.sys.Sockets;
@@ -126,37 +127,60 @@ final class NetlinkSocket implements AutoCloseable {
             n = Sockets.recv(fd.raw(), recvBuf, recvBuf.byteSize(), 0);
             if (n == -Errno.EINTR) continue;
             if (n < 0) throw new SyscallException(operation + ": recv(netlink)", (int) -n);
-            long at = 0;
-            while (at + NLMSG_HDRLEN <= n) {
-                int len = recvBuf.get(U32, at + HDR_LEN);
-                int type = Short.toUnsignedInt(recvBuf.get(U16, at + HDR_TYPE));
-                int flags = Short.toUnsignedInt(recvBuf.get(U16, at + HDR_FLAGS));
-                int msgSeq = recvBuf.get(U32, at + HDR_SEQ);
-                if (len < NLMSG_HDRLEN || at + len > n) break;
-                MemorySegment body = recvBuf.asSlice(at + NLMSG_HDRLEN, len - NLMSG_HDRLEN);
-                at += align4(len);
-                if (msgSeq != mySeq) continue; // a late reply to an earlier request that failed half-way
-                if ((flags & NLM_F_DUMP_INTR) != 0) interrupted = true;
-                switch (type) {
-                    case NLMSG_NOOP -> { }
-                    case NLMSG_ERROR -> {
-                        int error = body.get(U32, 0);
-                        if (error == 0) return interrupted;
-                        int origLen = body.get(U32, 4 + HDR_LEN);
-                        long tlvs = 4 + ((flags & NLM_F_CAPPED) != 0 ? NLMSG_HDRLEN : align4(origLen));
-                        throw failure(operation, -error, body, tlvs, flags, hint);
+            Batch batch = parse(recvBuf.asSlice(0, n), mySeq, replies, operation, hint);
+            interrupted |= batch.interrupted();
+            if (batch.done()) return interrupted;
+        }
+    }
+
+    /** What one datagram said about request {@code mySeq}: whether it ended the answer, and whether a dump part was interrupted. */
+    record Batch(boolean done, boolean interrupted) {}
+
+    /**
+     * Parses one datagram of replies to request {@code mySeq}, adding its messages to {@code replies}.
+     * A message cut short ends the datagram, as the kernel never sends one.
+     *
+     * @throws SyscallException for an NLMSG_ERROR or NLMSG_DONE carrying an error, with the kernel's text
+     * @throws FormatException  for an NLMSG_ERROR too short to hold its error code
+     */
+    static Batch parse(MemorySegment datagram, int mySeq, List<Reply> replies, String operation, IntFunction<String> hint) {
+        boolean interrupted = false;
+        long at = 0, n = datagram.byteSize();
+        while (at + NLMSG_HDRLEN <= n) {
+            int len = datagram.get(U32, at + HDR_LEN);
+            int type = Short.toUnsignedInt(datagram.get(U16, at + HDR_TYPE));
+            int flags = Short.toUnsignedInt(datagram.get(U16, at + HDR_FLAGS));
+            int msgSeq = datagram.get(U32, at + HDR_SEQ);
+            if (len < NLMSG_HDRLEN || len > n - at) break;
+            MemorySegment body = datagram.asSlice(at + NLMSG_HDRLEN, len - NLMSG_HDRLEN);
+            at += align4(len);
+            if (msgSeq != mySeq) continue; // a late reply to an earlier request that failed half-way
+            if ((flags & NLM_F_DUMP_INTR) != 0) interrupted = true;
+            switch (type) {
+                case NLMSG_NOOP -> { }
+                case NLMSG_ERROR -> {
+                    if (body.byteSize() < 4) {
+                        throw new FormatException(operation + ": the kernel's NLMSG_ERROR at offset " + (at - align4(len))
+                                + " is " + body.byteSize() + " bytes, too short for its error code");
                     }
-                    case NLMSG_DONE -> {
-                        int error = body.byteSize() >= 4 ? body.get(U32, 0) : 0;
-                        if (error < 0) throw failure(operation, -error, body, 4, flags, hint);
-                        return interrupted;
-                    }
-                    case NLMSG_OVERRUN -> throw new SyscallException(operation, Errno.ENOSPC,
-                            "the netlink socket's receive buffer overran");
-                    default -> replies.add(new Reply(type, flags, copy(body)));
+                    int error = body.get(U32, 0);
+                    if (error == 0) return new Batch(true, interrupted);
+                    long tlvs = body.byteSize();
+                    if ((flags & NLM_F_CAPPED) != 0) tlvs = 4 + NLMSG_HDRLEN;
+                    else if (body.byteSize() >= 4 + NLMSG_HDRLEN) tlvs = 4 + align4(body.get(U32, 4 + HDR_LEN));
+                    throw failure(operation, -error, body, tlvs, flags, hint);
                 }
+                case NLMSG_DONE -> {
+                    int error = body.byteSize() >= 4 ? body.get(U32, 0) : 0;
+                    if (error < 0) throw failure(operation, -error, body, 4, flags, hint);
+                    return new Batch(true, interrupted);
+                }
+                case NLMSG_OVERRUN -> throw new SyscallException(operation, Errno.ENOSPC,
+                        "the netlink socket's receive buffer overran");
+                default -> replies.add(new Reply(type, flags, copy(body)));
             }
         }
+        return new Batch(false, interrupted);
     }
 
     private static MemorySegment copy(MemorySegment body) {
@@ -166,7 +190,7 @@ final class NetlinkSocket implements AutoCloseable {
     private static SyscallException failure(String operation, int errno, MemorySegment body, long tlvStart,
                                             int flags, IntFunction<String> hint) {
         String kernelSays = null;
-        if ((flags & NLM_F_ACK_TLVS) != 0 && tlvStart < body.byteSize()) {
+        if ((flags & NLM_F_ACK_TLVS) != 0 && tlvStart >= 0 && tlvStart < body.byteSize()) {
             Attributes tlv = Attributes.parse(body.asSlice(tlvStart));
             kernelSays = tlv.string(NLMSGERR_ATTR_MSG);
             if (kernelSays == null && tlv.has(NLMSGERR_ATTR_MISS_TYPE)) {

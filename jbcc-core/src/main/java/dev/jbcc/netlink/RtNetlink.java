@@ -1,6 +1,7 @@
 package dev.jbcc.netlink;
 
 import dev.jbcc.errors.Errno;
+import dev.jbcc.errors.FormatException;
 import dev.jbcc.errors.SyscallException;
 
 import java.lang.foreign.MemorySegment;
@@ -94,7 +95,9 @@ public final class RtNetlink implements AutoCloseable {
         throw new SyscallException("look up network device " + what, Errno.ENODEV, "the kernel sent no device");
     }
 
-    private static NetDevice parseDevice(MemorySegment body) {
+    /** An RTM_NEWLINK reply's body: ifinfomsg and attributes. */
+    static NetDevice parseDevice(MemorySegment body) {
+        requireHeader(body, IFINFOMSG_LEN, "RTM_NEWLINK", "ifinfomsg");
         int index = body.get(U32, IFI_INDEX);
         int flags = body.get(U32, IFI_FLAGS);
         Attributes attrs = Attributes.parse(body.asSlice(IFINFOMSG_LEN));
@@ -162,13 +165,24 @@ public final class RtNetlink implements AutoCloseable {
         List<Qdisc> out = new ArrayList<>();
         for (var r : replies) {
             if (r.type() != RTM_NEWQDISC) continue;
-            MemorySegment b = r.body();
-            int ifindex = b.get(U32, TCM_IFINDEX);
-            if (ifindex != device.index()) continue; // kernels without strict checking dump every device
-            Attributes attrs = Attributes.parse(b.asSlice(TCMSG_LEN));
-            out.add(new Qdisc(ifindex, attrs.string(TCA_KIND), b.get(U32, TCM_HANDLE), b.get(U32, TCM_PARENT)));
+            Qdisc q = parseQdisc(r.body());
+            if (q.ifindex() == device.index()) out.add(q); // kernels without strict checking dump every device
         }
         return out;
+    }
+
+    /** An RTM_NEWQDISC reply's body: tcmsg and attributes. */
+    static Qdisc parseQdisc(MemorySegment b) {
+        requireHeader(b, TCMSG_LEN, "RTM_NEWQDISC", "tcmsg");
+        Attributes attrs = Attributes.parse(b.asSlice(TCMSG_LEN));
+        return new Qdisc(b.get(U32, TCM_IFINDEX), attrs.string(TCA_KIND), b.get(U32, TCM_HANDLE), b.get(U32, TCM_PARENT));
+    }
+
+    private static void requireHeader(MemorySegment body, int size, String message, String header) {
+        if (body.byteSize() < size) {
+            throw new FormatException("netlink: an " + message + " reply of " + body.byteSize() + " bytes is shorter than its "
+                    + size + "-byte " + header);
+        }
     }
 
     /** True if the device has a clsact qdisc. */
@@ -285,7 +299,9 @@ public final class RtNetlink implements AutoCloseable {
         return out;
     }
 
-    private static TcFilter parseFilter(MemorySegment b) {
+    /** An RTM_NEWTFILTER reply's body: tcmsg and attributes. */
+    static TcFilter parseFilter(MemorySegment b) {
+        requireHeader(b, TCMSG_LEN, "RTM_NEWTFILTER", "tcmsg");
         int info = b.get(U32, TCM_INFO);
         Attributes attrs = Attributes.parse(b.asSlice(TCMSG_LEN));
         String kind = attrs.string(TCA_KIND);

@@ -52,18 +52,21 @@ class FeaturesTest {
         for (MapType type : MapType.values()) {
             if (type == MapType.UNSPEC) continue;
             if (!atLeast(kernel, type.minimumKernel())) continue;
-            Features.Answer answer = Features.mapType(type);
-            String what = type + " exists since " + type.minimumKernel() + ", running " + kernel + ": " + answer;
-            if (!answer.available()) {
-                assertEquals(EPERM, answer.errno(), what);
-                assertTrue(answer.reason().contains("although this process has CAP_BPF"), what);
-                System.err.println("FeaturesTest: " + what);
-            }
+            assertFoundOrRefusedByPolicy(type + " exists since " + type.minimumKernel() + ", running " + kernel,
+                    Features.mapType(type));
         }
         assertFalse(Features.haveMapType(MapType.UNSPEC));
     }
 
     private static final int EPERM = 1;
+
+    /** Available, or refused with EPERM to this fully privileged process, with the reason (printed). */
+    private static void assertFoundOrRefusedByPolicy(String what, Features.Answer answer) {
+        if (answer.available()) return;
+        assertEquals(EPERM, answer.errno(), what + ": " + answer);
+        assertTrue(answer.reason().contains("although this process has CAP_BPF"), what + ": " + answer);
+        System.err.println("FeaturesTest: " + what + ": " + answer);
+    }
 
     /** Runs {@link ProbeChild} in a child JVM; its one line of output. */
     private static String probeInChild(String mode) throws Exception {
@@ -99,13 +102,8 @@ class FeaturesTest {
         for (ProgramType type : ProgramType.values()) {
             if (CONFIG_DEPENDENT.contains(type)) continue;
             if (!atLeast(kernel, type.minimumKernel())) continue;
-            Features.Answer answer = Features.programType(type);
-            String what = type + " exists since " + type.minimumKernel() + ", running " + kernel + ": " + answer;
-            if (!answer.available()) {
-                assertEquals(EPERM, answer.errno(), what);
-                assertTrue(answer.reason().contains("although this process has CAP_BPF"), what);
-                System.err.println("FeaturesTest: " + what);
-            }
+            assertFoundOrRefusedByPolicy(type + " exists since " + type.minimumKernel() + ", running " + kernel,
+                    Features.programType(type));
         }
     }
 

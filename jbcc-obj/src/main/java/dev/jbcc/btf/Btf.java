@@ -647,6 +647,11 @@ public final class Btf {
     // ---------------------------------------------------------------------------------------------
     // Strings
 
+    /** Bytes of encoded BTF this holds, the base's included: what output derived from it is measured against. */
+    long encodedSize() {
+        return data.length + (base == null ? 0 : base.encodedSize());
+    }
+
     /** Length in bytes of the string table, including the base's for split BTF. */
     public int stringsLength() {
         return firstStringOffset + stringsLength;

@@ -187,7 +187,7 @@ public record BtfExt(Map<String, List<FuncInfo>> funcInfos, Map<String, List<Lin
                 if (count == 0) {
                     throw error(what + " for section " + section + " at offset " + (p - 8) + " has no records");
                 }
-                if (p + count * recSize > end) {
+                if (count > (end - p) / recSize) { // divided: count * recSize can overflow
                     throw error(what + " for section " + section + ": " + count + " records of " + recSize
                             + " bytes at offset " + p + " extend past the end of " + what);
                 }

@@ -1,5 +1,7 @@
 package dev.jbcc.btf;
 
+import dev.jbcc.errors.FormatException;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -26,6 +28,11 @@ import java.util.Set;
  * merged into it and different ones get a {@code ___2}, {@code ___3} suffix, which CO-RE ignores
  * when matching against the kernel. Enumerators that clash are renamed the same way. Functions,
  * variables and data sections are not written. Type tags and decl tags are dropped.
+ *
+ * <p>BTF that C cannot express (a member of a type without a size, a record containing itself,
+ * a reference cycle) or whose header would be out of proportion to it (a record declaring
+ * gigabytes of padding) throws {@link FormatException} naming the type: the header is at most
+ * {@value #CHARS_PER_BYTE} characters per byte of BTF, plus {@value #BASE_ALLOWANCE}.
  */
 public final class BtfHeaderWriter {
     private static final int NOT_VISITED = 0;
@@ -34,6 +41,11 @@ public final class BtfHeaderWriter {
     /** C's integer type keywords; an INT named otherwise (e.g. GCC's "ssizetype") is written by size. */
     private static final Set<String> INT_WORDS = Set.of("char", "short", "int", "long", "signed", "unsigned",
             "_Bool", "__int128");
+    /** Output allowance: characters per byte of BTF, and a fixed amount on top for tiny blobs. */
+    static final int CHARS_PER_BYTE = 16;
+    static final int BASE_ALLOWANCE = 1 << 20;
+    /** Deeper declarations than this come from reference cycles (a pointer to itself), not from C. */
+    private static final int MAX_NESTING = 256;
 
     private final Btf btf;
     private final BtfType[] types;
@@ -57,6 +69,14 @@ public final class BtfHeaderWriter {
     private final Map<String, List<Integer>> typedefsByBaseName = new HashMap<>();
 
     // Emission state.
+    /** Characters the header may have; {@link #spent} counts what is written against it. */
+    private final long allowance;
+    private long spent;
+    /** The record or enum being written, for messages. */
+    private int writing;
+    private int nesting;
+    /** Records whose layout is being computed: meeting one again means it contains itself. */
+    private final boolean[] layingOut;
     private int[] state;
     private boolean[] anonEnumWritten;
     private StringBuilder out;
@@ -73,6 +93,8 @@ public final class BtfHeaderWriter {
         this.canonical = new int[n];
         this.enumerators = new String[n][];
         this.layouts = new Layout[n];
+        this.layingOut = new boolean[n];
+        this.allowance = BASE_ALLOWANCE + CHARS_PER_BYTE * btf.encodedSize();
         for (int id = 0; id < n; id++) {
             canonical[id] = id;
         }
@@ -89,6 +111,7 @@ public final class BtfHeaderWriter {
      * {@code "enum bpf_map_type"}, {@code "u32"}; for other kinds, the declaration of an unnamed object.
      */
     public String typeName(int id) {
+        spent = 0;
         return declaration(id, "", 0);
     }
 
@@ -106,6 +129,7 @@ public final class BtfHeaderWriter {
     /** Writes the header to {@code target}. */
     public void write(Appendable target) throws IOException {
         out = new StringBuilder(1 << 20);
+        spent = 0;
         state = new int[types.length];
         anonEnumWritten = new boolean[types.length];
         out.append("""
@@ -324,6 +348,15 @@ public final class BtfHeaderWriter {
 
     /** Makes sure what a use of {@code id} needs is written: complete types for by-value uses. */
     private void need(int id, boolean complete) {
+        enter(id);
+        try {
+            needNested(id, complete);
+        } finally {
+            nesting--;
+        }
+    }
+
+    private void needNested(int id, boolean complete) {
         BtfType t = types[id];
         switch (t) {
             case BtfType.Ptr p -> need(p.type(), false);
@@ -390,6 +423,32 @@ public final class BtfHeaderWriter {
      * Built from the declarator outwards: pointers prefix it, arrays and parameter lists suffix it.
      */
     private String declaration(int id, String declarator, int indent) {
+        enter(id);
+        try {
+            return declarationNested(id, declarator, indent);
+        } finally {
+            nesting--;
+        }
+    }
+
+    private void enter(int id) {
+        if (++nesting > MAX_NESTING) {
+            throw new FormatException("BTF: type id " + id + " (" + btf.describe(id) + ") is declared through more than "
+                    + MAX_NESTING + " nested types: a reference cycle, which C cannot declare");
+        }
+    }
+
+    /** Counts {@code chars} more of output against the allowance. */
+    private void charge(long chars) {
+        spent += chars;
+        if (spent > allowance) {
+            throw new FormatException("BTF: the header would exceed " + allowance + " characters (" + CHARS_PER_BYTE
+                    + " per byte of BTF) while writing type id " + writing + " (" + btf.describe(writing)
+                    + "): its size or nesting is out of proportion to the BTF that declares it");
+        }
+    }
+
+    private String declarationNested(int id, String declarator, int indent) {
         BtfType t = types[id];
         return switch (t) {
             case BtfType.Void v -> join("void", declarator);
@@ -522,6 +581,7 @@ public final class BtfHeaderWriter {
     // Definitions
 
     private void writeEnum(int id, BtfType.Enumeration e, String name, int indent) {
+        writing = id;
         out.append("enum ");
         if (!name.isEmpty()) {
             out.append(name).append(' ');
@@ -532,6 +592,7 @@ public final class BtfHeaderWriter {
         boolean allUnsignedInt = true;
         for (int i = 0; i < en.length; i++) {
             long v = e.values().get(i).value();
+            charge(en[i].length());
             indent(indent + 1).append(en[i]).append(" = ");
             // A 32-bit enum's values are widened by their signedness already; unsigned 64-bit ones are raw bits.
             if (e instanceof BtfType.Enum64 && !e.signed() && v < 0) {
@@ -567,6 +628,8 @@ public final class BtfHeaderWriter {
     private void writeComposite(int id, int indent) {
         BtfType.Composite c = (BtfType.Composite) types[id];
         Layout layout = layout(id);
+        int outer = writing;
+        writing = id;
         out.append(tagKeyword(c));
         if (!c.name().isEmpty()) {
             out.append(' ').append(names[id]);
@@ -585,7 +648,10 @@ public final class BtfHeaderWriter {
                 continue;
             }
             BtfType.Member m = item.member;
-            indent(indent + 1).append(declaration(m.type(), m.name(), indent + 1));
+            String declaration = declaration(m.type(), m.name(), indent + 1);
+            writing = id;
+            charge(declaration.length());
+            indent(indent + 1).append(declaration);
             if (m.bitfieldSize() != 0) {
                 out.append(": ").append(m.bitfieldSize());
             }
@@ -595,6 +661,7 @@ public final class BtfHeaderWriter {
         if (layout.packed) {
             out.append(" __attribute__((packed))");
         }
+        writing = outer;
     }
 
     /**
@@ -613,7 +680,9 @@ public final class BtfHeaderWriter {
         }
     }
 
+    /** Starts a line at {@code level}; each line counts against the allowance. */
     private StringBuilder indent(int level) {
+        charge(level + 32L);
         for (int i = 0; i < level; i++) {
             out.append('\t');
         }
@@ -632,13 +701,23 @@ public final class BtfHeaderWriter {
     private Layout layout(int id) {
         Layout l = layouts[id];
         if (l == null) {
-            BtfType.Composite c = (BtfType.Composite) types[id];
-            l = c instanceof BtfType.Union ? unionLayout((BtfType.Union) c) : null;
-            if (l == null) {
-                l = structLayout((BtfType.Struct) c, false);
+            if (layingOut[id]) {
+                throw new FormatException("BTF: type id " + id + " (" + btf.describe(id)
+                        + ") contains itself by value, which no C record can");
             }
-            if (l == null) {
-                l = structLayout((BtfType.Struct) c, true);
+            layingOut[id] = true;
+            BtfType.Composite c = (BtfType.Composite) types[id];
+            try {
+                if (c instanceof BtfType.Union u) {
+                    l = unionLayout(id, u);
+                } else if (c instanceof BtfType.Struct s) {
+                    l = structLayout(id, s, false);
+                    if (l == null) {
+                        l = structLayout(id, s, true);
+                    }
+                }
+            } finally {
+                layingOut[id] = false;
             }
             if (l == null) {
                 // Members overlap or do not fit: not a C layout. Write the members anyway.
@@ -658,7 +737,17 @@ public final class BtfHeaderWriter {
         return !m.name().isEmpty() || types[stripQualifiers(m.type())] instanceof BtfType.Composite;
     }
 
-    private Layout structLayout(BtfType.Struct s, boolean packed) {
+    /** The width in bits of a member that is not a bitfield: its type must have a size. */
+    private long memberBits(int recordId, BtfType.Member m) {
+        try {
+            return btf.sizeOf(m.type()) * 8;
+        } catch (IllegalArgumentException e) {
+            throw new FormatException("BTF: member '" + m.name() + "' of type id " + recordId + " (" + btf.describe(recordId)
+                    + ") has type id " + m.type() + " (" + btf.describe(m.type()) + "), which has no size", e);
+        }
+    }
+
+    private Layout structLayout(int id, BtfType.Struct s, boolean packed) {
         List<Item> items = new ArrayList<>();
         long pos = 0;
         int maxAlign = 1;
@@ -677,7 +766,7 @@ public final class BtfHeaderWriter {
                     start = roundUp(start, unit); // clang does not let a bitfield straddle its unit
                 }
             } else {
-                width = btf.sizeOf(m.type()) * 8;
+                width = memberBits(id, m);
                 start = packed ? roundUp(pos, 8) : roundUp(pos, align * 8L);
             }
             if (!packed) {
@@ -714,7 +803,7 @@ public final class BtfHeaderWriter {
         return new Layout(packed, packed ? 1 : maxAlign, items);
     }
 
-    private Layout unionLayout(BtfType.Union u) {
+    private Layout unionLayout(int id, BtfType.Union u) {
         List<Item> items = new ArrayList<>();
         long maxBits = 0;
         int maxAlign = 1;
@@ -724,7 +813,7 @@ public final class BtfHeaderWriter {
             }
             int align = emittedAlign(m.type());
             maxAlign = Math.max(maxAlign, align);
-            long width = m.bitfieldSize() != 0 ? roundUp(m.bitfieldSize(), align * 8L) : btf.sizeOf(m.type()) * 8;
+            long width = m.bitfieldSize() != 0 ? roundUp(m.bitfieldSize(), align * 8L) : memberBits(id, m);
             maxBits = Math.max(maxBits, width);
             items.add(new Item(m, 0, 0));
         }

@@ -140,9 +140,12 @@ public final class ElfFile {
         return Optional.ofNullable(sectionsByName.get(name));
     }
 
-    /** The section's bytes as a read-only view; empty for {@code SHT_NOBITS} (whose {@code size} is its memory size). */
+    /**
+     * The section's bytes as a read-only view; empty for {@code SHT_NOBITS} (whose {@code size} is
+     * its memory size) and {@code SHT_NULL} (an inactive header, whose offset and size mean nothing).
+     */
     public MemorySegment contents(Section section) {
-        if (section.isNoBits()) return data.asSlice(0, 0);
+        if (section.isNoBits() || section.type() == Section.SHT_NULL) return data.asSlice(0, 0);
         return data.asSlice(section.offset(), section.size());
     }
 
@@ -353,7 +356,12 @@ public final class ElfFile {
         checkRange("section header table", shoff, shoff == 0 ? 0 : Math.max(1, shnum) * (long) SHDR_SIZE);
         // Extended numbering: the real counts live in section 0 when they do not fit in 16 bits.
         if (shoff != 0 && shnum == 0) {
-            shnum = Math.toIntExact(data.get(u64, shoff + 32));
+            long extended = data.get(u64, shoff + 32);
+            if (extended < 0 || extended > data.byteSize() / SHDR_SIZE) {
+                throw fail("section count " + Long.toUnsignedString(extended) + " in section 0's size (header at offset "
+                        + shoff + ") does not fit in the " + data.byteSize() + "-byte file");
+            }
+            shnum = (int) extended;
         }
         if (shoff != 0 && shstrndx == Symbol.SHN_XINDEX) {
             shstrndx = data.get(u32, shoff + 40);
@@ -382,8 +390,14 @@ public final class ElfFile {
                 checkRange("section " + i + " (header at offset " + at + ")", offset, size);
             }
         }
+        // Index 0 (SHN_UNDEF) means the file has no section names; any other must be a string table,
+        // which the loop above has checked lies inside the file.
         Section names = rawSection(base, header.sectionNamesIndex(), "");
-        MemorySegment nameBytes = names.isNoBits() ? data.asSlice(0, 0) : data.asSlice(names.offset(), names.size());
+        if (names.index() != 0 && names.type() != Section.SHT_STRTAB) {
+            throw fail("section name table " + names.index() + " (header at offset " + (base + (long) names.index() * SHDR_SIZE)
+                    + ") has type " + names.type() + ", not a string table (3)");
+        }
+        MemorySegment nameBytes = names.index() == 0 ? data.asSlice(0, 0) : data.asSlice(names.offset(), names.size());
         List<Section> result = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             long at = base + (long) i * SHDR_SIZE;

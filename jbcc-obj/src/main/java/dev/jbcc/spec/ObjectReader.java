@@ -44,6 +44,12 @@ public final class ObjectReader {
     private static final String TEXT = ".text", MAPS = ".maps", LEGACY_MAPS = "maps", KCONFIG = ".kconfig",
             KSYMS = ".ksyms";
     private static final int LIBBPF_PIN_BY_NAME = 1;
+    /**
+     * Largest {@code .bss} (SHT_NOBITS, not in the file) read into a zeroed map value: 64 MiB,
+     * far above the kernel's limit on one value (KMALLOC_MAX_SIZE, 4 MiB on x86-64), so that a
+     * bogus size fails here rather than allocating gigabytes.
+     */
+    private static final long MAX_ZEROED_SECTION = 64L << 20;
 
     private ObjectReader() {}
 
@@ -180,8 +186,7 @@ public final class ObjectReader {
             }
             for (Symbol sym : funcs) {
                 long start = sym.value(), size = sym.size();
-                if (start % Instruction.SLOT_SIZE != 0 || size % Instruction.SLOT_SIZE != 0 || size == 0
-                        || start + size > section.size() || start < 0) {
+                if (start % Instruction.SLOT_SIZE != 0 || size % Instruction.SLOT_SIZE != 0 || !fits(start, size, section)) {
                     throw elf.fail("function " + sym.name() + " at offset " + start + " with size " + size
                             + " does not fit whole instructions inside " + section + " (" + section.size() + " bytes)");
                 }
@@ -496,11 +501,11 @@ public final class ObjectReader {
                     case "value_size" -> valueSize = checkSize(valueSize, (int) uintField(m, what), what);
                     case "key" -> {
                         keyType = pointee(m, what);
-                        keySize = checkSize(keySize, (int) btf.sizeOf(keyType), what);
+                        keySize = checkSize(keySize, sizeOf(keyType, what), what);
                     }
                     case "value" -> {
                         valueType = pointee(m, what);
-                        valueSize = checkSize(valueSize, (int) btf.sizeOf(valueType), what);
+                        valueSize = checkSize(valueSize, sizeOf(valueType, what), what);
                     }
                     case "pinning" -> {
                         long value = uintField(m, what);
@@ -533,6 +538,21 @@ public final class ObjectReader {
             MapSpec spec = new MapSpec(name, type, Math.max(keySize, 0), Math.max(valueSize, 0), maxEntries, flags,
                     mapExtra, pinning, inner, List.of(), numaNode, keyType, valueType);
             return new BtfMapDef(spec, valuesOffset);
+        }
+
+        /** The size of a key or value type; a type without one (void, a function, a forward declaration) is an error. */
+        private int sizeOf(int type, String what) {
+            long size;
+            try {
+                size = btf.sizeOf(type);
+            } catch (IllegalArgumentException e) {
+                throw elf.fail(what + ": " + btf.describe(type) + " has no size (a forward declaration, void or a function);"
+                        + " declare the type completely before the map", e);
+            }
+            if (size < 0 || size > Integer.MAX_VALUE) {
+                throw elf.fail(what + ": " + btf.describe(type) + " is " + size + " bytes, too large for a map");
+            }
+            return (int) size;
         }
 
         private static int checkSize(int previous, int size, String what) {
@@ -612,7 +632,7 @@ public final class ObjectReader {
                 if (s.sectionIndex() != legacyMapsSection.index() || s.type() == Symbol.Type.SECTION || s.name().isEmpty()) {
                     continue;
                 }
-                if (s.size() < 16 || s.value() + s.size() > legacyMapsSection.size()) {
+                if (s.size() < 16 || !fits(s.value(), s.size(), legacyMapsSection)) {
                     throw elf.fail("legacy map " + s.name() + " at offset " + s.value() + " has size " + s.size()
                             + "; struct bpf_map_def needs at least 16 bytes inside the 'maps' section");
                 }
@@ -642,7 +662,9 @@ public final class ObjectReader {
         private void readDataSections(Map<String, MapSpec> maps, Map<String, VariableSpec> variables) {
             for (Section s : dataSections.values()) {
                 if (s.size() == 0) continue;
-                if (s.size() > Integer.MAX_VALUE - 8) throw elf.fail(s + " is too large for a map value");
+                if (s.size() < 0 || s.size() > (s.isNoBits() ? MAX_ZEROED_SECTION : Integer.MAX_VALUE - 8)) {
+                    throw elf.fail(s + " is " + Long.toUnsignedString(s.size()) + " bytes, too large for a global data map's value");
+                }
                 boolean readOnly = s.name().startsWith(".rodata");
                 byte[] contents = s.isNoBits() ? new byte[(int) s.size()] : elf.contents(s).toArray(ValueLayout.JAVA_BYTE);
                 int flags = BpfFlags.BPF_F_MMAPABLE | (readOnly ? BpfFlags.BPF_F_RDONLY_PROG : 0);
@@ -659,7 +681,7 @@ public final class ObjectReader {
                 }
                 for (Symbol sym : symbols) {
                     if (sym.sectionIndex() != s.index() || sym.type() != Symbol.Type.OBJECT || sym.name().isEmpty()) continue;
-                    if (sym.value() + sym.size() > s.size()) {
+                    if (sym.size() == 0 ? sym.value() < 0 || sym.value() > s.size() : !fits(sym.value(), sym.size(), s)) {
                         throw elf.fail("variable " + sym.name() + " at offset " + sym.value() + " with size " + sym.size()
                                 + " runs past " + s);
                     }
@@ -726,6 +748,11 @@ public final class ObjectReader {
                 }
             }
             if (types != null) btf = btf.withTypes(types);
+        }
+
+        /** Whether {@code size > 0} bytes at {@code offset} lie inside the section (no overflow for any operands). */
+        private static boolean fits(long offset, long size, Section section) {
+            return offset >= 0 && size > 0 && offset <= section.size() && size <= section.size() - offset;
         }
 
         private static String cString(MemorySegment bytes) {

@@ -88,7 +88,9 @@ final class Lexer {
             lineStart = false;
             boolean inDirective = pos < directiveEnd;
             int start = pos;
-            if (Character.isJavaIdentifierStart(c) && c != '$') {
+            // Not Java's identifier start: '€' or '‿' start a Java identifier but are no identifier part here,
+            // and a token that does not advance would repeat forever.
+            if (isIdentPart(c) && !Character.isDigit(c)) {
                 while (pos < text.length() && isIdentPart(text.charAt(pos))) pos++;
                 // A prefixed literal: L"x", u8"x", u'x'.
                 if (pos < text.length() && (text.charAt(pos) == '"' || text.charAt(pos) == '\'')

@@ -138,6 +138,12 @@ final class PrePass {
         pass.tableMacros();
         pass.kernelStructCopies();
         pass.probesAndCalls();
+        int overlap = pass.edits.firstOverlap();
+        if (overlap >= 0) {
+            // A table macro whose ')' is missing swallows what follows, up to some later ')'.
+            throw pass.error(Diagnostic.lineOf(text, overlap), "this line is inside the arguments of a table macro above it;"
+                    + " is that macro's ')' missing?");
+        }
         String out = pass.edits.apply() + pass.licenseIfMissing();
         return new Result(out, Map.copyOf(pass.tables), List.copyOf(pass.tracepoints.values()), List.copyOf(pass.includes));
     }

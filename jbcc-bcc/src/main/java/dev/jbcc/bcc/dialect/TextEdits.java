@@ -53,15 +53,29 @@ final class TextEdits {
         if (text.indexOf('\n') >= 0) throw new IllegalArgumentException("edit text must stay on one line: " + text);
     }
 
-    /** The edited text. Overlapping replacements are a bug in the caller. */
-    String apply() {
+    private List<Edit> sorted() {
         var sorted = new ArrayList<>(edits);
         sorted.sort(Comparator.comparingInt(Edit::start)
                 .thenComparingInt(e -> e.end() > e.start() ? 1 : 0) // insertions before a replacement there
                 .thenComparingInt(Edit::order).thenComparingLong(Edit::seq));
+        return sorted;
+    }
+
+    /** The offset of the first edit that starts inside an earlier replacement, or -1 if none does. */
+    int firstOverlap() {
+        int at = 0;
+        for (Edit e : sorted()) {
+            if (e.start() < at) return e.start();
+            at = e.end();
+        }
+        return -1;
+    }
+
+    /** The edited text. Overlapping replacements are a bug in the caller: check {@link #firstOverlap()}. */
+    String apply() {
         var out = new StringBuilder(original.length() + 256);
         int at = 0;
-        for (Edit e : sorted) {
+        for (Edit e : sorted()) {
             if (e.start() < at) {
                 throw new IllegalStateException("overlapping edits at offset " + e.start() + " (" + e.text() + ")");
             }

@@ -85,8 +85,8 @@ public record TracepointFormat(String category, String event, List<Field> fields
         Matcher m = FIELD.matcher(formatText);
         while (m.find()) {
             String decl = m.group(1).strip();
-            int offset = Integer.parseInt(m.group(2));
-            int size = Integer.parseInt(m.group(3));
+            int offset = number(m.group(2), decl, category, event);
+            int size = number(m.group(3), decl, category, event);
             boolean signed = m.group(4).equals("1");
             if (offset < COMMON_SIZE) continue; // common_type, common_flags, common_preempt_count, common_pid
             String name = fieldName(decl);
@@ -95,6 +95,15 @@ public record TracepointFormat(String category, String event, List<Field> fields
         }
         fields.sort(java.util.Comparator.comparingInt(Field::offset));
         return new TracepointFormat(category, event, List.copyOf(fields));
+    }
+
+    private static int number(String digits, String decl, String category, String event) {
+        try {
+            return Integer.parseInt(digits);
+        } catch (NumberFormatException e) {
+            throw new CompileException("tracefs format of " + category + ":" + event + ": field '" + decl + "' has offset, size or length "
+                    + digits + ", beyond any event record", "");
+        }
     }
 
     /** The identifier of a declaration like "unsigned long clone_flags" or "char comm[16]". */
@@ -124,14 +133,14 @@ public record TracepointFormat(String category, String event, List<Field> fields
         return sb.toString();
     }
 
-    private static String declaration(Field f) {
+    private String declaration(Field f) {
         String decl = f.declaration();
         if (decl.startsWith("__data_loc")) return (f.size() == 4 ? "int " : intType(f.size(), true) + " ") + f.name();
         Matcher array = Pattern.compile("\\[(\\d*)]\\s*$").matcher(decl);
         if (array.find()) {
             String count = array.group(1);
             String base = decl.substring(0, array.start()).replaceAll("\\w+\\s*$", "").strip();
-            int n = count.isEmpty() ? 0 : Integer.parseInt(count);
+            int n = count.isEmpty() ? 0 : number(count, decl, category, event);
             if (base.matches("(const\\s+)?(unsigned\\s+|signed\\s+)?char")) return "char " + f.name() + "[" + Math.max(n, f.size()) + "]";
             int element = n > 0 ? f.size() / n : 1;
             if (n > 0 && element * n == f.size() && (element == 1 || element == 2 || element == 4 || element == 8)) {
