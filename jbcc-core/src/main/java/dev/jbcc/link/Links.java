@@ -146,7 +146,7 @@ public final class Links {
         String prefix = "program '" + program.name() + "' (section '" + section + "') cannot be auto-attached: ";
         if (kind.startsWith("xdp")) return prefix + "XDP needs a network device; use XdpLink.attach(program, XdpOptions...)";
         if (kind.startsWith("tc") || kind.equals("classifier") || kind.equals("action")) {
-            return prefix + "TC needs a network device and direction; use TcxLink (6.6+) or TcLink (clsact + bpf filter)";
+            return prefix + "TC needs a network device and direction; use TcLink.attach(program, device, direction) (tcx on 6.6+, else a clsact bpf filter)";
         }
         if (kind.startsWith("usdt")) {
             return prefix + "USDT needs a binary and a probe; use UsdtLink.attach(program, UsdtOptions...)";

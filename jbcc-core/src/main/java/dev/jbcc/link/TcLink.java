@@ -3,6 +3,7 @@ package dev.jbcc.link;
 import dev.jbcc.Program;
 import dev.jbcc.errors.Errno;
 import dev.jbcc.errors.SyscallException;
+import dev.jbcc.errors.UnsupportedFeatureException;
 import dev.jbcc.netlink.BpfFilterSpec;
 import dev.jbcc.netlink.NetDevice;
 import dev.jbcc.netlink.RtNetlink;
@@ -18,13 +19,17 @@ import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A TC program attached the classic way: a {@code clsact} qdisc on the device (added if missing)
- * and a "bpf" filter on its ingress or egress hook, direct-action by default. This is what
- * {@code tc filter add dev D ingress bpf da ...} and pyroute2's {@code IPRoute.tc} do, and works
- * on every kernel with clsact (4.5+); {@link TcxLink} is the bpf_link way (6.6+).
+ * A TC program on a device's ingress or egress, attached as {@link TcOptions#via()} says: by
+ * default through a tcx link where the kernel has it (6.6+; see {@link TcxLink}), which detaches
+ * when the process ends however it ends, else the classic way: a {@code clsact} qdisc on the
+ * device (added if missing) and a "bpf" filter on its hook, direct-action by default. That is
+ * what {@code tc filter add dev D ingress bpf da ...} and pyroute2's {@code IPRoute.tc} do, and
+ * works on every kernel with clsact (4.5+). A filter jbcc names carries the process's pid and
+ * start time ({@code prog[jbcc:PID:START]}): after a kill -9 the next attach on the device,
+ * whichever way it goes, or {@code jbcc cleanup}, removes it.
  *
- * <p>{@link #close()} deletes the filter if it is still this link's (same priority, handle and
- * program). The clsact qdisc goes when the last TcLink of this process on the device closes, if
+ * <p>For a filter, {@link #close()} deletes the filter if it is still this link's (same priority,
+ * handle and program). The clsact qdisc goes when the last TcLink of this process on the device closes, if
  * one of them added it and no filter (ours or anyone's) is left on either hook: the device ends
  * as it was, and a qdisc that was there before is kept. The device is looked up in the calling
  * thread's network namespace; the link keeps a netlink client of that namespace for close.
@@ -41,39 +46,47 @@ public final class TcLink implements Link {
         boolean added;
     }
 
-    private final RtNetlink rtnl;
     private final NetDevice device;
+    private final TcDirection direction;
+    // tcx attachment.
+    private final TcxLink tcx;
+    // Netlink attachment.
+    private final RtNetlink rtnl;
     private final DeviceKey key;
     private final TcFilter filter;
     private final boolean addedQdisc;
     private final ReentrantLock lock = new ReentrantLock();
     private boolean closed;
 
-    private TcLink(RtNetlink rtnl, NetDevice device, DeviceKey key, TcFilter filter, boolean addedQdisc) {
-        this.rtnl = rtnl;
+    private TcLink(NetDevice device, TcDirection direction, TcxLink tcx,
+                   RtNetlink rtnl, DeviceKey key, TcFilter filter, boolean addedQdisc) {
         this.device = device;
+        this.direction = direction;
+        this.tcx = tcx;
+        this.rtnl = rtnl;
         this.key = key;
         this.filter = filter;
         this.addedQdisc = addedQdisc;
     }
 
-    /** A direct-action filter for every protocol on {@code direction}. */
+    /** Attaches to {@code direction} with {@link TcOptions#of}: tcx where the kernel has it, else a direct-action filter. */
     public static TcLink attach(Program program, String device, TcDirection direction) {
-        return attach(program, device, direction == TcDirection.INGRESS ? TcOptions.ingress() : TcOptions.egress());
+        return attach(program, device, TcOptions.of(direction));
     }
 
     /**
-     * Attaches {@code program} (a SCHED_CLS program) to {@code device}.
+     * Attaches {@code program} (a SCHED_CLS program) to {@code device}, first removing the filters
+     * dead jbcc processes left there.
      *
-     * @throws IllegalArgumentException if the program is not a SCHED_CLS program
-     * @throws SyscallException         naming the device and the kernel's reason
+     * @throws IllegalArgumentException    if the program is not a SCHED_CLS program
+     * @throws SyscallException            naming the device and the kernel's reason
+     * @throws UnsupportedFeatureException for {@link TcOptions.Via#TCX} on a kernel before 6.6
      */
     public static TcLink attach(Program program, String device, TcOptions options) {
         NetLinks.requireType(program, ProgramType.SCHED_CLS, "TcLink", "SEC(\"tc\") or SEC(\"classifier\")");
         RtNetlink rtnl = RtNetlink.open();
         try {
             NetDevice dev = rtnl.device(device);
-            DeviceKey key = new DeviceKey(currentNetns(), dev.index());
             synchronized (QDISC_USERS) {
                 try {
                     removeLeftovers(rtnl, dev);
@@ -82,6 +95,22 @@ public final class TcLink implements Link {
                     System.getLogger(TcLink.class.getName()).log(System.Logger.Level.DEBUG,
                             "cannot remove leftover filters on " + dev.describe(), e);
                 }
+                boolean tryTcx = switch (options.via()) {
+                    case TCX -> true;
+                    case NETLINK -> false;
+                    case AUTO -> !options.filterOnly();
+                };
+                if (tryTcx) {
+                    try {
+                        TcxLink link = TcxLink.attach(program, device, options.direction());
+                        rtnl.close();
+                        return new TcLink(link.device(), options.direction(), link, null, null, null, false);
+                    } catch (UnsupportedFeatureException e) {
+                        if (options.via() == TcOptions.Via.TCX) throw e;
+                        // before 6.6: a netlink filter
+                    }
+                }
+                DeviceKey key = new DeviceKey(currentNetns(), dev.index());
                 boolean added = rtnl.addClsact(dev);
                 try {
                     String name = options.name() != null ? options.name() : program.name() + OwnerTag.current();
@@ -91,7 +120,7 @@ public final class TcLink implements Link {
                     QdiscUsers users = QDISC_USERS.computeIfAbsent(key, k -> new QdiscUsers());
                     users.links++;
                     users.added |= added;
-                    return new TcLink(rtnl, dev, key, filter, added);
+                    return new TcLink(dev, options.direction(), null, rtnl, key, filter, added);
                 } catch (RuntimeException e) {
                     if (added) {
                         try {
@@ -113,37 +142,58 @@ public final class TcLink implements Link {
         return device;
     }
 
-    /** The filter as the kernel created it (priority and handle filled in). */
+    /** True for a tcx link, false for a netlink filter. */
+    public boolean isTcx() {
+        return tcx != null;
+    }
+
+    /**
+     * The filter as the kernel created it (priority and handle filled in).
+     *
+     * @throws IllegalStateException for a tcx link, which has no filter (see {@link #isTcx()})
+     */
     public TcFilter filter() {
+        if (tcx != null) {
+            throw new IllegalStateException("TcLink on " + device.describe() + " is a tcx link, which has no filter;"
+                    + " attach with TcOptions.Via.NETLINK for one");
+        }
         return filter;
     }
 
     public TcDirection direction() {
-        return filter.parent() == TcDirection.INGRESS.clsactParent() ? TcDirection.INGRESS : TcDirection.EGRESS;
+        return direction;
     }
 
-    /** True if attaching added the clsact qdisc (the last TcLink on the device to close may remove it). */
+    /** True if attaching added the clsact qdisc (the last TcLink on the device to close may remove it); false for tcx. */
     public boolean addedQdisc() {
         return addedQdisc;
     }
 
     @Override
     public void pin(Path path) {
-        throw Links.cannotPin("a TC filter", "use TcxLink (Linux 6.6+) for a pinnable TC attachment,"
-                + " or leave the filter: it stays until deleted");
+        if (tcx == null) {
+            throw Links.cannotPin("a TC filter", "attach with TcOptions.Via.TCX (Linux 6.6+) for a pinnable TC"
+                    + " attachment, or leave the filter: it stays until deleted");
+        }
+        tcx.pin(path);
     }
 
     @Override
     public void unpin() {
+        if (tcx != null) tcx.unpin();
     }
 
-    /** Deletes the filter, and the qdisc as the class comment says. Idempotent. */
+    /** Closes the tcx link, or deletes the filter, and the qdisc as the class comment says. Idempotent. */
     @Override
     public void close() {
         lock.lock();
         try {
             if (closed) return;
             closed = true;
+            if (tcx != null) {
+                tcx.close();
+                return;
+            }
             synchronized (QDISC_USERS) {
                 QdiscUsers users = QDISC_USERS.get(key);
                 boolean last = --users.links == 0;
@@ -227,6 +277,7 @@ public final class TcLink implements Link {
 
     @Override
     public String toString() {
-        return "TcLink[" + device.describe() + " " + filter + (closed ? ", closed" : "") + "]";
+        return "TcLink[" + device.describe() + " " + (tcx != null ? direction + " tcx " + tcx.rawLink() : filter)
+                + (closed ? ", closed" : "") + "]";
     }
 }

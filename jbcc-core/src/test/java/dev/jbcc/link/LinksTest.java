@@ -57,7 +57,7 @@ class LinksTest {
     void kindsThatNeedMoreThanTheSectionNameSayWhichLinkTypeToUse() {
         try (Collection c = Collection.load(spec)) {
             assertMessage(c, "b_xdp_pass", "XdpLink");
-            assertMessage(c, "c_tc_pass", "TcxLink");
+            assertMessage(c, "c_tc_pass", "TcLink.attach");
             assertMessage(c, "d_usdt", "UsdtLink");
             assertMessage(c, "e_uprobe_without_target", "PATH:SYMBOL");
             assertMessage(c, "f_tracepoint_without_target", "tracepoint/syscalls/sys_enter_openat");

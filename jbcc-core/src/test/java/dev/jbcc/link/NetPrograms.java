@@ -4,6 +4,7 @@ import dev.jbcc.BpfMap;
 import dev.jbcc.Collection;
 import dev.jbcc.compile.ClangCompiler;
 import dev.jbcc.compile.Source;
+import dev.jbcc.errors.UnsupportedFeatureException;
 import dev.jbcc.spec.CollectionSpec;
 import dev.jbcc.spec.ObjectReader;
 import dev.jbcc.testing.TestNetwork;
@@ -74,6 +75,19 @@ final class NetPrograms {
                     assertEquals(42, accepted.getInputStream().read(), "the byte sent over TCP arrived");
                 }
             }
+        }
+    }
+
+    /**
+     * Whether the running kernel has tcx, asked of it: a tcx link of tc_pass on the ingress of the
+     * test network's device, closed at once.
+     */
+    static boolean haveTcx(TestNetwork net, Collection c) {
+        try {
+            net.netns().call(() -> TcxLink.attach(c.program("tc_pass"), net.nsDevice(), TcDirection.INGRESS)).close();
+            return true;
+        } catch (UnsupportedFeatureException e) {
+            return false;
         }
     }
 }

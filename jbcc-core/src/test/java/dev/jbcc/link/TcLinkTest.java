@@ -27,6 +27,52 @@ import static org.junit.jupiter.api.Assertions.*;
 @ExtendWith(FdLeakCheck.class)
 class TcLinkTest {
     private static final int PINGS = 3;
+    private static final TcOptions NETLINK_INGRESS = TcOptions.ingress().withVia(TcOptions.Via.NETLINK);
+
+    @Test
+    void theDefaultIsTcxWhereTheKernelHasItElseANetlinkFilter() throws Exception {
+        try (TestNetwork net = TestNetwork.create(); Collection c = NetPrograms.load(); TempBpfFs fs = new TempBpfFs()) {
+            boolean tcx = NetPrograms.haveTcx(net, c);
+            NetNamespace ns = net.netns();
+            try (TcLink link = ns.call(() -> TcLink.attach(c.program("tc_drop_icmp"), net.nsDevice(), TcDirection.INGRESS))) {
+                assertEquals(tcx, link.isTcx());
+                assertEquals(TcDirection.INGRESS, link.direction());
+                assertEquals(!tcx, net.nsQdiscs().contains("clsact"), "a qdisc only for the netlink filter: " + net.nsQdiscs());
+                long before = icmpDrops(c);
+                assertTrue(net.pingFromHost(PINGS).allLost());
+                assertEquals(PINGS, icmpDrops(c) - before);
+                if (tcx) {
+                    assertFalse(link.addedQdisc());
+                    assertThrows(IllegalStateException.class, link::filter, "a tcx link has no filter");
+                    Path pin = fs.path().resolve("tc");
+                    link.pin(pin);
+                    assertTrue(java.nio.file.Files.exists(pin));
+                    link.unpin();
+                } else {
+                    assertTrue(link.filter().bpfName().startsWith("tc_drop_icmp[jbcc:" + ProcessHandle.current().pid() + ":"),
+                            link.filter().bpfName());
+                    assertThrows(UnsupportedOperationException.class, () -> link.pin(fs.path().resolve("tc")));
+                }
+            }
+            assertFalse(net.nsQdiscs().contains("clsact"), net.nsQdiscs());
+            assertTrue(net.pingFromHost(PINGS).allAnswered(), "closing detached it");
+
+            TcOptions tcxOnly = TcOptions.egress().withVia(TcOptions.Via.TCX);
+            if (tcx) {
+                try (TcLink link = ns.call(() -> TcLink.attach(c.program("tc_drop_icmp"), net.nsDevice(), tcxOnly))) {
+                    assertTrue(link.isTcx());
+                    assertTrue(net.pingFromHost(1).allLost(), "echo replies dropped on egress");
+                }
+            } else {
+                var e = assertThrows(UnsupportedFeatureException.class,
+                        () -> ns.call(() -> TcLink.attach(c.program("tc_drop_icmp"), net.nsDevice(), tcxOnly)));
+                assertEquals("6.6", e.minimumKernel());
+            }
+            assertTrue(net.pingFromHost(1).allAnswered());
+            var named = assertThrows(IllegalArgumentException.class, () -> tcxOnly.withName("x"));
+            assertTrue(named.getMessage().contains("tcx"), named.getMessage());
+        }
+    }
 
     @Test
     void ingressFilterDropsPingsAndCloseRemovesTheQdiscItAdded() throws Exception {
@@ -34,7 +80,8 @@ class TcLinkTest {
             assertFalse(net.nsQdiscs().contains("clsact"), "no clsact before");
             Program drop = c.program("tc_drop_icmp");
             NetNamespace ns = net.netns();
-            try (TcLink link = ns.call(() -> TcLink.attach(drop, net.nsDevice(), TcDirection.INGRESS))) {
+            try (TcLink link = ns.call(() -> TcLink.attach(drop, net.nsDevice(), NETLINK_INGRESS))) {
+                assertFalse(link.isTcx());
                 assertTrue(link.addedQdisc());
                 assertEquals(TcDirection.INGRESS, link.direction());
                 assertEquals(TcHandle.INGRESS, link.filter().parent());
@@ -64,6 +111,7 @@ class TcLinkTest {
             NetNamespace ns = net.netns();
             try (TcLink link = ns.call(() -> TcLink.attach(c.program("tc_drop_icmp"), net.nsDevice(),
                     TcOptions.egress().withPriority(5).withHandle(7).withName("drop_replies")))) {
+                assertFalse(link.isTcx(), "a filter's settings make the default a netlink filter");
                 assertEquals(TcHandle.EGRESS, link.filter().parent());
                 assertEquals(5, link.filter().priority());
                 assertEquals(7, link.filter().handle());
@@ -86,7 +134,7 @@ class TcLinkTest {
         try (TestNetwork net = TestNetwork.create(); Collection c = NetPrograms.load()) {
             TestNetwork.run("tc", "-n", net.namespace(), "qdisc", "add", "dev", net.nsDevice(), "clsact");
             NetNamespace ns = net.netns();
-            try (TcLink link = ns.call(() -> TcLink.attach(c.program("tc_drop_icmp"), net.nsDevice(), TcDirection.INGRESS))) {
+            try (TcLink link = ns.call(() -> TcLink.attach(c.program("tc_drop_icmp"), net.nsDevice(), NETLINK_INGRESS))) {
                 assertFalse(link.addedQdisc());
                 assertTrue(net.pingFromHost(PINGS).allLost());
             }
@@ -101,8 +149,9 @@ class TcLinkTest {
     void theQdiscGoesWhenTheLastLinkOnTheDeviceCloses() throws Exception {
         try (TestNetwork net = TestNetwork.create(); Collection c = NetPrograms.load()) {
             NetNamespace ns = net.netns();
-            TcLink ingress = ns.call(() -> TcLink.attach(c.program("tc_pass"), net.nsDevice(), TcDirection.INGRESS));
-            try (TcLink egress = ns.call(() -> TcLink.attach(c.program("tc_drop_icmp"), net.nsDevice(), TcDirection.EGRESS))) {
+            TcLink ingress = ns.call(() -> TcLink.attach(c.program("tc_pass"), net.nsDevice(), NETLINK_INGRESS));
+            try (TcLink egress = ns.call(() -> TcLink.attach(c.program("tc_drop_icmp"), net.nsDevice(),
+                    TcOptions.egress().withVia(TcOptions.Via.NETLINK)))) {
                 assertTrue(ingress.addedQdisc());
                 assertFalse(egress.addedQdisc());
                 ingress.close();

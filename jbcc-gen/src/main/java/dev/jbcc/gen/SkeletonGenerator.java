@@ -459,7 +459,7 @@ public final class SkeletonGenerator {
                         "String device", l + "XdpLink.attach(program, device)")
                         + method("Attaches to network device {@code device} with options.", l + "XdpLink",
                         "String device, " + l + "XdpOptions options", l + "XdpLink.attach(program, device, options)");
-                case "tc", "classifier" -> method("Attaches to {@code device} through a clsact qdisc.", l + "TcLink",
+                case "tc", "classifier" -> method("Attaches to {@code device}: tcx where the kernel has it (6.6+), else a clsact filter.", l + "TcLink",
                         "String device, " + l + "TcDirection direction", l + "TcLink.attach(program, device, direction)");
                 case "tc/ingress", "tc/egress", "tcx/ingress", "tcx/egress" -> method(
                         "Attaches to {@code device} (tcx, " + section.kind() + ").", l + "TcxLink", "String device",
