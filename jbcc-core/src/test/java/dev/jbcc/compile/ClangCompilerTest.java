@@ -448,8 +448,10 @@ class ClangCompilerTest {
         try (var dirs = Files.list(header)) {
             header = dirs.findFirst().orElseThrow().resolve("vmlinux.h");
         }
-        // (what remains is mostly DWARF for the kernel types the program uses: task_struct and all it points to)
-        assertTrue(elf.length < Files.size(header) / 4, elf.length + " bytes against a header of " + Files.size(header));
+        // What remains is mostly DWARF for the kernel types the program uses (task_struct and all it
+        // points to): a fifth of the header on 6.18, three tenths on 6.1; with the header's text it
+        // would be larger than the header.
+        assertTrue(elf.length < Files.size(header) / 2, elf.length + " bytes against a header of " + Files.size(header));
         assertFalse(strings.contains("struct task_struct {"), "vmlinux.h's text (types only) is not embedded");
         assertTrue(strings.contains("struct task_struct *task = (struct task_struct *)bpf_get_current_task();"),
                 "the user's line, for BTF line_info");
