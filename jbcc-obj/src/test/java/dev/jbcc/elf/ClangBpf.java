@@ -30,7 +30,7 @@ public final class ClangBpf {
 
     /** Compiles for {@code target}: "bpf" (host order), "bpfel" or "bpfeb". */
     public static byte[] compileFor(String target, String source, String... extraArgs) {
-        List<String> cmd = new ArrayList<>(List.of(CLANG, "-target", target, "-O2", "-g", "-I/usr/include/" + multiarch()));
+        List<String> cmd = new ArrayList<>(List.of(CLANG, "-target", target, "-O2", "-g", "-fdebug-compilation-dir=.", "-I/usr/include/" + multiarch()));
         cmd.addAll(List.of(extraArgs));
         return run(cmd, source);
     }
