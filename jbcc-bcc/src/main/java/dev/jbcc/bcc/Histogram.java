@@ -60,15 +60,18 @@ public final class Histogram {
         }
     }
 
-    static String log2(KeyedTable<?> table, Options options) {
+    /** {@code table} as bcc's {@code print_log2_hist} prints it. */
+    public static String log2(KeyedTable<?> table, Options options) {
         return render(table.histogramSlots(LOG2_SLOTS, options.bucketFn()), options, true);
     }
 
-    static String linear(KeyedTable<?> table, Options options) {
+    /** {@code table} as bcc's {@code print_linear_hist} prints it. */
+    public static String linear(KeyedTable<?> table, Options options) {
         return render(table.histogramSlots(LINEAR_SLOTS, options.bucketFn()), options, false);
     }
 
-    static String json(KeyedTable<?> table, Options options) {
+    /** {@code table}, a log2 histogram, as bcc's {@code print_json_hist} prints it: one JSON object per line and section. */
+    public static String json(KeyedTable<?> table, Options options) {
         Map<Object, long[]> sections = table.histogramSlots(LOG2_SLOTS, options.bucketFn());
         String ts = LocalDateTime.now().format(TIMESTAMP);
         StringBuilder out = new StringBuilder();

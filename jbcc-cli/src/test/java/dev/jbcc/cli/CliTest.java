@@ -233,9 +233,9 @@ class CliTest {
 
     @Test
     void errorsAreDescribedWithoutStackTraces() {
-        assertEquals("no such file: /x/y", Main.describe(new java.io.UncheckedIOException(new java.nio.file.NoSuchFileException("/x/y"))));
-        assertEquals("permission denied: /x", Main.describe(new java.nio.file.AccessDeniedException("/x")));
-        String bug = Main.describe(new NullPointerException());
+        assertEquals("no such file: /x/y", dev.jbcc.tools.Errors.describe(new java.io.UncheckedIOException(new java.nio.file.NoSuchFileException("/x/y"))));
+        assertEquals("permission denied: /x", dev.jbcc.tools.Errors.describe(new java.nio.file.AccessDeniedException("/x")));
+        String bug = dev.jbcc.tools.Errors.describe(new NullPointerException());
         assertTrue(bug.startsWith("NullPointerException (an error jbcc did not expect; JBCC_DEBUG=1"), bug);
     }
 
