@@ -1,0 +1,127 @@
+package dev.jbcc.tools.cpu;
+
+import dev.jbcc.bcc.BPF;
+import dev.jbcc.bcc.KeyedTable;
+import dev.jbcc.bcc.StackTrace;
+import dev.jbcc.bcc.Value;
+import dev.jbcc.tools.FlameGraph;
+import dev.jbcc.tools.Hook;
+import dev.jbcc.tools.Session;
+import dev.jbcc.tools.Stacks;
+import dev.jbcc.tools.Tool;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code jbcc wakeuptime}: blocked time summed by the waker and the waker's kernel stack. */
+@Command(name = "wakeuptime", mixinStandardHelpOptions = true,
+        description = {"Summarize sleep to wakeup time by waker kernel stack."},
+        footer = {"", "examples:",
+                "    jbcc wakeuptime                # blocked time by waker stack, until Ctrl-C",
+                "    jbcc wakeuptime 5              # for five seconds",
+                "    jbcc wakeuptime -f 5           # five seconds, folded for flame graphs",
+                "    jbcc wakeuptime -u             # leave out kernel threads",
+                "    jbcc wakeuptime -p 185         # only threads of process 185 being woken",
+                "    jbcc wakeuptime -v             # frames with their addresses"})
+public final class Wakeuptime extends Tool {
+    @Option(names = {"-u", "--useronly"}, description = "User threads only (no kernel threads).")
+    boolean userOnly;
+
+    @Option(names = {"-p", "--pid"}, paramLabel = "PID", description = "Trace this PID only.")
+    Integer pid;
+
+    @Option(names = "-v", description = "Show raw addresses (bcc's -v; --verbose is jbcc's own).")
+    boolean addresses;
+
+    @Option(names = {"-f", "--folded"}, description = "Output folded format.")
+    boolean folded;
+
+    @Option(names = "--flamegraph", paramLabel = "FILE", description = "Also write an interactive flame graph to FILE (.html, or .svg).")
+    Path flamegraph;
+
+    @Option(names = "--stack-storage-size", paramLabel = "STACK_STORAGE_SIZE",
+            description = "The number of unique stack traces that can be stored and displayed (default ${DEFAULT-VALUE}).")
+    int stackStorageSize = 1024;
+
+    @Option(names = {"-m", "--min-block-time"}, paramLabel = "MIN_BLOCK_TIME",
+            description = "Only blocks of at least this many microseconds (default ${DEFAULT-VALUE}).")
+    long minBlock = 1;
+
+    @Option(names = {"-M", "--max-block-time"}, paramLabel = "MAX_BLOCK_TIME",
+            description = "Only blocks of at most this many microseconds (default: no limit).")
+    Long maxBlock;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "duration", description = "Duration of trace, in seconds.")
+    Integer duration;
+
+    @Override
+    protected void run(Session s) throws Exception {
+        if (stackStorageSize <= 0) throw usage("--stack-storage-size must be positive, not " + stackStorageSize);
+        if (minBlock < 0 || (maxBlock != null && maxBlock < minBlock)) throw usage("need 0 <= MIN_BLOCK_TIME <= MAX_BLOCK_TIME");
+        if (duration != null && duration <= 0) throw usage("duration must be positive, not " + duration);
+        Hook hook = s.choose(Hook.rawTracepoint("sched_switch", "sched_wakeup"));
+        Map<String, Object> defines = new LinkedHashMap<>();
+        defines.put("FILTER_TGID", pid == null ? -1 : pid);
+        defines.put("USER_ONLY", userOnly ? 1 : 0);
+        defines.put("MIN_US", minBlock + "ULL");
+        defines.put("MAX_US", maxBlock == null ? "0xffffffffffffffffULL" : maxBlock + "ULL");
+        defines.put("STACK_STORAGE_SIZE", stackStorageSize);
+        try (BPF b = s.load(Wakeuptime.class, "wakeuptime.bpf.c", hook, defines)) {
+            s.ready();
+            if (!folded) {
+                s.note("Tracing blocked time (us) by kernel stack" + (duration == null ? "... Hit Ctrl-C to end." : " for " + duration + " secs."));
+            }
+            s.sleep(duration == null ? Duration.ofDays(365_000) : Duration.ofSeconds(duration));
+            StackTrace table = b.get("stack_traces");
+            Stacks stacks = new Stacks(table, Stacks.Options.both());
+            KeyedTable<?> counts = b.get("counts");
+            List<Map.Entry<Value, Long>> found = new ArrayList<>();
+            for (var e : counts.items()) found.add(Map.entry(e.getKey(), ((Value) e.getValue()).value()));
+            found.sort(Map.Entry.comparingByValue(Comparator.naturalOrder()));
+            Map<String, Long> graph = new LinkedHashMap<>();
+            for (var e : found) {
+                Value k = e.getKey();
+                long id = k.getLong("w_k_stack_id");
+                String waker = k.getString("waker"), target = k.getString("target");
+                List<String> frames = stacks.kernel(id);
+                List<String> line = new ArrayList<>();
+                line.add(waker);
+                line.addAll(frames.reversed());
+                line.add(target);
+                graph.merge(String.join(";", line), e.getValue(), Long::sum);
+                if (s.json()) {
+                    Map<String, Object> o = new LinkedHashMap<>();
+                    o.put("target", target);
+                    o.put("waker", waker);
+                    o.put("waker_kernel_stack", frames);
+                    o.put("usecs", e.getValue());
+                    s.object(o);
+                } else if (folded) {
+                    s.out().println(String.join(";", line) + " " + e.getValue());
+                } else {
+                    s.out().printf("    %-16s %s%n", "target:", target);
+                    List<Long> ips = id >= 0 ? table.walk((int) id) : List.of();
+                    for (int i = 0; i < frames.size(); i++) {
+                        if (addresses && i < ips.size()) s.out().printf("    %-16x %s%n", ips.get(i), frames.get(i));
+                        else s.out().printf("    %s%n", frames.get(i));
+                    }
+                    s.out().printf("    %-16s %s%n", "waker:", waker);
+                    s.out().printf("        %d%n%n", e.getValue());
+                }
+            }
+            s.out().flush();
+            if (flamegraph != null) {
+                FlameGraph.write(flamegraph, graph, "wakeuptime: usecs");
+                s.note("wrote flame graph " + flamegraph);
+            }
+        }
+    }
+}
