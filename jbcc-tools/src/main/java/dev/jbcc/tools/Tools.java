@@ -85,6 +85,8 @@ public final class Tools {
         // end of memory
 
         // other
+        add(Group.OTHER, dev.jbcc.tools.other.Bpflist.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Bashreadline.class);
         // end of other
     }
 
