@@ -77,6 +77,7 @@ public final class Tools {
         // end of CPU and scheduler
 
         // network
+        add(Group.NETWORK, dev.jbcc.tools.net.Tcpsubnet.class);
         add(Group.NETWORK, dev.jbcc.tools.net.Netqtop.class);
         // end of network
 
