@@ -70,6 +70,7 @@ public final class Tools {
 
         // block I/O
         add(Group.BLOCK, dev.jbcc.tools.block.Biolatency.class);
+        add(Group.BLOCK, dev.jbcc.tools.block.Biolatpcts.class);
         // end of block I/O
 
         // CPU and scheduler
@@ -87,6 +88,8 @@ public final class Tools {
         // end of CPU and scheduler
 
         // network
+        add(Group.NETWORK, dev.jbcc.tools.net.Tcpsubnet.class);
+        add(Group.NETWORK, dev.jbcc.tools.net.Netqtop.class);
         // end of network
 
         // tracing multitools
@@ -96,6 +99,8 @@ public final class Tools {
         // end of memory
 
         // other
+        add(Group.OTHER, dev.jbcc.tools.other.Bpflist.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Bashreadline.class);
         // end of other
     }
 
