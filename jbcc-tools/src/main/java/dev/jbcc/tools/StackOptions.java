@@ -6,6 +6,7 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The stack options bcc's stack tools share, as a picocli mixin: {@code -U}/{@code -K} (only user
@@ -48,6 +49,13 @@ public final class StackOptions {
     /** {@link #options(boolean)} without annotations. */
     public Stacks.Options options() {
         return options(false);
+    }
+
+    /** The defines a stack tool's C reads: USER_STACKS and KERNEL_STACKS (1 to take them, 0 not, as -K or -U ask). */
+    public void define(Map<String, Object> defines) {
+        Stacks.Options o = options();
+        defines.put("USER_STACKS", o.kernelOnly() ? 0 : 1);
+        defines.put("KERNEL_STACKS", o.userOnly() ? 0 : 1);
     }
 
     /** Whether {@code -f} was given. */

@@ -26,4 +26,11 @@ public final class ThreadFilter {
         String var = byPid ? "tgid" : "tid";
         return Arrays.stream(ids).mapToObj(id -> var + " == " + id).collect(Collectors.joining(" || "));
     }
+
+    /** "all threads", "PID 185,186", "TID 188": what the filter keeps, for a tool's first line. */
+    public static String describe(int[] pids, int[] tids) {
+        if (pids != null) return "PID " + Arrays.stream(pids).mapToObj(String::valueOf).collect(Collectors.joining(","));
+        if (tids != null) return "TID " + Arrays.stream(tids).mapToObj(String::valueOf).collect(Collectors.joining(","));
+        return "all threads";
+    }
 }

@@ -17,11 +17,9 @@ import picocli.CommandLine.Parameters;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /** {@code jbcc profile}: CPU stack samples at a timed interval. */
 @Command(name = "profile", mixinStandardHelpOptions = true,
@@ -95,15 +93,15 @@ public final class Profile extends Tool {
         Map<String, Object> defines = new LinkedHashMap<>();
         defines.put("THREAD_FILTER", ThreadFilter.condition(this, threads == null ? null : threads.pids, threads == null ? null : threads.tids));
         defines.put("INCLUDE_IDLE", idle ? 1 : 0);
-        defines.put("USER_STACKS", shown.kernelOnly() ? 0 : 1);
-        defines.put("KERNEL_STACKS", shown.userOnly() ? 0 : 1);
+        stacks.define(defines);
         defines.put("STACK_STORAGE_SIZE", stackStorageSize);
         try (BPF b = s.load(Profile.class, "profile.bpf.c", defines)) {
             b.attachPerfEvent(PerfEventOptions.TYPE_SOFTWARE, PerfEventOptions.SoftwareEvent.CPU_CLOCK.ordinal(), "do_perf_event",
                     period, period == 0 ? frequency : 0, -1, cpu == null ? -1 : cpu);
             s.ready();
             if (!stacks.folded()) {
-                s.note("Sampling at " + (period == 0 ? frequency + " Hertz" : "every " + period + " events") + " of " + who()
+                String who = ThreadFilter.describe(threads == null ? null : threads.pids, threads == null ? null : threads.tids);
+                s.note("Sampling at " + (period == 0 ? frequency + " Hertz" : "every " + period + " events") + " of " + who
                         + " by " + stacks.which() + " stack" + (cpu == null ? "" : " on CPU#" + cpu)
                         + (duration == null ? "... Hit Ctrl-C to end." : " for " + duration + " secs."));
             }
@@ -118,14 +116,5 @@ public final class Profile extends Tool {
             }
             stacks.print(s, new Stacks(b.get("stack_traces"), shown), found, "samples");
         }
-    }
-
-    private String who() {
-        if (threads == null) return "all threads";
-        return threads.pids != null ? "PID " + join(threads.pids) : "TID " + join(threads.tids);
-    }
-
-    private static String join(int[] ids) {
-        return Arrays.stream(ids).mapToObj(String::valueOf).collect(Collectors.joining(","));
     }
 }

@@ -11,10 +11,9 @@ import dev.jbcc.tools.Stacks;
 import dev.jbcc.tools.Tool;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -47,39 +46,22 @@ public final class Wakeuptime extends Tool {
     @Option(names = "--flamegraph", paramLabel = "FILE", description = "Also write an interactive flame graph to FILE (.html, or .svg).")
     Path flamegraph;
 
-    @Option(names = "--stack-storage-size", paramLabel = "STACK_STORAGE_SIZE",
-            description = "The number of unique stack traces that can be stored and displayed (default ${DEFAULT-VALUE}).")
-    int stackStorageSize = 1024;
-
-    @Option(names = {"-m", "--min-block-time"}, paramLabel = "MIN_BLOCK_TIME",
-            description = "Only blocks of at least this many microseconds (default ${DEFAULT-VALUE}).")
-    long minBlock = 1;
-
-    @Option(names = {"-M", "--max-block-time"}, paramLabel = "MAX_BLOCK_TIME",
-            description = "Only blocks of at most this many microseconds (default: no limit).")
-    Long maxBlock;
-
-    @Parameters(index = "0", arity = "0..1", paramLabel = "duration", description = "Duration of trace, in seconds.")
-    Integer duration;
+    @Mixin
+    BlockOptions block;
 
     @Override
     protected void run(Session s) throws Exception {
-        if (stackStorageSize <= 0) throw usage("--stack-storage-size must be positive, not " + stackStorageSize);
-        if (minBlock < 0 || (maxBlock != null && maxBlock < minBlock)) throw usage("need 0 <= MIN_BLOCK_TIME <= MAX_BLOCK_TIME");
-        if (duration != null && duration <= 0) throw usage("duration must be positive, not " + duration);
-        Hook hook = s.choose(Hook.rawTracepoint("sched_switch", "sched_wakeup"));
         Map<String, Object> defines = new LinkedHashMap<>();
         defines.put("FILTER_TGID", pid == null ? -1 : pid);
         defines.put("USER_ONLY", userOnly ? 1 : 0);
-        defines.put("MIN_US", minBlock + "ULL");
-        defines.put("MAX_US", maxBlock == null ? "0xffffffffffffffffULL" : maxBlock + "ULL");
-        defines.put("STACK_STORAGE_SIZE", stackStorageSize);
+        block.define(defines);
+        Hook hook = s.choose(Hook.rawTracepoint("sched_switch", "sched_wakeup"));
         try (BPF b = s.load(Wakeuptime.class, "wakeuptime.bpf.c", hook, defines)) {
             s.ready();
             if (!folded) {
-                s.note("Tracing blocked time (us) by kernel stack" + (duration == null ? "... Hit Ctrl-C to end." : " for " + duration + " secs."));
+                s.note("Tracing blocked time (us) by kernel stack" + block.until());
             }
-            s.sleep(duration == null ? Duration.ofDays(365_000) : Duration.ofSeconds(duration));
+            s.sleep(block.duration());
             StackTrace table = b.get("stack_traces");
             Stacks stacks = new Stacks(table, Stacks.Options.both());
             KeyedTable<?> counts = b.get("counts");

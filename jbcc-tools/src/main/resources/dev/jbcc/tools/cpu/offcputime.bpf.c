@@ -2,7 +2,8 @@
 // raw sched_switch tracepoint the kernel still runs on the outgoing thread, so its stacks are
 // taken there and kept with the time it left; when the thread is switched back in, the time off
 // is added to those stacks' total.
-// Defines: FILTER_TGID, FILTER_TID (-1: any), THREADS (0 all, 1 user threads, 2 kernel threads),
+// Defines: THREAD_FILTER (an expression of tgid and tid; 1: all), THREADS (0 all, 1 user threads,
+// 2 kernel threads),
 // FILTER_STATE (-1: any), MIN_US, MAX_US, USER_STACKS, KERNEL_STACKS, STACK_STORAGE_SIZE.
 #define PF_KTHREAD 0x00200000
 
@@ -26,11 +27,10 @@ BPF_STACK_TRACE(stack_traces, STACK_STORAGE_SIZE);
 static __always_inline int wanted(struct task_struct *p)
 {
     u32 tid = p->pid;
+    u32 tgid = p->tgid;
     if (tid == 0)
         return 0;
-    if (FILTER_TGID >= 0 && p->tgid != FILTER_TGID)
-        return 0;
-    if (FILTER_TID >= 0 && tid != FILTER_TID)
+    if (!(THREAD_FILTER))
         return 0;
     if (THREADS == 1 && (p->flags & PF_KTHREAD))
         return 0;
