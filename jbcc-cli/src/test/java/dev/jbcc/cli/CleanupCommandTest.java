@@ -35,6 +35,17 @@ class CleanupCommandTest {
     }
 
     @Test
+    void removesTheFilterAKilledIpRouteUserLeft() throws Exception {
+        try (TestNetwork net = TestNetwork.create()) {
+            String name = KilledIpRouteUser.attachAndKill(net);
+            CliTest.Run r = net.netns().call(() -> CliTest.jbcc("cleanup"));
+            assertEquals(0, r.status(), r.err());
+            assertTrue(r.out().contains("removed " + name + " from " + net.nsDevice() + " ingress\n"), r.out());
+            assertTrue(net.nsFilters("ingress").isBlank(), net.nsFilters("ingress"));
+        }
+    }
+
+    @Test
     void removesTheTracingInstanceOfAKilledProcess() throws Exception {
         Path left = KilledReader.openAndKill();
         CliTest.Run r = CliTest.jbcc("cleanup");

@@ -114,7 +114,7 @@ public final class TcLink implements Link {
                 DeviceKey key = new DeviceKey(currentNetns(), dev.index());
                 boolean added = rtnl.addClsact(dev);
                 try {
-                    String name = options.name() != null ? options.name() : program.name() + OwnerTag.current();
+                    String name = options.name() != null ? options.name() : markedName(program.name());
                     var spec = new BpfFilterSpec(program.fd(), name,
                             options.priority(), options.handle(), options.protocol(), options.directAction(), 0);
                     TcFilter filter = rtnl.addBpfFilter(dev, options.direction().clsactParent(), spec);
@@ -212,6 +212,15 @@ public final class TcLink implements Link {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * {@code name} with this process's mark, as {@link #attach} names its filters
+     * ({@code name[jbcc:PID:START]}): a filter added another way (bcc's {@code IpRoute}) and named
+     * so is one {@link #removeLeftovers} removes once this process is gone.
+     */
+    public static String markedName(String name) {
+        return name + OwnerTag.current();
     }
 
     /**

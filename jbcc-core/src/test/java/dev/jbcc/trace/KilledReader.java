@@ -1,14 +1,11 @@
 package dev.jbcc.trace;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import dev.jbcc.testing.KilledChild;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A child JVM that opens a private tracing instance and is killed with SIGKILL before it closes it. */
@@ -28,21 +25,10 @@ public final class KilledReader {
      * directory, which the kill left behind.
      */
     public static Path openAndKill() throws Exception {
-        Process child = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), KilledReader.class.getName()))
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        try {
-            String line = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8)).readLine();
-            assertTrue(line != null && Path.of(line).getFileName().toString().startsWith("jbcc-" + child.pid() + "-"), line);
-            child.destroyForcibly(); // SIGKILL: no close(), no shutdown hook
-            assertTrue(child.waitFor(30, TimeUnit.SECONDS));
-            assertEquals(137, child.exitValue(), "killed by SIGKILL");
-            Path dir = Path.of(line);
-            assertTrue(Files.isDirectory(dir), "the killed process left its instance " + dir);
-            return dir;
-        } finally {
-            child.destroyForcibly();
-            child.waitFor();
-        }
+        KilledChild.Child child = KilledChild.run(List.of(), KilledReader.class, List.of(), c -> { });
+        Path dir = Path.of(child.firstLine());
+        assertTrue(dir.getFileName().toString().startsWith("jbcc-" + child.pid() + "-"), dir.toString());
+        assertTrue(Files.isDirectory(dir), "the killed process left its instance " + dir);
+        return dir;
     }
 }
