@@ -1,6 +1,7 @@
 package dev.jbcc.cli;
 
 import dev.jbcc.link.TcKillTest;
+import dev.jbcc.link.XdpKillTest;
 import dev.jbcc.testing.TestNetwork;
 import dev.jbcc.trace.KilledReader;
 import org.junit.jupiter.api.Test;
@@ -42,6 +43,18 @@ class CleanupCommandTest {
             assertEquals(0, r.status(), r.err());
             assertTrue(r.out().contains("removed " + name + " from " + net.nsDevice() + " ingress\n"), r.out());
             assertTrue(net.nsFilters("ingress").isBlank(), net.nsFilters("ingress"));
+        }
+    }
+
+    @Test
+    void detachesTheXdpProgramAKilledProcessAttachedThroughNetlink() throws Exception {
+        try (TestNetwork net = TestNetwork.create()) {
+            int id = XdpKillTest.attachAndKill(net);
+            CliTest.Run r = net.netns().call(() -> CliTest.jbcc("cleanup"));
+            assertEquals(0, r.status(), r.err());
+            assertTrue(r.out().contains("removed XDP program " + id + " from " + net.nsDevice() + " (generic)\n"), r.out());
+            assertTrue(r.out().matches("(?s).*\nremoved 1 XDP program(, \\d+ tracing instances?)?\n"), r.out());
+            assertTrue(net.pingFromHost(1).allAnswered());
         }
     }
 
