@@ -11,9 +11,6 @@ import dev.jbcc.netlink.RtNetlink;
 import dev.jbcc.netlink.TcFilter;
 import dev.jbcc.spec.ProgramType;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -39,8 +36,8 @@ public final class TcLink implements Link {
     /** The TcLinks of this process per device, and whether one of them added its clsact qdisc. */
     private static final Map<DeviceKey, QdiscUsers> QDISC_USERS = new HashMap<>();
 
-    /** A device in a network namespace ({@code net:[inode]} names the namespace). */
-    private record DeviceKey(String netns, int ifindex) {}
+    /** A device in a network namespace (named by its nsfs inode). */
+    private record DeviceKey(long netns, int ifindex) {}
 
     private static final class QdiscUsers {
         int links;
@@ -111,7 +108,7 @@ public final class TcLink implements Link {
                         // before 6.6: a netlink filter
                     }
                 }
-                DeviceKey key = new DeviceKey(currentNetns(), dev.index());
+                DeviceKey key = new DeviceKey(NetLinks.currentNetns(), dev.index());
                 boolean added = rtnl.addClsact(dev);
                 try {
                     String name = options.name() != null ? options.name() : markedName(program.name());
@@ -249,15 +246,6 @@ public final class TcLink implements Link {
             }
         }
         return removed;
-    }
-
-    /** The calling thread's network namespace, as its nsfs link reads ("net:[4026531840]"). */
-    private static String currentNetns() {
-        try {
-            return Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net")).toString();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read /proc/thread-self/ns/net", e);
-        }
     }
 
     /** False if the device is gone. */

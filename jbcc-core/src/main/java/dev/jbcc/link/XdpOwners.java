@@ -43,14 +43,14 @@ final class XdpOwners {
      * stands, only a kill -9 would leave it for good.
      */
     static Path mark(NetDevice device, int programId, XdpMode mode) {
-        Path file = DIR.resolve(currentNetns() + "." + device.index() + "." + programId + "." + mode.flag() + "."
-                + OwnerTag.pid() + "." + OwnerTag.start());
         try {
+            Path file = DIR.resolve(NetLinks.currentNetns() + "." + device.index() + "." + programId + "." + mode.flag() + "."
+                    + OwnerTag.pid() + "." + OwnerTag.start());
             Files.createDirectories(DIR, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             Files.deleteIfExists(file);
             Files.createFile(file);
             return file;
-        } catch (IOException | UnsupportedOperationException e) {
+        } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "cannot mark the XDP program on " + device.describe() + " as this process's", e);
             return null;
         }
@@ -72,7 +72,7 @@ final class XdpOwners {
      */
     static List<XdpLink.Leftover> removeLeftovers() {
         var removed = new ArrayList<XdpLink.Leftover>();
-        long netns = currentNetns();
+        long netns = NetLinks.currentNetns();
         var left = new ArrayList<Matcher>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(DIR)) {
             for (Path file : files) {
@@ -127,14 +127,5 @@ final class XdpOwners {
     private static XdpMode modeOf(int flag) {
         for (XdpMode mode : XdpMode.values()) if (mode.flag() == flag) return mode;
         return XdpMode.AUTO;
-    }
-
-    /** The calling thread's network namespace: the inode of its nsfs file. */
-    private static long currentNetns() {
-        try {
-            return (Long) Files.getAttribute(Path.of("/proc/thread-self/ns/net"), "unix:ino");
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot stat /proc/thread-self/ns/net", e);
-        }
     }
 }

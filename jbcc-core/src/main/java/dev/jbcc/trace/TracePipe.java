@@ -2,6 +2,7 @@ package dev.jbcc.trace;
 
 import dev.jbcc.errors.AlreadyClosedException;
 import dev.jbcc.errors.Errno;
+import dev.jbcc.errors.FileAccessException;
 import dev.jbcc.errors.SyscallException;
 import dev.jbcc.internal.sys.EpollSet;
 import dev.jbcc.internal.sys.Fd;
@@ -139,6 +140,7 @@ public final class TracePipe implements AutoCloseable {
      *
      * @return the instances removed
      * @throws SyscallException if one cannot be removed (EBUSY after retries: someone reads its trace_pipe)
+     * @throws FileAccessException if the instances cannot be listed
      */
     public static List<Path> removeLeftoverInstances() {
         Optional<Path> root = Tracefs.ifMounted();
@@ -156,7 +158,7 @@ public final class TracePipe implements AutoCloseable {
         } catch (NoSuchFileException e) {
             return List.of(); // a kernel without instances
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot list the tracing instances in " + instances, e);
+            throw FileAccessException.of("list the tracing instances in", instances, e, "run as root");
         }
         return removed;
     }
