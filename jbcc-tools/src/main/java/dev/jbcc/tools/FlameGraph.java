@@ -201,24 +201,29 @@ public final class FlameGraph {
                 g.addEventListener('mouseout', function () { details.textContent = ' '; });
               });
               reset.addEventListener('click', function () { zoom(null); });
-              search.addEventListener('click', function () {
-                var term = window.prompt('Search frames for (a regular expression):', '');
-                var re = null;
-                try { re = term ? new RegExp(term) : null; } catch (e) { window.alert('not a regular expression: ' + e.message); return; }
-                var seen = {}, sum = 0;
+              var searching = false;
+              function mark(re) {
+                var seen = [], sum = 0;
                 frames.forEach(function (g) {
                   var hit = re !== null && re.test(g.getAttribute('data-n'));
                   var rect = g.querySelector('rect');
                   if (!rect.hasAttribute('data-fill')) rect.setAttribute('data-fill', rect.getAttribute('fill'));
                   rect.setAttribute('fill', hit ? 'rgb(230,0,230)' : rect.getAttribute('data-fill'));
                   if (!hit) return;
-                  // count each stack once: skip matches inside a matched caller
-                  var x = num(g, 'data-x'), w = num(g, 'data-w'), covered = false;
-                  for (var k in seen) { var s = seen[k]; if (x >= s[0] - 1e-12 && x + w <= s[0] + s[1] + 1e-12) { covered = true; break; } }
-                  if (!covered) { seen[x + ':' + w] = [x, w]; sum += num(g, 'data-v'); }
+                  // count each stack once: a match inside a matched caller adds nothing
+                  var x = num(g, 'data-x'), w = num(g, 'data-w');
+                  var covered = seen.some(function (s) { return x >= s[0] - 1e-12 && x + w <= s[0] + s[1] + 1e-12; });
+                  if (!covered) { seen.push([x, w]); sum += num(g, 'data-v'); }
                 });
-                search.textContent = re ? 'Clear' : 'Search';
-                matched.textContent = re ? 'Matched: ' + (100 * sum / total).toFixed(1) + '%' : '';
+                searching = re !== null;
+                search.textContent = searching ? 'Clear' : 'Search';
+                matched.textContent = searching ? 'Matched: ' + (100 * sum / total).toFixed(1) + '%' : '';
+              }
+              search.addEventListener('click', function () {
+                if (searching) { mark(null); return; }
+                var term = window.prompt('Search frames for (a regular expression):', '');
+                if (!term) return;
+                try { mark(new RegExp(term)); } catch (e) { window.alert('not a regular expression: ' + e.message); }
               });
             })();
             """;

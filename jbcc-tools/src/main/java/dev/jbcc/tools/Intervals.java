@@ -27,6 +27,13 @@ public final class Intervals {
         s.everyInterval(Duration.ofSeconds(interval == null ? FOREVER_SECONDS : interval), count == null ? 0 : count, print);
     }
 
+    /** What starts each summary, as bcc prints it: a blank line, and the time with {@code -T} (nothing under {@code --json}). */
+    public static void heading(Session s, boolean timestamp) {
+        if (s.json()) return;
+        s.out().println();
+        if (timestamp) s.out().println(Session.clock());
+    }
+
     /**
      * The usual summary: each interval a blank line, the time with {@code -T}, the log2 histogram of
      * {@code dist} (JSON under {@code --json}), then {@code dist} cleared.
@@ -39,10 +46,7 @@ public final class Intervals {
     public static void log2(Session s, KeyedTable<?> dist, Histogram.Options options, boolean timestamp, Integer interval, Long count,
                             Runnable after) {
         every(s, interval, count, () -> {
-            if (!s.json()) {
-                s.out().println();
-                if (timestamp) s.out().println(Session.clock());
-            }
+            heading(s, timestamp);
             s.log2Hist(dist, options);
             dist.clear();
             after.run();

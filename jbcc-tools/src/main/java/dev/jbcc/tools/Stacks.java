@@ -20,6 +20,9 @@ import java.util.Map;
  * ({@link BPF#ksym}), user frames through the process's own mappings ({@link BPF#sym}).
  */
 public final class Stacks {
+    /** How deep in a stack the frames of the BPF program and of what ran it are looked for. */
+    private static final int MACHINERY_DEPTH = 8;
+
     /** {@code -EFAULT} from get_stackid: there is no such stack (a kernel thread's user stack). */
     private static final int NO_STACK = -14;
 
@@ -59,7 +62,10 @@ public final class Stacks {
         this.options = options;
     }
 
-    /** The kernel frames of a stack, innermost first: empty without one, one placeholder if it was lost. */
+    /**
+     * The kernel frames of a stack, innermost first, without the BPF program and the tracepoint
+     * code that ran it: empty without one, one placeholder if it was lost.
+     */
     public List<String> kernel(long stackId) {
         if (stackId == NO_STACK) return List.of();
         if (stackId < 0) {
@@ -67,7 +73,23 @@ public final class Stacks {
             return List.of("[Missed Kernel Stack]");
         }
         String mark = options.annotations() ? "_[k]" : "";
-        return table.walk((int) stackId, ip -> BPF.ksym(ip) + mark);
+        List<String> frames = table.walk((int) stackId, BPF::ksym);
+        // the machinery's frames come first; the program's own may be named after whatever kernel
+        // symbol precedes it, so everything up to the outermost machinery frame near the top goes
+        int from = 0;
+        for (int i = 0; i < Math.min(frames.size() - 1, MACHINERY_DEPTH); i++) if (isTracingMachinery(frames.get(i))) from = i + 1;
+        List<String> shown = new ArrayList<>(frames.size() - from);
+        for (String f : frames.subList(from, frames.size())) shown.add(f + mark);
+        return shown;
+    }
+
+    /**
+     * Whether a frame is the BPF program itself or what ran it: a stack taken at a (raw)
+     * tracepoint begins with them, above the code the tool is about.
+     */
+    private static boolean isTracingMachinery(String frame) {
+        return frame.startsWith("bpf_prog_") || frame.startsWith("bpf_trace_run") || frame.startsWith("__traceiter_")
+                || frame.startsWith("__bpf_trace_") || frame.startsWith("trace_call_bpf") || frame.startsWith("perf_trace_");
     }
 
     /** The user frames of a stack in process {@code tgid}, innermost first, as {@link #kernel}. */

@@ -4,6 +4,7 @@ import dev.jbcc.bcc.BPF;
 import dev.jbcc.bcc.Histogram;
 import dev.jbcc.bcc.KeyedTable;
 import dev.jbcc.bcc.Value;
+import dev.jbcc.tools.Columns;
 import dev.jbcc.tools.Hook;
 import dev.jbcc.tools.Intervals;
 import dev.jbcc.tools.Session;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -73,7 +75,7 @@ abstract class IrqSummary extends Tool {
         defines.put("MODE", counts() ? 1 : dist ? 2 : 0);
         defines.put("FILTER_CPU", cpu == null ? -1 : cpu);
         defines.put("FACTOR", nanoseconds ? 1 : 1000);
-        try (BPF b = s.load(getClass(), getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT) + ".bpf.c", hook, defines)) {
+        try (BPF b = s.load(getClass(), getClass().getSimpleName().toLowerCase(Locale.ROOT) + ".bpf.c", hook, defines)) {
             s.ready();
             s.note("Tracing " + what() + " event " + (counts() ? "count" : "time") + "... Hit Ctrl-C to end.");
             KeyedTable<?> table = b.get("dist");
@@ -83,13 +85,10 @@ abstract class IrqSummary extends Tool {
                 return;
             }
             String label = counts() ? "count" : unit;
-            dev.jbcc.tools.Columns columns = dev.jbcc.tools.Columns.of(columnFormat() + " %11d", column(), "TOTAL_" + label);
+            Columns columns = Columns.of(columnFormat() + " %11d", column(), "TOTAL_" + label);
             Intervals.every(s, interval, count, () -> {
-                if (!s.json()) {
-                    s.out().println();
-                    if (timestamp) s.out().println(Session.clock());
-                    s.out().println(columns.header());
-                }
+                Intervals.heading(s, timestamp);
+                if (!s.json()) s.out().println(columns.header());
                 List<Map.Entry<String, Long>> rows = new ArrayList<>();
                 for (var e : table.items()) rows.add(Map.entry(name(e.getKey()), ((Value) e.getValue()).value()));
                 rows.sort(Map.Entry.comparingByValue(Comparator.naturalOrder()));

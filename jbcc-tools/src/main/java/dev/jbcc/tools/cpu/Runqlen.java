@@ -68,10 +68,7 @@ public final class Runqlen extends Tool {
             if (cpus) options = options.withSection("cpu", String::valueOf);
             Histogram.Options shown = options;
             Intervals.every(s, interval, count, () -> {
-                if (!s.json()) {
-                    s.out().println();
-                    if (timestamp) s.out().println(Session.clock());
-                }
+                Intervals.heading(s, timestamp);
                 if (occupancy) printOccupancy(s, dist);
                 else s.linearHist(dist, shown);
                 dist.clear();

@@ -90,9 +90,11 @@ public final class Wakeuptime extends Tool {
                     s.out().println(String.join(";", line) + " " + e.getValue());
                 } else {
                     s.out().printf("    %-16s %s%n", "target:", target);
+                    // the frames shown are the stack's last ones (the tracing machinery's are left out)
                     List<Long> ips = id >= 0 ? table.walk((int) id) : List.of();
+                    int skipped = ips.size() - frames.size();
                     for (int i = 0; i < frames.size(); i++) {
-                        if (addresses && i < ips.size()) s.out().printf("    %-16x %s%n", ips.get(i), frames.get(i));
+                        if (addresses && skipped >= 0) s.out().printf("    %-16x %s%n", ips.get(skipped + i), frames.get(i));
                         else s.out().printf("    %s%n", frames.get(i));
                     }
                     s.out().printf("    %-16s %s%n", "waker:", waker);

@@ -48,9 +48,9 @@ static __always_inline void account(struct task_struct *p, u64 now)
     u64 section = SECTION == 1 ? p->tgid : SECTION == 2 ? p->pid : 0;
 #if SECTION
     struct hkey_t key = {.section = section, .slot = bpf_log2l(delta)};
-    dist.increment(key);
+    dist.atomic_increment(key);
 #else
-    dist.increment(bpf_log2l(delta));
+    dist.atomic_increment(bpf_log2l(delta));
 #endif
     if (EXTENSION) {
         struct ext_t zero = {};

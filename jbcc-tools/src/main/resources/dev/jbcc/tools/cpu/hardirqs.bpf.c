@@ -30,7 +30,7 @@ RAW_TRACEPOINT_PROBE(irq_handler_entry)
 #if MODE == 1
     struct irq_key_t key = {};
     bpf_probe_read_kernel_str(&key.name, sizeof(key.name), action->name);
-    dist.increment(key);
+    dist.atomic_increment(key);
     return 0;
 #endif
     u32 zero = 0;
@@ -57,11 +57,11 @@ RAW_TRACEPOINT_PROBE(irq_handler_exit)
 #if MODE == 2
     struct hkey_t key = {.slot = bpf_log2l(delta)};
     bpf_probe_read_kernel_str(&key.name, sizeof(key.name), action->name);
-    dist.increment(key);
+    dist.atomic_increment(key);
 #else
     struct irq_key_t key = {};
     bpf_probe_read_kernel_str(&key.name, sizeof(key.name), action->name);
-    dist.increment(key, delta);
+    dist.atomic_increment(key, delta);
 #endif
     return 0;
 }

@@ -25,7 +25,7 @@ int on_cache_ref(struct bpf_perf_event_data *ctx)
 {
     struct key_t key = {};
     key_of(&key);
-    ref_count.increment(key, ctx->sample_period);
+    ref_count.atomic_increment(key, ctx->sample_period);
     return 0;
 }
 
@@ -33,6 +33,6 @@ int on_cache_miss(struct bpf_perf_event_data *ctx)
 {
     struct key_t key = {};
     key_of(&key);
-    miss_count.increment(key, ctx->sample_period);
+    miss_count.atomic_increment(key, ctx->sample_period);
     return 0;
 }

@@ -65,6 +65,6 @@ RAW_TRACEPOINT_PROBE(sched_switch)
     start.delete(&tid);
     if (delta_us < MIN_US || delta_us > MAX_US)
         return 0;
-    counts.increment(key, delta_us);
+    counts.atomic_increment(key, delta_us);
     return 0;
 }

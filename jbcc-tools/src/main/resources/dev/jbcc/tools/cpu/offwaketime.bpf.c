@@ -115,6 +115,6 @@ RAW_TRACEPOINT_PROBE(sched_switch)
         key.w_k_stack_id = -14;
         key.w_u_stack_id = -14;
     }
-    counts.increment(key, delta_us);
+    counts.atomic_increment(key, delta_us);
     return 0;
 }

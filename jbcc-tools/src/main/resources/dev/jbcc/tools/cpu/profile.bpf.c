@@ -26,6 +26,6 @@ int do_perf_event(struct bpf_perf_event_data *ctx)
     bpf_get_current_comm(&key.name, sizeof(key.name));
     key.user_stack_id = USER_STACKS ? stack_traces.get_stackid(ctx, BPF_F_USER_STACK) : -14;
     key.kernel_stack_id = KERNEL_STACKS ? stack_traces.get_stackid(ctx, 0) : -14;
-    counts.increment(key);
+    counts.atomic_increment(key);
     return 0;
 }

@@ -59,9 +59,9 @@ RAW_TRACEPOINT_PROBE(sched_switch)
         key.section = next->pid;
     else
         key.section = next->nsproxy->pid_ns_for_children->ns.inum;
-    dist.increment(key);
+    dist.atomic_increment(key);
 #else
-    dist.increment(bpf_log2l(delta));
+    dist.atomic_increment(bpf_log2l(delta));
 #endif
     return 0;
 }

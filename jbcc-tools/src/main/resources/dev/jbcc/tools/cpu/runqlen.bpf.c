@@ -28,9 +28,9 @@ int do_perf_event(struct bpf_perf_event_data *ctx)
         len--;
 #if PER_CPU
     struct hkey_t key = {.cpu = bpf_get_smp_processor_id(), .slot = len};
-    dist.increment(key);
+    dist.atomic_increment(key);
 #else
-    dist.increment(len);
+    dist.atomic_increment(len);
 #endif
     return 0;
 }

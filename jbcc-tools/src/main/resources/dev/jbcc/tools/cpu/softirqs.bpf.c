@@ -24,7 +24,7 @@ TRACEPOINT_PROBE(irq, softirq_entry)
         return 0;
     u64 vec = args->vec;
 #if MODE == 1
-    dist.increment(vec);
+    dist.atomic_increment(vec);
     return 0;
 #endif
     u32 zero = 0;
@@ -49,9 +49,9 @@ TRACEPOINT_PROBE(irq, softirq_exit)
     e->ts = 0;
 #if MODE == 2
     struct hkey_t key = {.vec = args->vec, .slot = bpf_log2l(delta)};
-    dist.increment(key);
+    dist.atomic_increment(key);
 #else
-    dist.increment(args->vec, delta);
+    dist.atomic_increment(args->vec, delta);
 #endif
     return 0;
 }

@@ -49,6 +49,6 @@ RAW_TRACEPOINT_PROBE(sched_wakeup)
     key.w_k_stack_id = stack_traces.get_stackid(ctx, 0);
     bpf_get_current_comm(&key.waker, sizeof(key.waker));
     bpf_probe_read_kernel_str(&key.target, sizeof(key.target), p->comm);
-    counts.increment(key, delta_us);
+    counts.atomic_increment(key, delta_us);
     return 0;
 }

@@ -17,13 +17,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** hardirqs while the test does device I/O (synced writes, O_DIRECT reads), which completes in interrupts. */
 class HardirqsTest {
-    /** Writes a file beside the build's output and reads it back past the page cache. */
+    /**
+     * Writes a file beside the build's output (on a disk, or in the VM on the 9p share: both reach
+     * a virtio device) with O_SYNC, and reads it back past the page cache where the file system
+     * allows O_DIRECT.
+     */
     private static void deviceIo() throws Exception {
         Path dir = Files.createDirectories(Path.of("target"));
         Path file = Files.createTempFile(dir, "jbcc-hardirqs", ".dat");
         try {
             Files.write(file, new byte[256 * 1024], StandardOpenOption.SYNC);
-            Runs.sh("dd", "if=" + file, "of=/dev/null", "bs=4096", "iflag=direct");
+            Process dd = new ProcessBuilder("dd", "if=" + file, "of=/dev/null", "bs=4096", "iflag=direct")
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            dd.waitFor(); // a file system without O_DIRECT refuses it: the synced writes went to the device anyway
         } finally {
             Files.deleteIfExists(file);
         }
@@ -53,9 +59,11 @@ class HardirqsTest {
         for (var e : counted.entrySet()) {
             if (!outerAfter.containsKey(e.getKey())) continue; // a handler sharing its line with another: not one /proc column
             long low = ProcCounts.delta(innerBefore, innerAfter, e.getKey()), high = ProcCounts.delta(outerBefore, outerAfter, e.getKey());
-            // an edge interrupt that arrives while its handler runs is handled again in the same
-            // round but counted once by /proc: allow a little over the kernel's count
-            assertTrue(low <= e.getValue() && e.getValue() <= high + high / 20 + 2,
+            // within a few of the kernel's own count: an edge interrupt that arrives while its
+            // handler runs is handled again in the same round but counted once by /proc, and the
+            // kernel counts one it finds nothing to run for
+            long slack = high / 20 + 2;
+            assertTrue(low - slack <= e.getValue() && e.getValue() <= high + slack,
                     e.getKey() + ": counted " + e.getValue() + ", the kernel " + low + ".." + high);
         }
     }

@@ -34,6 +34,8 @@ class OffcputimeTest {
             assertTrue(us >= sleeps * 5000L && us <= elapsedUs, sleeps + " sleeps of 5 ms in " + elapsedUs + " us; off-CPU " + us + ":\n" + lines);
             // the kernel stack it blocked in ends in the scheduler
             assertTrue(lines.stream().anyMatch(l -> l.contains(";schedule;") || l.contains(";__schedule")), String.join("\n", lines));
+            // and the program that took it, with the tracepoint code that ran it, is left out
+            assertTrue(lines.stream().noneMatch(l -> l.contains("bpf_prog_") || l.contains("__traceiter_")), String.join("\n", lines));
         }
     }
 
