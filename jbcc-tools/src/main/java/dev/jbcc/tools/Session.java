@@ -109,10 +109,19 @@ public final class Session {
      * bcc's conventions attach themselves.
      */
     public BPF load(Class<?> owner, String resource, Map<String, ?> defines) {
+        return load(owner, resource, "", defines);
+    }
+
+    /**
+     * {@link #load(Class, String, Map)} with {@code generated} C appended to the resource: the
+     * functions a multitool writes for the probes it was given.
+     */
+    public BPF load(Class<?> owner, String resource, String generated, Map<String, ?> defines) {
         List<String> cflags = new ArrayList<>();
         defines.forEach((k, v) -> cflags.add(v == null ? "-D" + k : "-D" + k + "=" + v));
         verbose("cflags " + cflags);
-        return BPF.builder().text(resource, text(owner, resource)).cflags(cflags).build();
+        if (!generated.isEmpty()) verbose("generated C:\n" + generated);
+        return BPF.builder().text(resource, text(owner, resource) + generated).cflags(cflags).build();
     }
 
     /** {@link #load(Class, String, Map)} with the chosen hook's symbol defined too. */

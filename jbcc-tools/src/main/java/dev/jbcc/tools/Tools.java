@@ -79,6 +79,12 @@ public final class Tools {
         // end of network
 
         // tracing multitools
+        add(Group.TRACING, dev.jbcc.tools.tracing.Funccount.class);
+        add(Group.TRACING, dev.jbcc.tools.tracing.Funclatency.class);
+        add(Group.TRACING, dev.jbcc.tools.tracing.Stackcount.class);
+        add(Group.TRACING, dev.jbcc.tools.tracing.Trace.class);
+        add(Group.TRACING, dev.jbcc.tools.tracing.Funcslower.class);
+        add(Group.TRACING, dev.jbcc.tools.tracing.Funcinterval.class);
         // end of tracing multitools
 
         // memory
