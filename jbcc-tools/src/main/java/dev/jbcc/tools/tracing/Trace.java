@@ -186,7 +186,7 @@ public final class Trace extends Tool {
                         if (stacks) s.out().println();
                     }
                     printed[0]++;
-                }, bufferPages);
+                }, bufferPages, null);
             }
             s.header(out);
             while (s.running() && (maxEvents == null || printed[0] < maxEvents)) {
