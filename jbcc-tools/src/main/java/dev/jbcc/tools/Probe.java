@@ -6,9 +6,14 @@ import dev.jbcc.errors.UnsupportedFeatureException;
 import dev.jbcc.features.Feature;
 import dev.jbcc.features.Features;
 import dev.jbcc.symbols.Libraries;
+import dev.jbcc.usdt.Usdt;
+import dev.jbcc.usdt.UsdtProbe;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -16,7 +21,8 @@ import java.util.regex.Pattern;
  * to trace, as {@code func}, {@code p:func} or {@code p::func} (a kernel function), {@code r:func}
  * or {@code r::func} (its return),
  * {@code lib:func}, {@code p:lib:func}, {@code r:lib:func} (a function of a binary or library:
- * {@code c:malloc}, {@code /bin/bash:readline}), {@code t:category:event} (a tracepoint), with
+ * {@code c:malloc}, {@code /bin/bash:readline}), {@code t:category:event} (a tracepoint),
+ * {@code u:lib:probe} or {@code u:lib:provider:probe} (a USDT probe), with
  * {@code *} wildcards (or a regular expression, bcc's {@code -r}). {@link #sites} expands it to
  * the places it names; each {@link Site} writes its C function and attaches it.
  *
@@ -27,7 +33,7 @@ import java.util.regex.Pattern;
 public record Probe(Kind kind, String library, String pattern) {
     /** What a probe traces. */
     public enum Kind {
-        KPROBE("p"), KRETPROBE("r"), UPROBE("p"), URETPROBE("r"), TRACEPOINT("t");
+        KPROBE("p"), KRETPROBE("r"), UPROBE("p"), URETPROBE("r"), TRACEPOINT("t"), USDT("u");
 
         private final String letter;
 
@@ -42,13 +48,13 @@ public record Probe(Kind kind, String library, String pattern) {
 
         /** Whether this is in a user binary. */
         public boolean isUser() {
-            return this == UPROBE || this == URETPROBE;
+            return this == UPROBE || this == URETPROBE || this == USDT;
         }
     }
 
     /**
-     * One place a probe attaches to: a kernel function, a tracepoint {@code category:event} or a
-     * function of {@code library} (its resolved path).
+     * One place a probe attaches to: a kernel function, a tracepoint {@code category:event}, a
+     * function of {@code library} (its resolved path) or a USDT probe {@code provider:name} of it.
      */
     public record Site(Kind kind, String library, String name) {
         /** The return of this function (itself for a tracepoint). */
@@ -60,7 +66,7 @@ public record Probe(Kind kind, String library, String pattern) {
             };
         }
 
-        /** How bcc's tools show it: the function, {@code category:event}, or {@code lib:function}. */
+        /** How bcc's tools show it: the function, {@code category:event} or {@code provider:probe}. */
         public String display() {
             return name;
         }
@@ -96,8 +102,35 @@ public record Probe(Kind kind, String library, String pattern) {
                 case TRACEPOINT -> {
                     if (!tracepointArgs) b.attachTracepoint(name, fn);
                 }
+                case USDT -> {
+                    // attached at load, by the USDT context of usdtContexts
+                }
             }
         }
+    }
+
+    /** {@code prefix0} … {@code prefix(n-1)}: the names of the functions a tool generates, one per site. */
+    public static List<String> functions(String prefix, int n) {
+        List<String> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) out.add(prefix + i);
+        return out;
+    }
+
+    /**
+     * The USDT contexts that attach function {@code fns[i]} to {@code sites[i]}, for the sites that
+     * are USDT probes (give them to {@link Session#load(Class, String, String, Map, List)}).
+     *
+     * @param pid the only process whose probes fire, or -1 for every process running the binary
+     */
+    public static List<dev.jbcc.bcc.USDT> usdtContexts(List<Site> sites, List<String> fns, int pid) {
+        Map<String, dev.jbcc.bcc.USDT> byBinary = new LinkedHashMap<>();
+        for (int i = 0; i < sites.size(); i++) {
+            Site site = sites.get(i);
+            if (site.kind() != Kind.USDT) continue;
+            byBinary.computeIfAbsent(site.library(), lib -> pid > 0 ? dev.jbcc.bcc.USDT.of(Path.of(lib), pid) : dev.jbcc.bcc.USDT.ofPath(lib))
+                    .enableProbe(site.name(), fns.get(i));
+        }
+        return List.copyOf(byBinary.values());
     }
 
     /**
@@ -117,6 +150,9 @@ public record Probe(Kind kind, String library, String pattern) {
     public static Probe parse(String spec, boolean allowReturn) {
         String[] parts = spec.split(":", -1);
         String type, library, pattern;
+        if (parts.length == 4 && parts[0].equals("u")) {
+            parts = new String[]{"u", parts[1], parts[2] + ":" + parts[3]};
+        }
         switch (parts.length) {
             case 1 -> { type = "p"; library = ""; pattern = parts[0]; }
             case 2 -> {
@@ -138,6 +174,7 @@ public record Probe(Kind kind, String library, String pattern) {
             default -> throw bad(spec, allowReturn);
         }
         if (pattern.isEmpty() || (type.equals("t") && (parts[1].isEmpty() || parts[2].isEmpty()))) throw bad(spec, allowReturn);
+        if (type.equals("u") && library.isEmpty()) throw bad(spec, allowReturn);
         Kind kind = switch (type) {
             case "p" -> library.isEmpty() ? Kind.KPROBE : Kind.UPROBE;
             case "r" -> {
@@ -145,8 +182,7 @@ public record Probe(Kind kind, String library, String pattern) {
                 yield library.isEmpty() ? Kind.KRETPROBE : Kind.URETPROBE;
             }
             case "t" -> Kind.TRACEPOINT;
-            case "u" -> throw new IllegalArgumentException("'" + spec + "': USDT probes (u:) are not supported by this tool yet; "
-                    + "trace the function behind the probe instead");
+            case "u" -> Kind.USDT;
             default -> throw bad(spec, allowReturn);
         };
         return new Probe(kind, library, pattern);
@@ -155,7 +191,7 @@ public record Probe(Kind kind, String library, String pattern) {
     private static IllegalArgumentException bad(String spec, boolean allowReturn) {
         return new IllegalArgumentException("'" + spec + "' is not a probe: write func or p:func (kernel function), "
                 + (allowReturn ? "r:func (its return), " : "") + "lib:func or p:lib:func (a function of a binary or library"
-                + (allowReturn ? ", r:lib:func its return" : "") + "), t:category:event (tracepoint)");
+                + (allowReturn ? ", r:lib:func its return" : "") + "), t:category:event (tracepoint), u:lib:probe (USDT probe)");
     }
 
     /**
@@ -191,12 +227,22 @@ public record Probe(Kind kind, String library, String pattern) {
                 if (out.isEmpty()) throw new NotFoundException("no tracepoint matches '" + pattern + "' (see jbcc tplist)");
                 yield out;
             }
+            case USDT -> {
+                Path path = Libraries.resolve(library, pid);
+                Pattern p = Pattern.compile(re);
+                List<Site> out = new ArrayList<>();
+                for (UsdtProbe u : Usdt.probes(path)) {
+                    if (p.matcher(u.qualifiedName()).find() || p.matcher(u.name()).find()) out.add(new Site(kind, path.toString(), u.qualifiedName()));
+                }
+                if (out.isEmpty()) throw new NotFoundException("no USDT probe of " + path + " matches '" + pattern + "' (see jbcc tplist -l " + library + ")");
+                yield out;
+            }
         };
     }
 
     /** The spec as written: {@code p:c:malloc}, {@code t:sched:sched_switch}. */
     public String describe() {
-        return kind.letter + ":" + (kind == Kind.TRACEPOINT ? "" : library.isEmpty() ? "" : library + ":") + pattern;
+        return kind.letter + ":" + (kind == Kind.TRACEPOINT || library.isEmpty() ? "" : library + ":") + pattern;
     }
 
     /** {@code vfs_*} → {@code vfs_.*}: a wildcard pattern as a regular expression. */

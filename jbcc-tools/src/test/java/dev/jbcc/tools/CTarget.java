@@ -6,13 +6,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * A small C program the tracing tools' tests compile (gcc, from scripts/deps) and run, so that
- * uprobes, PID filters and syscall tracepoints see calls the test itself makes:
- * {@code target CALLS MICROS TAG [wait]} calls {@code jbcc_work(MICROS, TAG)} CALLS times (each
- * sleeps MICROS µs, and returns MICROS + strlen(TAG)), then {@code jbcc_idle(CALLS)} once; with
- * a fourth argument it first waits for a line on its standard input, so that a tool can be
- * started on its PID, and after its calls says "done" and waits for another line, so that a tool
- * can still read its memory map (to name the functions of its stacks).
+ * A small C program the tracing and memory tools' tests compile (gcc, from scripts/deps) and run,
+ * so that uprobes, USDT probes, PID filters and syscall tracepoints see calls the test itself
+ * makes: {@code target CALLS MICROS TAG [wait]} calls {@code jbcc_work(MICROS, TAG)} CALLS times
+ * (each fires USDT probe {@code jbcc:work} with both arguments, sleeps MICROS µs and returns
+ * MICROS + strlen(TAG)), then {@code jbcc_idle(CALLS)} once (returns CALLS * 3), then
+ * {@code jbcc_leak(CALLS)} once (mallocs 5000 bytes CALLS times and never frees them). With a
+ * fourth argument it first waits for a line on its standard input, so that a tool can be started
+ * on its PID, and after its calls says "done" and waits for another line, so that a tool can
+ * still read its memory map (to name the functions of its stacks).
  */
 public final class CTarget {
     private static final String SOURCE = """
@@ -20,8 +22,10 @@ public final class CTarget {
             #include <stdlib.h>
             #include <string.h>
             #include <unistd.h>
+            #include <sys/sdt.h>
             __attribute__((noinline)) long jbcc_work(long us, const char *tag)
             {
+                DTRACE_PROBE2(jbcc, work, us, tag);
                 if (us > 0)
                     usleep(us);
                 return us + strlen(tag);
@@ -29,6 +33,12 @@ public final class CTarget {
             __attribute__((noinline)) long jbcc_idle(long n)
             {
                 return n * 3;
+            }
+            static void *kept[1024];
+            __attribute__((noinline)) void jbcc_leak(long n)
+            {
+                for (long i = 0; i < n && i < 1024; i++)
+                    kept[i] = malloc(5000);
             }
             int main(int argc, char **argv)
             {
@@ -40,6 +50,7 @@ public final class CTarget {
                 for (long i = 0; i < calls; i++)
                     jbcc_work(us, argv[3]);
                 jbcc_idle(calls);
+                jbcc_leak(calls);
                 if (argc > 4) {
                     printf("done\\n");
                     fflush(stdout);

@@ -28,6 +28,7 @@ import java.util.Map;
                 "    jbcc funccount t:sched:sched_fork   # the sched_fork tracepoint",
                 "    jbcc funccount 't:syscalls:sys_enter_*'  # every syscall entry tracepoint",
                 "    jbcc funccount c:malloc             # malloc() of the C library",
+                "    jbcc funccount -p 185 u:node:gc*    # USDT probes gc* of node, in process 185",
                 "    jbcc funccount ./test:read*         # read* functions of the ./test binary",
                 "    jbcc funccount -c 1 'vfs_*'         # on CPU 1 only",
                 "    jbcc funccount --json 'c:str*'      # one JSON object per function and summary"})
@@ -79,7 +80,7 @@ public final class Funccount extends Tool {
         defines.put("NSITES", sites.size());
         defines.put("FILTER_PID", filterPid);
         defines.put("FILTER_CPU", cpu == null ? -1 : cpu);
-        try (BPF b = s.load(Funccount.class, "funccount.bpf.c", c.toString(), defines)) {
+        try (BPF b = s.load(Funccount.class, "funccount.bpf.c", c.toString(), defines, Probe.usdtContexts(sites, Probe.functions("probe_", sites.size()), filterPid))) {
             for (int i = 0; i < sites.size(); i++) sites.get(i).attach(b, "probe_" + i, filterPid, false);
             ArrayTable counts = b.get("counts");
             s.ready();

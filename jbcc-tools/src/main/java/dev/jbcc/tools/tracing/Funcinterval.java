@@ -68,7 +68,7 @@ public final class Funcinterval extends Tool {
         Map<String, Object> defines = new LinkedHashMap<>();
         defines.put("FILTER_PID", filterPid);
         defines.put("FACTOR", millis ? 1_000_000 : micros ? 1000 : 1);
-        try (BPF b = s.load(Funcinterval.class, "funcinterval.bpf.c", c.toString(), defines)) {
+        try (BPF b = s.load(Funcinterval.class, "funcinterval.bpf.c", c.toString(), defines, Probe.usdtContexts(sites, Probe.functions("probe_", sites.size()), filterPid))) {
             for (int i = 0; i < sites.size(); i++) sites.get(i).attach(b, "probe_" + i, filterPid, false);
             KeyedTable<?> dist = b.get("dist");
             Histogram.Options options = Histogram.Options.defaults().withValType(unit);

@@ -73,7 +73,7 @@ public final class Funclatency extends Tool {
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
-        if (probe.kind() == Probe.Kind.TRACEPOINT) throw usage("funclatency times functions; a tracepoint has no return (try funcinterval)");
+        if (probe.kind() == Probe.Kind.TRACEPOINT || probe.kind() == Probe.Kind.USDT) throw usage("funclatency times functions; a tracepoint or USDT probe has no return (try funcinterval)");
         int filterPid = pid == null ? -1 : pid;
         List<Probe.Site> sites = probe.sites(regexp, filterPid);
         if (sites.size() > 500) throw usage(sites.size() + " functions match '" + pattern + "'; at most 500 can be timed at once: narrow the pattern");

@@ -77,7 +77,7 @@ public final class Funcslower extends Tool {
             } catch (IllegalArgumentException e) {
                 throw usage(e.getMessage());
             }
-            if (probe.kind() == Probe.Kind.TRACEPOINT) throw usage("funcslower times functions; " + f + " is a tracepoint");
+            if (probe.kind() == Probe.Kind.TRACEPOINT || probe.kind() == Probe.Kind.USDT) throw usage("funcslower times functions; " + f + " has no return");
             for (Probe.Site site : probe.sites(false, filterPid)) {
                 sites.add(site);
                 shown.add(f.contains("*") ? site.display() : f);

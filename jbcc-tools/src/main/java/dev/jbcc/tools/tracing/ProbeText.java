@@ -78,7 +78,9 @@ final class ProbeText {
                 if (alias.startsWith("arg")) {
                     if (probe.kind() == Probe.Kind.TRACEPOINT) throw new IllegalArgumentException(alias + " is not there at a tracepoint: use args->FIELD (jbcc tplist -v CATEGORY:EVENT lists them)");
                     if (probe.kind().isReturn()) throw new IllegalArgumentException(alias + " is not there at a return (r:) probe: only retval is");
-                    c = "PT_REGS_PARM" + alias.substring(3) + "(ctx)";
+                    c = probe.kind() == Probe.Kind.USDT
+                            ? "({ u64 __arg = 0; bpf_usdt_readarg(" + alias.substring(3) + ", ctx, &__arg); __arg; })"
+                            : "PT_REGS_PARM" + alias.substring(3) + "(ctx)";
                 } else if (alias.equals("retval")) {
                     if (!probe.kind().isReturn()) throw new IllegalArgumentException("retval is there only at a return (r:) probe");
                     c = COMMON.get(alias);

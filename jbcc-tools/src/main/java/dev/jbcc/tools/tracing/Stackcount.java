@@ -31,6 +31,7 @@ import java.util.Map;
                 "    jbcc stackcount -Ti 5 ip_output       # every 5 seconds, with the time",
                 "    jbcc stackcount -p 185 c:malloc       # malloc() stacks of process 185",
                 "    jbcc stackcount t:sched:sched_fork    # stacks at the sched_fork tracepoint",
+                "    jbcc stackcount -p 185 u:node:*       # stacks at node's USDT probes",
                 "    jbcc stackcount -K t:sched:sched_switch   # kernel stacks only",
                 "    jbcc stackcount -U t:sched:sched_switch   # user stacks only",
                 "    jbcc stackcount -f -P c:malloc > out.folded   # folded, per process, for flame graphs",
@@ -109,7 +110,7 @@ public final class Stackcount extends Tool {
         defines.put("PER_PID", perPid ? 1 : 0);
         defines.put("KERNEL_STACK", kernel ? 1 : 0);
         defines.put("USER_STACK", user ? 1 : 0);
-        try (BPF b = s.load(Stackcount.class, "stackcount.bpf.c", c.toString(), defines)) {
+        try (BPF b = s.load(Stackcount.class, "stackcount.bpf.c", c.toString(), defines, Probe.usdtContexts(sites, Probe.functions("probe_", sites.size()), filterPid))) {
             for (int i = 0; i < sites.size(); i++) sites.get(i).attach(b, "probe_" + i, filterPid, false);
             KeyedTable<?> counts = b.get("counts");
             StackTrace stacks = b.get("stack_traces");

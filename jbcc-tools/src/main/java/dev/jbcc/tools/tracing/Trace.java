@@ -25,24 +25,25 @@ import java.util.regex.Pattern;
 /** {@code jbcc trace}: a line per hit of functions or tracepoints, with a printf-style message. */
 @Command(name = "trace", mixinStandardHelpOptions = true,
         description = {"Trace kernel or user functions and tracepoints, printing a message of their arguments per hit."},
-        footer = {"", "A probe: [p|r]:[LIB]:FUNC[(SIGNATURE)] [(PREDICATE)] [\"FORMAT\"[, ARG...]], or t:CATEGORY:EVENT ...",
+        footer = {"", "A probe: [p|r]:[LIB]:FUNC[(SIGNATURE)] [(PREDICATE)] [\"FORMAT\"[, ARG...]], or t:CATEGORY:EVENT ..., u:LIB:PROBE ...",
                 "ARGs and the PREDICATE are C, with arg1..arg6, retval (r: probes), $pid (thread), $tgid, $uid, $gid, $cpu,",
-                "$task and args->FIELD (tracepoints); FORMAT takes %d %i %u %x %X %c %s %p %K (kernel symbol) %U (user",
-                "symbol) with l/ll/h and widths. A string (%s) is read from kernel or user memory; ARG@user reads it",
+                "$task and args->FIELD (tracepoints); FORMAT takes %%d %%i %%u %%x %%X %%c %%s %%p %%K (kernel symbol) %%U (user",
+                "symbol) with l/ll/h and widths. A string (%%s) is read from kernel or user memory; ARG@user reads it",
                 "from the process's memory.",
                 "", "examples:",
                 "    jbcc trace do_sys_open                       # each do_sys_open() call",
-                "    jbcc trace 'do_sys_open \"%s\", arg2@user'    # with the file name",
-                "    jbcc trace 'sys_read (arg3 > 20000) \"read %d bytes\", arg3'   # big reads only",
-                "    jbcc trace 'r::do_sys_open \"%llx\", retval'  # what it returns",
-                "    jbcc trace 'c:malloc \"size = %d\", arg1'     # malloc() sizes",
-                "    jbcc trace 'r:c:malloc (retval) \"allocated = %x\", retval'",
-                "    jbcc trace 't:block:block_rq_complete \"sectors=%d\", args->nr_sector'",
-                "    jbcc trace 't:syscalls:sys_enter_openat \"%s\", args->filename' -n bash   # openat() by bash",
-                "    jbcc trace -p 42 -UK 'c:write \"%d bytes\", arg3'   # with stacks, process 42 only",
-                "    jbcc trace 'p::do_nanosleep(struct hrtimer_sleeper *t) \"%lld\", t->timer.node.expires'",
-                "    jbcc trace -M 10 -T --json 't:sched:sched_process_exec \"%s\", args->filename'",
-                "", "Not supported (yet): USDT probes (u:), -A, -c, -I, -B, -s, -u, STRCMP in predicates."})
+                "    jbcc trace 'do_sys_open \"%%s\", arg2@user'    # with the file name",
+                "    jbcc trace 'sys_read (arg3 > 20000) \"read %%d bytes\", arg3'   # big reads only",
+                "    jbcc trace 'r::do_sys_open \"%%llx\", retval'  # what it returns",
+                "    jbcc trace 'c:malloc \"size = %%d\", arg1'     # malloc() sizes",
+                "    jbcc trace 'r:c:malloc (retval) \"allocated = %%x\", retval'",
+                "    jbcc trace 't:block:block_rq_complete \"sectors=%%d\", args->nr_sector'",
+                "    jbcc trace 't:syscalls:sys_enter_openat \"%%s\", args->filename' -n bash   # openat() by bash",
+                "    jbcc trace -p 42 -UK 'c:write \"%%d bytes\", arg3'   # with stacks, process 42 only",
+                "    jbcc trace 'u:pthread:pthread_create (arg4 != 0)'   # a USDT probe, with its 4th argument",
+                "    jbcc trace 'p::do_nanosleep(struct hrtimer_sleeper *t) \"%%lld\", t->timer.node.expires'",
+                "    jbcc trace -M 10 -T --json 't:sched:sched_process_exec \"%%s\", args->filename'",
+                "", "Not supported (yet): -A, -c, -I, -B, -s, -u, STRCMP in predicates."})
 public final class Trace extends Tool {
     @Option(names = {"-b", "--buffer-pages"}, paramLabel = "PAGES", description = "Pages of each perf buffer (default ${DEFAULT-VALUE}).")
     int bufferPages = 64;
@@ -148,7 +149,8 @@ public final class Trace extends Tool {
         Columns out = columns;
         int[] printed = {0};
         long[] first = {0};
-        try (BPF b = s.load(Trace.class, "trace.bpf.c", c.toString(), defines)) {
+        List<Probe.Site> sites = specs.stream().map(Spec::site).toList();
+        try (BPF b = s.load(Trace.class, "trace.bpf.c", c.toString(), defines, Probe.usdtContexts(sites, Probe.functions("probe_", sites.size()), filterPid))) {
             StackTrace stackTable = stacks ? b.get("stacks") : null;
             for (int i = 0; i < specs.size(); i++) {
                 Spec spec = specs.get(i);

@@ -40,10 +40,10 @@ class FunccountTest {
         try (ToolRun run = Runs.started("funccount", target.path() + ":jbcc_*")) {
             target.run(7, 0, "x");
             assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
-            assertTrue(run.errors().contains("Tracing 2 functions for \"" + target.path() + ":jbcc_*\"... Hit Ctrl-C to end."), run.errors());
+            assertTrue(run.errors().contains("Tracing 3 functions for \"" + target.path() + ":jbcc_*\"... Hit Ctrl-C to end."), run.errors());
             List<String> lines = run.lines();
             assertEquals(String.format("%-36s %8s", "FUNC", "COUNT"), lines.get(lines.indexOf("") + 1));
-            assertEquals(Map.of("jbcc_work", 7L, "jbcc_idle", 1L), table(lines));
+            assertEquals(Map.of("jbcc_work", 7L, "jbcc_idle", 1L, "jbcc_leak", 1L), table(lines));
         }
     }
 
@@ -56,6 +56,16 @@ class FunccountTest {
             JsonNode row = Runs.json(run.lines().getFirst());
             assertEquals("syscalls:sys_enter_clock_nanosleep", row.get("func").asText());
             assertEquals(5, row.get("count").asLong(), run.output());
+        }
+    }
+
+    @Test
+    void countsAUsdtProbe() throws Exception {
+        try (CTarget.Waiting child = target.start(4, 0, "u");
+             ToolRun run = Runs.started("funccount", "-p", String.valueOf(child.pid()), "u:" + target.path() + ":jbcc:wo*")) {
+            child.go();
+            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(Map.of("jbcc:work", 4L), table(run.lines()));
         }
     }
 

@@ -83,6 +83,18 @@ class TraceTest {
     }
 
     @Test
+    void usdtProbeArguments() throws Exception {
+        String tag = "u" + UUID.randomUUID().toString().substring(0, 8);
+        try (CTarget.Waiting child = target.start(2, 7, tag);
+             ToolRun run = Runs.started("trace", "-p", String.valueOf(child.pid()), "u:" + target.path() + ":work \"%d %s\", arg1, arg2")) {
+            child.go();
+            run.awaitLine(l -> l.endsWith("7 " + tag), Runs.EVENT);
+            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(2, run.lines().stream().filter(l -> l.matches(child.pid() + " +" + child.pid() + " +jbcc_target +jbcc:work +7 " + tag)).count(), run.output());
+        }
+    }
+
+    @Test
     void aFormatWithoutItsArgumentsIsAUsageError() throws Exception {
         try (ToolRun run = ToolRun.start("trace", "t:syscalls:sys_enter_getpid \"%d %s\", args->__syscall_nr")) {
             assertEquals(2, run.await(Duration.ofSeconds(30)));
