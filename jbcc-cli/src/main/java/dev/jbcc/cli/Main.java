@@ -50,7 +50,7 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
     /** The command tree, with jbcc's errors printed as one clear message instead of a trace. */
     public static CommandLine commandLine() {
         var cl = new CommandLine(new Main());
-        for (Tools.Entry e : Tools.all()) cl.addSubcommand(e.name(), Tools.commandLine(e, e.create()));
+        for (Tools.Entry e : Tools.all()) cl.addSubcommand(e.name(), Tools.commandLine(e, e.create()).setCommandName(e.name()));
         return Errors.handled(cl);
     }
 
