@@ -97,8 +97,8 @@ public final class Tools {
         add(Group.MEMORY, dev.jbcc.tools.memory.Drsnoop.class);
         add(Group.MEMORY, dev.jbcc.tools.memory.Shmsnoop.class);
         add(Group.MEMORY, dev.jbcc.tools.memory.Slabratetop.class);
-        add(Group.MEMORY, dev.jbcc.tools.memory.Memleak.class);
         add(Group.MEMORY, dev.jbcc.tools.memory.Cachestat.class);
+        add(Group.MEMORY, dev.jbcc.tools.memory.Memleak.class);
         add(Group.MEMORY, dev.jbcc.tools.memory.Cachetop.class);
         // end of memory
 

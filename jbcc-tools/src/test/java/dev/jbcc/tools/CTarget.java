@@ -66,6 +66,27 @@ public final class CTarget {
         this.binary = binary;
     }
 
+    private static CTarget shared;
+
+    /**
+     * The program, compiled once per JVM into a directory of its own that is removed when the JVM
+     * ends.
+     */
+    public static synchronized CTarget shared() throws IOException, InterruptedException {
+        if (shared == null) {
+            Path dir = Files.createTempDirectory("jbcc-target");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try (var files = Files.walk(dir)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                } catch (IOException ignored) {
+                    // a temporary directory; the system cleans it eventually
+                }
+            }));
+            shared = compile(dir);
+        }
+        return shared;
+    }
+
     /** Compiles the program into {@code dir}. */
     public static CTarget compile(Path dir) throws IOException, InterruptedException {
         Path source = dir.resolve("jbcc_target.c");

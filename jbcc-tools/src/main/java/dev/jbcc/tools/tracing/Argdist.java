@@ -16,6 +16,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** {@code jbcc argdist}: the distribution of function arguments, return values or tracepoint fields. */
@@ -24,13 +25,16 @@ import java.util.regex.Pattern;
         footer = {"", "A specifier: {p,r,t}:{[LIB],CATEGORY}:FUNCTION[(SIGNATURE)][:TYPE[,TYPE...]:EXPR[,EXPR...][:FILTER]][#LABEL]",
                 "EXPRs and the FILTER are C over the signature's parameters, $retval (r:), args->FIELD (t:), arg1..arg6,",
                 "$pid, $tgid, $uid, $gid, $cpu, $task. Without TYPE:EXPR, p: and t: count hits and r: takes $retval.",
-                "A char* TYPE reads a string. Not supported (yet): $entry(), $latency, -I.",
+                "A char* TYPE reads a string. At r: probes, $latency is the time since the entry (ns) and $entry(PARAM)",
+                "a parameter of the signature as it was at the entry. Not supported (yet): -I.",
                 "", "examples:",
                 "    jbcc argdist -H 'p::__kmalloc(u64 size):u64:size'       # histogram of kmalloc sizes",
                 "    jbcc argdist -p 1005 -C 'p:c:malloc(size_t size):size_t:size:size==16'   # 16-byte mallocs of 1005",
                 "    jbcc argdist -C 'r:c:gets():char*:(char*)$retval#snooped strings'",
                 "    jbcc argdist -p 1005 -C 'p:c:write(int fd):int:fd' -T 5   # the 5 busiest file descriptors",
                 "    jbcc argdist -p 1005 -H 'r:c:read()'                     # histogram of read() results",
+                "    jbcc argdist -H 'r::__kmalloc(size_t size):u64:$latency/$entry(size)#ns per byte'",
+                "    jbcc argdist -C 'r::__vfs_read():u32:$PID:$latency > 100000'   # reads slower than 0.1 ms, by process",
                 "    jbcc argdist -C 't:syscalls:sys_enter_openat():char*:args->filename'   # files opened",
                 "    jbcc argdist -c -i 5 -n 3 -H 't:block:block_rq_complete():u32:args->nr_sector'",
                 "    jbcc argdist --json -C 'p:c:write(int fd):int:fd'        # JSON per interval"})
@@ -70,7 +74,7 @@ public final class Argdist extends Tool {
 
     /** One specifier: where, its values, filter and how it is shown. */
     private record Spec(String text, boolean histogram, ProbeText.Where where, Probe.Site site, List<String> types,
-                        List<String> exprs, List<String> cExprs, String filter, String label) {
+                        List<String> exprs, List<String> cExprs, String filter, String label, boolean entry) {
         boolean isString(int i) {
             return types.get(i).replace(" ", "").equals("char*");
         }
@@ -90,28 +94,24 @@ public final class Argdist extends Tool {
             throw usage(e.getMessage());
         }
         StringBuilder c = new StringBuilder();
-        Map<String, StringBuilder> tracepointBodies = new LinkedHashMap<>();
-        Map<String, Probe.Site> tracepointSites = new LinkedHashMap<>();
+        List<String> bodies = new ArrayList<>();
         for (int i = 0; i < specs.size(); i++) {
-            Spec spec = specs.get(i);
-            c.append(table(i, spec));
-            String body = body(i, spec);
-            if (spec.site().kind() == Probe.Kind.TRACEPOINT) {
-                tracepointBodies.computeIfAbsent(spec.site().name(), _ -> new StringBuilder()).append(body);
-                tracepointSites.put(spec.site().name(), spec.site());
-            } else {
-                c.append(spec.site().define("probe_" + i, body + "    return 0;", false));
-            }
+            c.append(table(i, specs.get(i)));
+            if (specs.get(i).entry()) c.append(entryProbe(i, specs.get(i)));
+            bodies.add(body(i, specs.get(i)));
         }
-        tracepointBodies.forEach((tp, body) -> c.append(tracepointSites.get(tp).define(null, body + "    return 0;", true)));
+        List<Probe.Site> sites = specs.stream().map(Spec::site).toList();
+        c.append(ProbeText.functions(sites, bodies));
         Map<String, Object> defines = new LinkedHashMap<>();
         defines.put("FILTER_PID", filterPid);
         defines.put("FILTER_TID", tid == null ? -1 : tid);
         defines.put("STRSIZE", stringSize);
         long outputs = number != null ? number : duration != null ? Math.max(1, (duration + interval - 1) / interval) : 0;
-        List<Probe.Site> sites = specs.stream().map(Spec::site).toList();
         try (BPF b = s.load(Argdist.class, "argdist.bpf.c", c.toString(), defines, Probe.usdtContexts(sites, Probe.functions("probe_", sites.size()), filterPid))) {
-            for (int i = 0; i < specs.size(); i++) specs.get(i).site().attach(b, "probe_" + i, filterPid, true);
+            for (int i = 0; i < specs.size(); i++) {
+                specs.get(i).site().attach(b, "probe_" + i, filterPid, true);
+                if (specs.get(i).entry()) entrySite(specs.get(i)).attach(b, "entry_" + i, filterPid, false);
+            }
             s.ready();
             s.everyInterval(Duration.ofSeconds(interval), outputs, () -> {
                 String clock = Session.clock();
@@ -183,17 +183,53 @@ public final class Argdist extends Tool {
         if (histogram && exprs.size() != 1) throw new IllegalArgumentException("a histogram (-H) takes one expression: '" + text + "'");
         if (histogram && types.getFirst().replace(" ", "").equals("char*")) throw new IllegalArgumentException("a histogram (-H) of strings: use -C for '" + text + "'");
         List<String> c = new ArrayList<>();
+        boolean entry = (body.contains("$latency") || body.contains("$entry("));
+        if (entry && !where.probe().kind().isReturn()) throw new IllegalArgumentException("$latency and $entry() are there only at a return (r:) probe: '" + text + "'");
         for (String e : exprs) c.add(rewrite(where, e));
         List<Probe.Site> sites = where.probe().sites(false, filterPid);
         if (sites.size() != 1) throw new IllegalArgumentException("'" + where.probe().pattern() + "' names " + sites.size() + " places; argdist takes one per specifier");
         return new Spec(text, histogram, where, sites.getFirst(), types.stream().map(String::trim).toList(), exprs, c,
-                filter == null ? null : rewrite(where, filter), label != null ? label : body);
+                filter == null ? null : rewrite(where, filter), label != null ? label : body, entry);
     }
 
-    /** bcc's argdist writes the return value $retval; trace's aliases take it as retval. */
+    private static final Pattern ENTRY = Pattern.compile("\\$entry\\(\\s*([A-Za-z_]\\w*)\\s*\\)");
+
+    /**
+     * An expression in C: argdist's $retval (trace's retval), $latency (ns since the entry) and
+     * $entry(PARAM) (a parameter of the signature as it was at the entry) besides trace's aliases.
+     */
     private static String rewrite(ProbeText.Where where, String expr) {
-        if (expr.contains("$entry") || expr.contains("$latency")) throw new IllegalArgumentException("$entry() and $latency are not supported yet: " + expr);
-        return where.rewrite(expr.replace("$retval", "retval").replace("$PID", "$tgid"));
+        Matcher m = ENTRY.matcher(expr);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String name = m.group(1);
+            if (where.params().stream().noneMatch(p -> p.name().equals(name))) {
+                throw new IllegalArgumentException("$entry(" + name + "): " + name + " is not a parameter of the signature");
+            }
+            m.appendReplacement(out, "__entry." + name);
+        }
+        m.appendTail(out);
+        return where.rewrite(out.toString().replace("$retval", "retval").replace("$PID", "$tgid").replace("$latency", "__latency"));
+    }
+
+    /** For $latency and $entry(): the entry's time and parameters, kept per thread until the return. */
+    private static String entryProbe(int i, Spec spec) {
+        StringBuilder c = new StringBuilder("struct entry_" + i + "_t {\n    u64 ts;\n");
+        for (ProbeText.Param p : spec.where().params()) c.append("    ").append(p.type()).append(' ').append(p.name()).append(";\n");
+        c.append("};\nBPF_HASH(entries_").append(i).append(", u32, struct entry_").append(i).append("_t, 10240);\n");
+        StringBuilder body = new StringBuilder("    if (!wanted())\n        return 0;\n    struct entry_").append(i).append("_t e = {};\n")
+                .append("    e.ts = bpf_ktime_get_ns();\n");
+        List<ProbeText.Param> params = spec.where().params();
+        for (int k = 0; k < params.size(); k++) {
+            body.append("    e.").append(params.get(k).name()).append(" = (").append(params.get(k).type()).append(")PT_REGS_PARM").append(k + 1).append("(ctx);\n");
+        }
+        body.append("    u32 tid = (u32)bpf_get_current_pid_tgid();\n    entries_").append(i).append(".update(&tid, &e);\n    return 0;");
+        return c + entrySite(spec).define("entry_" + i, body.toString(), false);
+    }
+
+    private static Probe.Site entrySite(Spec spec) {
+        Probe.Site r = spec.site();
+        return new Probe.Site(r.kind() == Probe.Kind.KRETPROBE ? Probe.Kind.KPROBE : Probe.Kind.UPROBE, r.library(), r.name());
     }
 
     /** {@code text} split at the colons outside parentheses and string literals. */
@@ -225,6 +261,12 @@ public final class Argdist extends Tool {
     private String body(int i, Spec spec) {
         StringBuilder c = new StringBuilder("    do {\n        if (!wanted())\n            break;\n");
         if (!spec.where().probe().kind().isReturn()) c.append(spec.where().declarations());
+        if (spec.entry()) {
+            c.append("        u32 __tid = (u32)bpf_get_current_pid_tgid();\n        struct entry_").append(i).append("_t *__e = entries_").append(i)
+                    .append(".lookup(&__tid);\n        if (!__e)\n            break;\n        struct entry_").append(i).append("_t __entry = {};\n")
+                    .append("        __builtin_memcpy(&__entry, __e, sizeof(__entry));\n        entries_").append(i).append(".delete(&__tid);\n")
+                    .append("        u64 __latency = bpf_ktime_get_ns() - __entry.ts;\n");
+        }
         if (spec.filter() != null) c.append("        if (!(").append(spec.filter()).append("))\n            break;\n");
         if (spec.histogram()) {
             c.append("        values_").append(i).append(".increment(bpf_log2l((u64)(").append(spec.cExprs().getFirst()).append(")));\n");

@@ -61,11 +61,11 @@ public final class Funccount extends Tool {
 
     @Override
     protected void run(Session s) {
-        if (interval != null && interval <= 0) throw usage("interval must be positive, not " + interval);
-        if (duration != null && duration <= 0) throw usage("duration must be positive, not " + duration);
         Probe probe;
+        Intervals every;
         try {
             probe = Probe.parse(pattern);
+            every = Intervals.of(interval, duration);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
@@ -85,7 +85,6 @@ public final class Funccount extends Tool {
             ArrayTable counts = b.get("counts");
             s.ready();
             s.note("Tracing " + sites.size() + " functions for \"" + pattern + "\"... Hit Ctrl-C to end.");
-            Intervals every = Intervals.of(interval, duration);
             s.everyInterval(every.every(), every.count(), () -> {
                 List<long[]> rows = new ArrayList<>();
                 for (int i = 0; i < sites.size(); i++) {

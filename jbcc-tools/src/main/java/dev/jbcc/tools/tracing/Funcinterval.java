@@ -52,11 +52,11 @@ public final class Funcinterval extends Tool {
     @Override
     protected void run(Session s) {
         if (micros && millis) throw usage("-u and -m cannot be used together");
-        if (interval != null && interval <= 0) throw usage("interval must be positive, not " + interval);
-        if (duration != null && duration <= 0) throw usage("duration must be positive, not " + duration);
         Probe probe;
+        Intervals every;
         try {
             probe = Probe.parse(pattern);
+            every = Intervals.of(interval, duration);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
@@ -74,7 +74,6 @@ public final class Funcinterval extends Tool {
             Histogram.Options options = Histogram.Options.defaults().withValType(unit);
             s.ready();
             s.note("Tracing " + sites.size() + " functions for \"" + pattern + "\"... Hit Ctrl-C to end.");
-            Intervals every = Intervals.of(interval, duration);
             s.everyInterval(every.every(), every.count(), () -> {
                 if (!s.json()) {
                     s.out().println();

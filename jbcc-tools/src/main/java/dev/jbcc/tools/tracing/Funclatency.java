@@ -64,12 +64,12 @@ public final class Funclatency extends Tool {
     @Override
     protected void run(Session s) {
         if (micros && millis) throw usage("-u and -m cannot be used together");
-        if (interval != null && interval <= 0) throw usage("interval must be positive, not " + interval);
-        if (duration != null && duration <= 0) throw usage("duration must be positive, not " + duration);
         if (level < 1 || level > 32) throw usage("level must be 1..32, not " + level);
         Probe probe;
+        Intervals every;
         try {
             probe = Probe.parse(pattern);
+            every = Intervals.of(interval, duration);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
@@ -102,7 +102,6 @@ public final class Funclatency extends Tool {
             Histogram.Options shown = options;
             s.ready();
             s.note("Tracing " + sites.size() + " functions for \"" + pattern + "\"... Hit Ctrl-C to end.");
-            Intervals every = Intervals.of(interval, duration);
             s.everyInterval(every.every(), every.count(), () -> {
                 if (!s.json()) {
                     s.out().println();

@@ -10,8 +10,14 @@ import java.time.Duration;
  * @param count summaries to print; 0 until stopped
  */
 record Intervals(Duration every, long count) {
-    /** From the options as given (null: not given), in seconds. */
+    /**
+     * From the options as given (null: not given), in seconds.
+     *
+     * @throws IllegalArgumentException for a value that is not positive
+     */
     static Intervals of(Integer interval, Integer duration) {
+        if (interval != null && interval <= 0) throw new IllegalArgumentException("interval must be positive, not " + interval);
+        if (duration != null && duration <= 0) throw new IllegalArgumentException("duration must be positive, not " + duration);
         if (interval == null && duration == null) return new Intervals(Duration.ofSeconds(99_999_999L), 0);
         long every = interval != null ? interval : duration;
         long count = duration == null ? 0 : Math.max(1, (duration + every - 1) / every);

@@ -3,6 +3,7 @@ package dev.jbcc.tools.tracing;
 import dev.jbcc.tools.Probe;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -92,6 +93,28 @@ final class ProbeText {
             m.appendTail(out);
             return out.toString();
         }
+    }
+
+    /**
+     * The C functions of trace's and argdist's probes: {@code probe_i} runs {@code bodies[i]} (a
+     * block that leaves early with {@code break}) at {@code sites[i]}; the bodies of probes at
+     * one tracepoint share its {@code TRACEPOINT_PROBE}, which a program has once.
+     */
+    static String functions(List<Probe.Site> sites, List<String> bodies) {
+        StringBuilder c = new StringBuilder();
+        Map<String, StringBuilder> atTracepoint = new LinkedHashMap<>();
+        Map<String, Probe.Site> tracepoints = new LinkedHashMap<>();
+        for (int i = 0; i < sites.size(); i++) {
+            Probe.Site site = sites.get(i);
+            if (site.kind() == Probe.Kind.TRACEPOINT) {
+                atTracepoint.computeIfAbsent(site.name(), _ -> new StringBuilder()).append(bodies.get(i));
+                tracepoints.put(site.name(), site);
+            } else {
+                c.append(site.define("probe_" + i, bodies.get(i) + "    return 0;", false));
+            }
+        }
+        atTracepoint.forEach((tp, body) -> c.append(tracepoints.get(tp).define(null, body + "    return 0;", true)));
+        return c.toString();
     }
 
     /** Reads a probe and its signature from the start of {@code text}; the index after them in {@code end[0]}. */

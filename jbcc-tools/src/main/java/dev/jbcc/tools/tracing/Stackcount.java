@@ -85,11 +85,11 @@ public final class Stackcount extends Tool {
     @Override
     protected void run(Session s) {
         if (kernelOnly && userOnly) throw usage("-K and -U cannot be used together");
-        if (interval != null && interval <= 0) throw usage("interval must be positive, not " + interval);
-        if (duration != null && duration <= 0) throw usage("duration must be positive, not " + duration);
         Probe probe;
+        Intervals every;
         try {
             probe = Probe.parse(pattern);
+            every = Intervals.of(interval, duration);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
@@ -116,7 +116,6 @@ public final class Stackcount extends Tool {
             StackTrace stacks = b.get("stack_traces");
             s.ready();
             if (!folded) s.note("Tracing " + sites.size() + " functions for \"" + pattern + "\"... Hit Ctrl-C to end.");
-            Intervals every = Intervals.of(interval, duration);
             s.everyInterval(every.every(), every.count(), () -> {
                 if (!folded && !s.json()) s.out().println();
                 if (timestamp && !s.json()) s.out().println(Session.clock());

@@ -119,20 +119,13 @@ public final class Trace extends Tool {
         }
         boolean stacks = kernelStack || userStack;
         StringBuilder c = new StringBuilder();
-        Map<String, StringBuilder> tracepointBodies = new LinkedHashMap<>();
-        Map<String, Probe.Site> tracepointSites = new LinkedHashMap<>();
+        List<String> bodies = new ArrayList<>();
         for (int i = 0; i < specs.size(); i++) {
-            Spec spec = specs.get(i);
-            c.append(eventStruct(i, spec));
-            String body = body(i, spec, stacks);
-            if (spec.site().kind() == Probe.Kind.TRACEPOINT) {
-                tracepointBodies.computeIfAbsent(spec.site().name(), _ -> new StringBuilder()).append(body);
-                tracepointSites.put(spec.site().name(), spec.site());
-            } else {
-                c.append(spec.site().define("probe_" + i, body + "    return 0;", false));
-            }
+            c.append(eventStruct(i, specs.get(i)));
+            bodies.add(body(i, specs.get(i), stacks));
         }
-        tracepointBodies.forEach((tp, body) -> c.append(tracepointSites.get(tp).define(null, body + "    return 0;", true)));
+        List<Probe.Site> sites = specs.stream().map(Spec::site).toList();
+        c.append(ProbeText.functions(sites, bodies));
 
         Map<String, Object> defines = new LinkedHashMap<>();
         defines.put("FILTER_PID", filterPid);
@@ -149,7 +142,6 @@ public final class Trace extends Tool {
         Columns out = columns;
         int[] printed = {0};
         long[] first = {0};
-        List<Probe.Site> sites = specs.stream().map(Spec::site).toList();
         try (BPF b = s.load(Trace.class, "trace.bpf.c", c.toString(), defines, Probe.usdtContexts(sites, Probe.functions("probe_", sites.size()), filterPid))) {
             StackTrace stackTable = stacks ? b.get("stacks") : null;
             for (int i = 0; i < specs.size(); i++) {

@@ -17,13 +17,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MemleakTest {
-    @TempDir
-    static Path dir;
     static CTarget target;
+    @TempDir
+    Path dir;
 
     @BeforeAll
     static void compile() throws Exception {
-        target = CTarget.compile(dir);
+        target = CTarget.shared();
     }
 
     @Test

@@ -6,9 +6,7 @@ import dev.jbcc.tools.Runs;
 import dev.jbcc.tools.ToolRun;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -17,13 +15,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ArgdistTest {
-    @TempDir
-    static Path dir;
     static CTarget target;
 
     @BeforeAll
     static void compile() throws Exception {
-        target = CTarget.compile(dir);
+        target = CTarget.shared();
     }
 
     @Test
@@ -57,6 +53,26 @@ class ArgdistTest {
             long n = 0;
             for (JsonNode slot : h.get("data")) n += slot.get("count").asLong();
             assertEquals(4, n, line);
+        }
+    }
+
+    @Test
+    void latencyAndEntryParametersAtTheReturn() throws Exception {
+        String path = target.path().toString();
+        try (CTarget.Waiting child = target.start(3, 3000, "e");
+             ToolRun run = Runs.started("argdist", "-c", "-p", String.valueOf(child.pid()),
+                     "-H", "r:" + path + ":jbcc_work(long us):u64:$latency/1000#us",
+                     "-C", "r:" + path + ":jbcc_work(long us):long:$entry(us)")) {
+            child.go();
+            // the counts are cumulative (-c): the second report that has all three calls was read after them
+            int[] seen = {0};
+            run.awaitLine(l -> l.equals("\t3          $entry(us) = 3000") && ++seen[0] == 2, Duration.ofSeconds(30))
+                    .orElseThrow(() -> new AssertionError(run.output() + run.errors()));
+            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            // its histogram (-H comes before -C): the three calls, 3 ms each
+            List<String> lines = run.lines();
+            int end = lines.lastIndexOf("\t3          $entry(us) = 3000"), start = lines.subList(0, end).lastIndexOf("us");
+            assertEquals(3, FunclatencyTest.counted(String.join("\n", lines.subList(start, end)), 2048), run.output());
         }
     }
 

@@ -6,22 +6,18 @@ import dev.jbcc.tools.Runs;
 import dev.jbcc.tools.ToolRun;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class FuncintervalTest {
-    @TempDir
-    static Path dir;
     static CTarget target;
 
     @BeforeAll
     static void compile() throws Exception {
-        target = CTarget.compile(dir);
+        target = CTarget.shared();
     }
 
     @Test

@@ -7,9 +7,7 @@ import dev.jbcc.tools.ToolRun;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -18,13 +16,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class FunclatencyTest {
-    @TempDir
-    static Path dir;
     static CTarget target;
 
     @BeforeAll
     static void compile() throws Exception {
-        target = CTarget.compile(dir);
+        target = CTarget.shared();
     }
 
     /** Sum of the counts of the histogram rows whose lower bound is at least {@code min}; all rows with min 0. */

@@ -7,9 +7,7 @@ import dev.jbcc.tools.ToolRun;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -17,13 +15,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class FuncslowerTest {
-    @TempDir
-    static Path dir;
     static CTarget target;
 
     @BeforeAll
     static void compile() throws Exception {
-        target = CTarget.compile(dir);
+        target = CTarget.shared();
     }
 
     @Test

@@ -5,10 +5,9 @@ import dev.jbcc.tools.CTarget;
 import dev.jbcc.tools.Runs;
 import dev.jbcc.tools.ToolRun;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,13 +16,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class StackcountTest {
-    @TempDir
-    static Path dir;
     static CTarget target;
 
     @BeforeAll
     static void compile() throws Exception {
-        target = CTarget.compile(dir);
+        target = CTarget.shared();
     }
 
     @Test
@@ -69,6 +66,20 @@ class StackcountTest {
             assertEquals("jbcc_idle", o.get("user_stack").get(0).asText());
             assertEquals("main", o.get("user_stack").get(1).asText());
             assertEquals(0, o.get("kernel_stack").size());
+        }
+    }
+
+    @Test
+    @Tag("kprobes")
+    void kernelStacksOfAKernelFunction() throws Exception {
+        try (CTarget.Waiting child = target.start(4, 100, "k");
+             ToolRun run = Runs.started("stackcount", "-K", "-p", String.valueOf(child.pid()), "do_nanosleep")) {
+            child.go();
+            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            List<String> out = run.lines();
+            assertTrue(out.contains("    4"), run.output());
+            assertTrue(out.stream().anyMatch(l -> l.trim().startsWith("do_nanosleep")), run.output());
+            assertTrue(out.stream().anyMatch(l -> l.contains("nanosleep") && !l.trim().startsWith("do_nanosleep")), "its callers: " + run.output());
         }
     }
 }

@@ -5,7 +5,6 @@ import dev.jbcc.tools.CTarget;
 import dev.jbcc.tools.Runs;
 import dev.jbcc.tools.ToolRun;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,9 +15,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TplistTest {
-    @TempDir
-    Path dir;
-
     @Test
     void aTracepointWithItsFields() throws Exception {
         try (ToolRun run = ToolRun.start("tplist", "-v", "syscalls:sys_enter_openat")) {
@@ -43,7 +39,7 @@ class TplistTest {
 
     @Test
     void usdtProbesOfABinary() throws Exception {
-        CTarget target = CTarget.compile(dir);
+        CTarget target = CTarget.shared();
         try (ToolRun run = ToolRun.start("tplist", "-l", target.path().toString())) {
             assertEquals(0, run.await(Duration.ofSeconds(60)), run.errors());
             assertEquals(List.of(target.path() + " jbcc:work"), run.lines());
