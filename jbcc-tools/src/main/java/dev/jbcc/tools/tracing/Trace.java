@@ -43,7 +43,7 @@ import java.util.regex.Pattern;
                 "    jbcc trace 'u:pthread:pthread_create (arg4 != 0)'   # a USDT probe, with its 4th argument",
                 "    jbcc trace 'p::do_nanosleep(struct hrtimer_sleeper *t) \"%%lld\", t->timer.node.expires'",
                 "    jbcc trace -M 10 -T --json 't:sched:sched_process_exec \"%%s\", args->filename'",
-                "", "Not supported (yet): -A, -c, -I, -B, -s, -u, STRCMP in predicates."})
+                "", "Not supported (yet): -A, -c, -I, -B, -s, STRCMP in predicates."})
 public final class Trace extends Tool {
     @Option(names = {"-b", "--buffer-pages"}, paramLabel = "PAGES", description = "Pages of each perf buffer (default ${DEFAULT-VALUE}).")
     int bufferPages = 64;
@@ -68,6 +68,9 @@ public final class Trace extends Tool {
 
     @Option(names = {"-t", "--timestamp"}, description = "Print a timestamp column (seconds since the first event).")
     boolean timestamp;
+
+    @Option(names = {"-u", "--unix-timestamp"}, description = "With -t: print the UNIX time (seconds since 1970) instead.")
+    boolean unixTimestamp;
 
     @Option(names = {"-T", "--time"}, description = "Print a time column (HH:MM:SS).")
     boolean time;
@@ -138,7 +141,8 @@ public final class Trace extends Tool {
         boolean anyFormat = specs.stream().anyMatch(sp -> sp.format() != null);
         Columns columns = Columns.of("%-7d %-7d %-15s %-16s %s", "PID", "TID", "COMM", "FUNC", anyFormat ? "-" : "");
         if (printCpu) columns = columns.prepend("%-3d ", "CPU");
-        if (timestamp || time) columns = columns.prepend("%-8s ", "TIME");
+        if (unixTimestamp && !timestamp) throw usage("-u prints the -t column as UNIX time: give -t too");
+        if (timestamp || time) columns = columns.prepend(unixTimestamp ? "%-17s " : "%-8s ", "TIME");
         Columns out = columns;
         int[] printed = {0};
         long[] first = {0};
@@ -158,7 +162,11 @@ public final class Trace extends Tool {
                     if (msgFilter != null && !msg.contains(msgFilter)) return;
                     List<Object> row = new ArrayList<>();
                     if (time) row.add(Session.clock());
-                    else if (timestamp) {
+                    else if (timestamp && unixTimestamp) {
+                        // bpf_ktime_get_ns and System.nanoTime are both CLOCK_MONOTONIC
+                        long ns = System.currentTimeMillis() * 1_000_000 - (System.nanoTime() - e.getLong("timestamp_ns"));
+                        row.add(String.format(Locale.ROOT, "%.6f", ns / 1e9));
+                    } else if (timestamp) {
                         if (first[0] == 0) first[0] = e.getLong("timestamp_ns");
                         String t = String.format(Locale.ROOT, "%.6f", (e.getLong("timestamp_ns") - first[0]) / 1e9);
                         row.add(t.substring(0, Math.min(8, t.length())));

@@ -66,7 +66,7 @@ class TraceTest {
     @Test
     void tracepointFieldsInJsonUntilMaxEvents() throws Exception {
         try (CTarget.Waiting child = target.start(5, 10, "m");
-             ToolRun run = Runs.started("trace", "--json", "-M", "2", "-p", String.valueOf(child.pid()),
+             ToolRun run = Runs.started("trace", "--json", "-t", "-u", "-M", "2", "-p", String.valueOf(child.pid()),
                      "t:syscalls:sys_exit_clock_nanosleep \"ret=%d\", args->ret")) {
             child.go();
             assertEquals(0, run.await(Duration.ofSeconds(30)), "ends by itself after 2 events: " + run.errors());
@@ -75,6 +75,8 @@ class TraceTest {
             assertEquals(child.pid(), e.get("pid").asLong());
             assertEquals("sys_exit_clock_nanosleep", e.get("func").asText());
             assertEquals("ret=0", e.get("msg").asText());
+            double when = Double.parseDouble(e.get("time").asText());
+            assertTrue(Math.abs(when - System.currentTimeMillis() / 1000.0) < 60, "UNIX time (-t -u): " + e);
         }
     }
 
