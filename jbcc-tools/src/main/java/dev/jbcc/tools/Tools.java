@@ -66,6 +66,7 @@ public final class Tools {
         // end of process
 
         // files
+        add(Group.FILES, dev.jbcc.tools.files.Opensnoop.class);
         // end of files
 
         // block I/O
