@@ -195,6 +195,8 @@ public final class Trace extends Tool {
                 b.perfBufferPoll(100);
                 s.out().flush();
             }
+            b.perfBufferPoll(0); // what came before the stop
+            s.out().flush();
         }
     }
 
