@@ -9,15 +9,19 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * Stacks that a tool's BPF stored with {@code get_stackid} (a BPF_STACK_TRACE table), printed the
- * way bcc's stack tools (profile, offcputime, stackcount, ...) print them: a block of frames per
- * stack, innermost first, then the task and its value; or with {@code -f} one folded line per
- * stack, {@code comm;outermost;...;innermost value}, which flame graphs read; or under
- * {@code --json} one object per stack. Kernel frames are named through kallsyms
- * ({@link BPF#ksym}), user frames through the process's own mappings ({@link BPF#sym}).
+ * Stacks that a tool's BPF stored with {@code get_stackid} (a BPF_STACK_TRACE table), as bcc's
+ * tools print them. The static methods name one stack's frames, innermost first ({@link
+ * #kernel(StackTrace, long, boolean, boolean)}, {@link #user(StackTrace, long, int, boolean,
+ * boolean)}), and fold them into one line for flame graphs ({@link #folded(String, List, List,
+ * boolean, long)}). An instance prints a whole table of counted stacks as profile, offcputime and
+ * the like do: a block of frames per stack, innermost first, then the task and its value; or with
+ * {@code -f} one folded line per stack; or under {@code --json} one object per stack. Kernel frames
+ * are named through kallsyms ({@link BPF#ksym}), user frames through the process's own mappings
+ * ({@link BPF#sym}).
  */
 public final class Stacks {
     /** How deep in a stack the frames of the BPF program and of what ran it are looked for. */
@@ -73,7 +77,7 @@ public final class Stacks {
             return List.of("[Missed Kernel Stack]");
         }
         String mark = options.annotations() ? "_[k]" : "";
-        List<String> frames = table.walk((int) stackId, BPF::ksym);
+        List<String> frames = kernel(table, stackId, false, false);
         // the machinery's frames come first; the program's own may be named after whatever kernel
         // symbol precedes it, so everything up to the outermost machinery frame near the top goes
         int from = 0;
@@ -100,34 +104,18 @@ public final class Stacks {
             return List.of("[Missed User Stack]");
         }
         try {
-            return table.walk((int) stackId, ip -> BPF.sym(ip, (int) tgid));
+            return user(table, stackId, (int) tgid, false, false);
         } catch (NotFoundException processGone) {
             // the process ended before its stacks were printed: its mappings are gone, as in bcc
             return table.walk((int) stackId, ip -> "[unknown]");
         }
     }
 
-    /** The frames shown for {@code s}, outermost first (user, then "-" with -d, then kernel): a folded line's order. */
-    public List<String> rootFirst(Stack s) {
-        List<String> frames = new ArrayList<>();
+    /** bcc's folded line: {@code comm;frame;...;frame value}, outermost frame first (user, then "-" with -d, then kernel). */
+    public String folded(Stack s) {
         List<String> user = options.kernelOnly() ? List.of() : user(s.userStackId(), s.tgid());
         List<String> kernel = options.userOnly() ? List.of() : kernel(s.kernelStackId());
-        frames.addAll(user.reversed());
-        if (options.delimiter() && s.userStackId() >= 0 && s.kernelStackId() >= 0) frames.add("-");
-        frames.addAll(kernel.reversed());
-        return frames;
-    }
-
-    /** bcc's folded line: {@code comm;frame;...;frame value}, outermost frame first. */
-    public String folded(Stack s) {
-        return foldedFrames(s) + " " + s.value();
-    }
-
-    private String foldedFrames(Stack s) {
-        List<String> line = new ArrayList<>();
-        line.add(s.comm());
-        line.addAll(rootFirst(s));
-        return String.join(";", line);
+        return folded(s.comm(), user, kernel, options.delimiter(), s.value());
     }
 
     /** bcc's block for a stack: kernel frames, "--" with -d, user frames, then the task and the value, and a blank line. */
@@ -178,7 +166,50 @@ public final class Stacks {
     /** The folded lines of {@code stacks} as a map (line without value → value), for a flame graph. */
     public Map<String, Long> foldedCounts(List<Stack> stacks) {
         Map<String, Long> out = new LinkedHashMap<>();
-        for (Stack st : stacks) out.merge(foldedFrames(st), st.value(), Long::sum);
+        for (Stack st : stacks) {
+            String line = folded(st);
+            out.merge(line.substring(0, line.lastIndexOf(' ')), st.value(), Long::sum);
+        }
         return Collections.unmodifiableMap(out);
+    }
+
+    /**
+     * The kernel frames of stack {@code id} (none for a negative id), innermost first: the symbol,
+     * {@code +0x…} with {@code offset}, the address before it with {@code address}.
+     */
+    public static List<String> kernel(StackTrace table, long id, boolean offset, boolean address) {
+        List<String> out = new ArrayList<>();
+        if (id < 0) return out;
+        for (long ip : table.walk((int) id)) out.add(frame(ip, BPF.ksym(ip, false, offset), address));
+        return out;
+    }
+
+    /** As {@link #kernel(StackTrace, long, boolean, boolean)} for a user stack of process {@code pid}. */
+    public static List<String> user(StackTrace table, long id, int pid, boolean offset, boolean address) {
+        List<String> out = new ArrayList<>();
+        if (id < 0) return out;
+        for (long ip : table.walk((int) id)) out.add(frame(ip, BPF.sym(ip, pid, false, offset), address));
+        return out;
+    }
+
+    private static String frame(long ip, String symbol, boolean address) {
+        return address ? String.format(Locale.ROOT, "%-16x %s", ip, symbol) : symbol;
+    }
+
+    /**
+     * One folded line, outermost frame first, as flame graph tools read it:
+     * {@code comm;user frames;-;kernel frames count} ({@code comm} left out when null or empty,
+     * {@code -} only when {@code delimiter} and both stacks have frames).
+     *
+     * @param user   user frames, innermost first
+     * @param kernel kernel frames, innermost first
+     */
+    public static String folded(String comm, List<String> user, List<String> kernel, boolean delimiter, long count) {
+        List<String> parts = new ArrayList<>();
+        if (comm != null && !comm.isEmpty()) parts.add(comm);
+        for (int i = user.size() - 1; i >= 0; i--) parts.add(user.get(i));
+        if (delimiter && !user.isEmpty() && !kernel.isEmpty()) parts.add("-");
+        for (int i = kernel.size() - 1; i >= 0; i--) parts.add(kernel.get(i));
+        return String.join(";", parts) + " " + count;
     }
 }
