@@ -1,17 +1,13 @@
 package dev.jbcc.cli;
 
-import dev.jbcc.errors.BpfException;
-import dev.jbcc.errors.CompileException;
+import dev.jbcc.tools.Errors;
+import dev.jbcc.tools.Tools;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
-import java.nio.file.NoSuchFileException;
 
 /**
  * The {@code jbcc} command. Each subcommand is its own class; {@link #commandLine()} wires them,
@@ -21,13 +17,13 @@ import java.nio.file.NoSuchFileException;
         description = "The BPF Compiler Collection for Java.",
         versionProvider = VersionCommand.Provider.class,
         subcommands = {VersionCommand.class, BtfCommand.class, CompileCommand.class, GenCommand.class, RunCommand.class,
-                       CacheCommand.class, CleanupCommand.class,
+                       CacheCommand.class, CleanupCommand.class, ToolsCommand.class,
                        dev.jbcc.cli.tools.OpensnoopCommand.class,
                        CommandLine.HelpCommand.class})
 public final class Main implements java.util.concurrent.Callable<Integer> {
 
     /** Exit status when jbcc reports an error of its own (picocli uses 2 for usage errors). */
-    public static final int EXIT_ERROR = 1;
+    public static final int EXIT_ERROR = Errors.EXIT_ERROR;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -54,9 +50,8 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
     /** The command tree, with jbcc's errors printed as one clear message instead of a trace. */
     public static CommandLine commandLine() {
         var cl = new CommandLine(new Main());
-        cl.setExecutionExceptionHandler(Main::reportError);
-        cl.setParameterExceptionHandler(Main::reportUsageError);
-        return cl;
+        for (Tools.Entry e : Tools.all()) cl.addSubcommand(e.name(), Tools.commandLine(e, e.create()).setCommandName(e.name()));
+        return Errors.handled(cl);
     }
 
     /**
@@ -66,16 +61,12 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
      * starts sooner. Usage, errors and exit codes are the same as through the tree.
      */
     public static CommandLine toolCommandLine(String name) {
-        Object tool = switch (name) {
-            case "opensnoop" -> new dev.jbcc.cli.tools.OpensnoopCommand();
-            default -> null;
-        };
-        if (tool == null) return null;
-        var cl = new CommandLine(tool);
-        cl.setCommandName("jbcc " + name);
-        cl.setExecutionExceptionHandler(Main::reportError);
-        cl.setParameterExceptionHandler(Main::reportUsageError);
-        return cl;
+        if (name.equals("opensnoop")) {
+            var cl = new CommandLine(new dev.jbcc.cli.tools.OpensnoopCommand());
+            cl.setCommandName("jbcc " + name);
+            return Errors.handled(cl);
+        }
+        return Tools.find(name).map(e -> Tools.commandLine(e, e.create())).orElse(null);
     }
 
     /** A tool parsed without picocli: its output on stdout, errors reported as through picocli. */
@@ -84,34 +75,22 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
         try {
             return tool.run(out);
         } catch (RuntimeException e) {
-            report(e, new PrintWriter(System.err, true), debugRequested());
+            Errors.report(e, new PrintWriter(System.err, true), debugRequested(), "jbcc");
             return EXIT_ERROR;
         } finally {
             out.flush();
         }
     }
 
-    /** {@code jbcc} alone: show what it can do, as a usage error. */
+    /** {@code jbcc} alone: what it can do (commands, then the tools), as a usage error. */
     @Override
     public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
+        PrintWriter err = spec.commandLine().getErr();
+        spec.commandLine().usage(err);
+        err.println();
+        err.println("Tools (jbcc TOOL --help for each):");
+        Tools.list(err);
         return spec.commandLine().getCommandSpec().exitCodeOnInvalidInput();
-    }
-
-    /** A usage error: one line naming it and where the usage is, exit status 2. */
-    private static int reportUsageError(CommandLine.ParameterException e, String[] args) {
-        CommandLine cl = e.getCommandLine();
-        String command = cl.getCommandSpec().qualifiedName();
-        cl.getErr().println("jbcc: " + e.getMessage() + " (usage: " + command + " --help)");
-        cl.getErr().flush();
-        return cl.getCommandSpec().exitCodeOnInvalidInput();
-    }
-
-    private static int reportError(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
-        boolean trace = debugRequested();
-        for (var p = parsed; p != null && !trace; p = p.subcommand()) trace = p.hasMatchedOption("--verbose");
-        report(e, cl.getErr(), trace);
-        return EXIT_ERROR;
     }
 
     /**
@@ -128,44 +107,7 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
 
     /** {@code JBCC_DEBUG} set to anything but empty or 0: errors come with their stack trace. */
     static boolean debugRequested() {
-        String debug = System.getenv("JBCC_DEBUG");
-        return debug != null && !debug.isEmpty() && !debug.equals("0");
+        return Errors.debugRequested();
     }
 
-    /**
-     * An error as the user should read it: one line {@code jbcc: …} (clang's own diagnostics for
-     * a compile error), and the stack trace only when asked for.
-     */
-    static void report(Throwable e, PrintWriter err, boolean trace) {
-        report(e, err, trace, "jbcc");
-    }
-
-    /** As {@link #report(Throwable, PrintWriter, boolean)}, each line starting with {@code tool: }. */
-    static void report(Throwable e, PrintWriter err, boolean trace, String tool) {
-        if (e instanceof CompileException ce && !ce.diagnostics().isBlank()) {
-            // clang's own output is what a C programmer expects to read; add only jbcc's hints.
-            err.print(ce.diagnostics());
-            if (!ce.diagnostics().endsWith("\n")) err.println();
-            ce.getMessage().lines().filter(line -> !ce.diagnostics().contains(line))
-                    .forEach(line -> err.println(tool + ": " + line));
-        } else {
-            err.println(tool + ": " + describe(e));
-        }
-        if (trace) e.printStackTrace(err);
-        err.flush();
-    }
-
-    /** The message of an error, without Java's class names; for one jbcc did not expect, a pointer to JBCC_DEBUG. */
-    static String describe(Throwable e) {
-        if (e instanceof BpfException) return e.getMessage();
-        if (e instanceof UncheckedIOException u) return describe(u.getCause());
-        if (e instanceof NoSuchFileException f) return "no such file: " + f.getFile();
-        if (e instanceof AccessDeniedException a) return "permission denied: " + a.getFile();
-        if (e instanceof FileSystemException f) {
-            return f.getFile() + ": " + (f.getReason() != null ? f.getReason() : "cannot access");
-        }
-        if (e instanceof IOException) return e.getMessage() != null ? e.getMessage() : "input/output error";
-        String what = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-        return what + " (an error jbcc did not expect; JBCC_DEBUG=1 prints where it happened)";
-    }
 }

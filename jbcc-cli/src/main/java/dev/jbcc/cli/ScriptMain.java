@@ -29,7 +29,7 @@ public final class ScriptMain {
             Throwable cause = e.getCause();
             if (!(cause instanceof Exception failure)) throw cause; // an Error: the JVM's own report
             String name = Path.of(args[0]).getFileName().toString().replaceFirst("\\.java$", "");
-            Main.report(failure, new PrintWriter(System.err, true), Main.debugRequested(), name);
+            dev.jbcc.tools.Errors.report(failure, new PrintWriter(System.err, true), dev.jbcc.tools.Errors.debugRequested(), name);
             System.exit(Main.EXIT_ERROR);
         }
     }

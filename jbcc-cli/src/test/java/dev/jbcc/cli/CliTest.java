@@ -57,6 +57,24 @@ class CliTest {
     }
 
     @Test
+    void toolsListsTheCollectionGroupedAndEachToolIsACommand() {
+        Run r = jbcc("tools");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("process:\n  execsnoop        Trace new processes"), r.out());
+        assertTrue(r.out().contains("block I/O:\n  biolatency       Summarize block device I/O latency"), r.out());
+        for (var e : dev.jbcc.tools.Tools.all()) {
+            Run help = jbcc(e.name(), "--help");
+            assertEquals(0, help.status(), e.name() + ": " + help.err());
+            assertTrue(help.out().startsWith("Usage: jbcc " + e.name()) && help.out().contains("examples:"), help.out());
+        }
+        Run bare = jbcc();
+        assertTrue(bare.err().contains("Tools (jbcc TOOL --help for each):") && bare.err().contains("  execsnoop "), bare.err());
+        Run bad = jbcc("biolatency", "-D", "-F");
+        assertEquals(2, bad.status());
+        assertEquals("jbcc: -D and -F cannot be used together (usage: jbcc biolatency --help)\n", bad.err());
+    }
+
+    @Test
     void noCommandIsAUsageError() {
         Run r = jbcc();
         assertEquals(2, r.status());
@@ -233,9 +251,9 @@ class CliTest {
 
     @Test
     void errorsAreDescribedWithoutStackTraces() {
-        assertEquals("no such file: /x/y", Main.describe(new java.io.UncheckedIOException(new java.nio.file.NoSuchFileException("/x/y"))));
-        assertEquals("permission denied: /x", Main.describe(new java.nio.file.AccessDeniedException("/x")));
-        String bug = Main.describe(new NullPointerException());
+        assertEquals("no such file: /x/y", dev.jbcc.tools.Errors.describe(new java.io.UncheckedIOException(new java.nio.file.NoSuchFileException("/x/y"))));
+        assertEquals("permission denied: /x", dev.jbcc.tools.Errors.describe(new java.nio.file.AccessDeniedException("/x")));
+        String bug = dev.jbcc.tools.Errors.describe(new NullPointerException());
         assertTrue(bug.startsWith("NullPointerException (an error jbcc did not expect; JBCC_DEBUG=1"), bug);
     }
 

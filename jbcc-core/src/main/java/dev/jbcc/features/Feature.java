@@ -46,8 +46,8 @@ public enum Feature {
     SIGN_EXTENDING_LOADS("sign-extending loads (BPF_MEMSX, BPF ISA v4)", "6.6", null, Features::haveSignExtendingLoads),
     /** Not probed: it needs an iterator program, which needs the kernel's BTF id of bpf_iter_task. */
     TASK_ITER_FILTER("task iterators limited to one process or thread", "6.1", null, null),
-    /** Not probed: it needs a TRACING program with an attach target; the architecture decides too. */
-    BPF_TRAMPOLINE("BPF trampolines (fentry/fexit/fmod_ret)", "5.5", null, null),
+    BPF_TRAMPOLINE("BPF trampolines (fentry/fexit/fmod_ret)", "5.5", "CONFIG_DEBUG_INFO_BTF",
+            () -> Features.trampolines().available()),
     CGROUP_V2("cgroup v2", "4.5", null, Features::haveCgroupV2),
     KERNEL_BTF("kernel BTF (" + KernelHeaders.KERNEL_BTF + ")", "5.4", "CONFIG_DEBUG_INFO_BTF", Features::haveKernelBtf);
 

@@ -483,6 +483,34 @@ public final class Features {
     }
 
     /** Whether the kernel exposes its BTF. */
+    /**
+     * Whether fentry/fexit programs load here: a TRACING program for BPF_TRACE_FENTRY on a
+     * function every kernel with trampolines has ({@code bpf_fentry_test1}, which exists for
+     * BPF_PROG_TEST_RUN). NO without kernel BTF (nothing to attach to), before 5.5, on an
+     * architecture without trampolines, or where a policy refuses the load (the reason says so).
+     * Needs the kernel's BTF ({@link Btf#kernel()}), so it is a probe to make only when fentry
+     * would be used.
+     */
+    public static Answer trampolines() {
+        if (!haveKernelBtf()) return Answer.NO;
+        return answer("trampolines", Features::probeTrampolines);
+    }
+
+    private static Answer probeTrampolines() {
+        var target = Btf.kernel().lookupFirst("bpf_fentry_test1", BtfType.Func.class);
+        if (target.isEmpty()) return Answer.NO;
+        try (Arena arena = Arena.ofConfined()) {
+            var attr = probeProgram(arena, ProgramType.TRACING, new long[] {MOV_R0_0, EXIT}, null)
+                    .expectedAttachType(AttachType.TRACE_FENTRY.value()).attachBtfId(target.getAsInt());
+            int rc = Bpf.progLoadErrno(attr);
+            if (rc >= 0) {
+                Fd.adopt(rc).close();
+                return Answer.YES;
+            }
+            return refusal(-rc, () -> new SyscallException("BPF_PROG_LOAD", -rc, "probing fentry programs"));
+        }
+    }
+
     public static boolean haveKernelBtf() {
         return Files.exists(KernelHeaders.KERNEL_BTF);
     }

@@ -1,0 +1,146 @@
+package dev.jbcc.tools;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+import java.lang.reflect.InvocationTargetException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The tool collection: every tool by name, in the groups {@code jbcc tools} lists. A new tool is
+ * one line here.
+ */
+public final class Tools {
+    /** The groups, in the order {@code jbcc tools} lists them. */
+    public enum Group {
+        PROCESS("process"), FILES("files"), BLOCK("block I/O"), CPU("CPU and scheduler"), NETWORK("network"),
+        TRACING("tracing multitools"), MEMORY("memory"), OTHER("other");
+
+        private final String title;
+
+        Group(String title) {
+            this.title = title;
+        }
+
+        public String title() {
+            return title;
+        }
+    }
+
+    /** One tool: its name, group, one-line summary and class. */
+    public record Entry(String name, Group group, Class<? extends Tool> type) {
+        /** The first line of the tool's description. */
+        public String summary() {
+            String[] d = type.getAnnotation(Command.class).description();
+            return d.length == 0 ? "" : d[0];
+        }
+
+        /** A fresh instance of the tool, its options at their defaults. */
+        public Tool create() {
+            try {
+                return type.getDeclaredConstructor().newInstance();
+            } catch (InstantiationException | IllegalAccessException | NoSuchMethodException e) {
+                throw new IllegalStateException(type + " needs a public no-argument constructor", e);
+            } catch (InvocationTargetException e) {
+                throw new IllegalStateException(type + " failed to construct", e.getCause());
+            }
+        }
+    }
+
+    private static final Map<String, Entry> ALL = new LinkedHashMap<>();
+
+    private static void add(Group group, Class<? extends Tool> type) {
+        String name = type.getAnnotation(Command.class).name();
+        if (ALL.put(name, new Entry(name, group, type)) != null) throw new IllegalStateException("two tools named " + name);
+    }
+
+    // One line per tool, in its group's block (keep each block's order: the order people use them).
+    static {
+        // process
+        add(Group.PROCESS, dev.jbcc.tools.process.Execsnoop.class);
+        // end of process
+
+        // files
+        // end of files
+
+        // block I/O
+        add(Group.BLOCK, dev.jbcc.tools.block.Biolatency.class);
+        add(Group.BLOCK, dev.jbcc.tools.block.Biolatpcts.class);
+        // end of block I/O
+
+        // CPU and scheduler
+        // end of CPU and scheduler
+
+        // network
+        add(Group.NETWORK, dev.jbcc.tools.net.Tcpsubnet.class);
+        add(Group.NETWORK, dev.jbcc.tools.net.Netqtop.class);
+        // end of network
+
+        // tracing multitools
+        // end of tracing multitools
+
+        // memory
+        // end of memory
+
+        // other
+        add(Group.OTHER, dev.jbcc.tools.other.Bpflist.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Bashreadline.class);
+        // end of other
+    }
+
+    private Tools() {
+    }
+
+    /** Every tool, grouped, in listing order. */
+    public static List<Entry> all() {
+        List<Entry> out = new ArrayList<>();
+        for (Group g : Group.values()) ALL.values().stream().filter(e -> e.group() == g).forEach(out::add);
+        return out;
+    }
+
+    /** The tool named {@code name}. */
+    public static Optional<Entry> find(String name) {
+        return Optional.ofNullable(ALL.get(name));
+    }
+
+    /**
+     * A command line for a new instance of {@code entry}: named {@code jbcc NAME}, jbcc's error
+     * handling, and {@code -v} as an alias of {@code --verbose} where the tool leaves {@code -v} free.
+     */
+    public static CommandLine commandLine(Entry entry, Tool tool) {
+        CommandLine cl = new CommandLine(tool);
+        cl.setCommandName("jbcc " + entry.name());
+        var spec = cl.getCommandSpec();
+        if (spec.findOption("-v") == null) {
+            spec.addOption(CommandLine.Model.OptionSpec.builder("-v").description("Same as --verbose.")
+                    .type(boolean.class).arity("0")
+                    .setter(new CommandLine.Model.ISetter() {
+                        @Override
+                        public <T> T set(T value) {
+                            if (Boolean.TRUE.equals(value)) tool.options.verbose = true;
+                            return null;
+                        }
+                    }).build());
+        }
+        return Errors.handled(cl);
+    }
+
+    /** Prints the tools, grouped, one line each: what {@code jbcc tools} shows. */
+    public static void list(PrintWriter out) {
+        Group current = null;
+        for (Entry e : all()) {
+            if (e.group() != current) {
+                if (current != null) out.println();
+                current = e.group();
+                out.println(current.title() + ":");
+            }
+            out.printf("  %-16s %s%n", e.name(), e.summary());
+        }
+        out.flush();
+    }
+}

@@ -1,0 +1,71 @@
+package dev.jbcc.tools.block;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.jbcc.tools.Runs;
+import dev.jbcc.tools.ToolRun;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** biolatency on a loop device the test sets up, with O_DIRECT reads it does itself. */
+class BiolatencyTest {
+    private static final int READS = 64;
+    private Path backing;
+    private String loop;
+
+    @BeforeEach
+    void loopDevice() throws Exception {
+        backing = Files.createTempFile("jbcc-biolatency", ".img");
+        Runs.sh("truncate", "-s", "8M", backing.toString());
+        loop = Runs.sh("losetup", "--find", "--show", "--direct-io=on", backing.toString()).trim();
+    }
+
+    @AfterEach
+    void remove() throws Exception {
+        if (loop != null) Runs.sh("losetup", "-d", loop);
+        Files.deleteIfExists(backing);
+    }
+
+    private void directReads() throws Exception {
+        Runs.sh("dd", "if=" + loop, "of=/dev/null", "bs=4096", "count=" + READS, "iflag=direct");
+    }
+
+    @Test
+    void countsTheTestsReadsOnItsDisk() throws Exception {
+        String disk = loop.substring("/dev/".length());
+        try (ToolRun run = Runs.started("biolatency", "-d", disk, "-D")) {
+            directReads();
+            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            String out = run.output();
+            assertTrue(out.contains("disk = " + disk), out);
+            assertTrue(out.contains("usecs") && out.contains("count") && out.contains("distribution"), out);
+            long total = 0;
+            Matcher m = Pattern.compile("^\\s*\\d+ -> \\d+\\s*: (\\d+)\\s*\\|", Pattern.MULTILINE).matcher(out);
+            while (m.find()) total += Long.parseLong(m.group(1));
+            assertTrue(total >= READS && total <= READS * 2L, "the test's " + READS + " reads, counted " + total + ":\n" + out);
+        }
+    }
+
+    @Test
+    void jsonHistogramPerInterval() throws Exception {
+        String disk = loop.substring("/dev/".length());
+        try (ToolRun run = Runs.started("biolatency", "-j", "-m", "-d", disk, "1", "1")) {
+            directReads();
+            assertEquals(0, run.await(Duration.ofSeconds(30)), run.errors());
+            JsonNode h = Runs.json(run.lines().stream().filter(l -> l.startsWith("{")).findFirst().orElseThrow());
+            assertEquals("msecs", h.get("val_type").asText());
+            long total = 0;
+            for (JsonNode slot : h.get("data")) total += slot.get("count").asLong();
+            assertTrue(total <= READS * 2L, h.toString());
+        }
+    }
+}
