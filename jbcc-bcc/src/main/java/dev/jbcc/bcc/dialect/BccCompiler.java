@@ -40,6 +40,10 @@ import java.util.regex.Pattern;
  * kernel reads, tracepoint structs, {@code bpf_trace_printk}) before {@link ClangCompiler} compiles
  * it, cached.
  *
+ * <p>A program compiled before (same text, flags and USDT readers, same clang and kernel, same
+ * jbcc, its own headers unchanged) comes back from a whole-program cache ({@link ProgramCache})
+ * without the prelude, the passes or clang: only its object is parsed again.
+ *
  * <p>The rewrite keeps every line where the user wrote it, so clang's diagnostics and the
  * verifier's messages (through BTF line_info) name the user's lines.
  *

@@ -17,6 +17,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import static dev.jbcc.compile.internal.CompileCache.readString;
+import static dev.jbcc.compile.internal.CompileCache.writeString;
+
 /**
  * Whole compiled programs, so that a program compiled before is ready again without the prelude,
  * the pre-pass (which reads the kernel's BTF and tracefs), the AST pass or clang: what a cached
@@ -174,18 +177,6 @@ final class ProgramCache {
         } catch (IOException | RuntimeException e) {
             return null;
         }
-    }
-
-    private static void writeString(DataOutputStream out, String s) throws IOException {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        out.writeInt(b.length);
-        out.write(b);
-    }
-
-    private static String readString(DataInputStream in) throws IOException {
-        int length = in.readInt();
-        if (length < 0 || length > in.available()) throw new IOException("bad string length " + length);
-        return new String(in.readNBytes(length), StandardCharsets.UTF_8);
     }
 
     private static void writeNullable(DataOutputStream out, String s) throws IOException {

@@ -356,13 +356,15 @@ public final class CompileCache {
         }
     }
 
-    private static void writeString(DataOutputStream out, String s) throws IOException {
+    /** A string as its UTF-8 length and bytes; {@link #readString} reads it back. */
+    public static void writeString(DataOutputStream out, String s) throws IOException {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         out.writeInt(b.length);
         out.write(b);
     }
 
-    private static String readString(DataInputStream in) throws IOException {
+    /** A string {@link #writeString} wrote; EOFException for a length past the input's end. */
+    public static String readString(DataInputStream in) throws IOException {
         int length = in.readInt();
         if (length < 0 || length > in.available()) throw new EOFException("bad string length " + length);
         return new String(in.readNBytes(length), StandardCharsets.UTF_8);
