@@ -70,6 +70,7 @@ public final class Tools {
 
         // block I/O
         add(Group.BLOCK, dev.jbcc.tools.block.Biolatency.class);
+        add(Group.BLOCK, dev.jbcc.tools.block.Biosnoop.class);
         // end of block I/O
 
         // CPU and scheduler
