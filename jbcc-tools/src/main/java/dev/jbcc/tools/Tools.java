@@ -71,6 +71,7 @@ public final class Tools {
         // block I/O
         add(Group.BLOCK, dev.jbcc.tools.block.Biolatency.class);
         add(Group.BLOCK, dev.jbcc.tools.block.Biosnoop.class);
+        add(Group.BLOCK, dev.jbcc.tools.block.Biotop.class);
         // end of block I/O
 
         // CPU and scheduler

@@ -57,6 +57,8 @@ public final class Biosnoop extends Tool {
         Map<String, Object> defines = new LinkedHashMap<>();
         defines.put("FILTER_DEV", dev);
         defines.put("PATTERN", pattern ? 1 : 0);
+        defines.put("FILTER_PID", -1);
+        defines.put("TOP", 0);
         Map<Long, String> diskNames = new HashMap<>();
         long[] first = {0};
         try (BPF b = s.load(Biosnoop.class, "biosnoop.bpf.c", hook, defines)) {
