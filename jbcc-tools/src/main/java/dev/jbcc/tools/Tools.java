@@ -72,6 +72,7 @@ public final class Tools {
         add(Group.BLOCK, dev.jbcc.tools.block.Biolatency.class);
         add(Group.BLOCK, dev.jbcc.tools.block.Biosnoop.class);
         add(Group.BLOCK, dev.jbcc.tools.block.Biotop.class);
+        add(Group.BLOCK, dev.jbcc.tools.block.Bitesize.class);
         // end of block I/O
 
         // CPU and scheduler
