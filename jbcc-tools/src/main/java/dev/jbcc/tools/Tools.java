@@ -73,6 +73,7 @@ public final class Tools {
         add(Group.BLOCK, dev.jbcc.tools.block.Biosnoop.class);
         add(Group.BLOCK, dev.jbcc.tools.block.Biotop.class);
         add(Group.BLOCK, dev.jbcc.tools.block.Bitesize.class);
+        add(Group.BLOCK, dev.jbcc.tools.block.Biopattern.class);
         // end of block I/O
 
         // CPU and scheduler
