@@ -1,6 +1,7 @@
 package dev.jbcc.tools.block;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.jbcc.tools.Gated;
 import dev.jbcc.tools.LoopDevice;
 import dev.jbcc.tools.Runs;
 import dev.jbcc.tools.ToolRun;
@@ -58,14 +59,10 @@ class BiotopTest {
 
     @Test
     void jsonObjectPerIntervalWithOnlyTheFilteredPid() throws Exception {
-        // a shell that waits for a line, then becomes dd: its PID is known before it writes
-        Process p = new ProcessBuilder("sh", "-c", "read go; exec dd if=/dev/zero of=" + loop.device()
-                + " bs=4096 count=4 oflag=direct conv=notrunc status=none").start();
-        try (ToolRun run = Runs.started("biotop", "--json", "-p", Long.toString(p.pid()), "1")) {
+        try (Gated p = new Gated("dd if=/dev/zero of=" + loop.device() + " bs=4096 count=4 oflag=direct conv=notrunc status=none");
+             ToolRun run = Runs.started("biotop", "--json", "-p", Long.toString(p.pid()), "1")) {
             loop.directWrites(4096, 4, 100); // another process's writes: filtered out
-            p.getOutputStream().write('\n');
-            p.getOutputStream().close();
-            assertEquals(0, p.waitFor());
+            assertEquals(0, p.run());
             long ios = 0;
             for (long deadline = System.nanoTime() + Runs.EVENT.toNanos(); ios < 4 && System.nanoTime() < deadline; ) {
                 Thread.sleep(500);
@@ -82,8 +79,6 @@ class BiotopTest {
                 }
             }
             assertEquals(4, ios, run.output());
-        } finally {
-            p.destroyForcibly();
         }
     }
 }
