@@ -89,6 +89,7 @@ public final class Tools {
         // end of memory
 
         // other
+        add(Group.OTHER, dev.jbcc.tools.other.Capable.class);
         add(Group.OTHER, dev.jbcc.tools.other.Syscount.class);
         // end of other
     }
