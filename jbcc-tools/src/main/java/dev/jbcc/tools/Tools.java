@@ -91,6 +91,7 @@ public final class Tools {
         // other
         add(Group.OTHER, dev.jbcc.tools.other.Capable.class);
         add(Group.OTHER, dev.jbcc.tools.other.Syscount.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Wqlat.class);
         // end of other
     }
 
