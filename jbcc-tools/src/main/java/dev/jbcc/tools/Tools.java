@@ -92,6 +92,7 @@ public final class Tools {
         add(Group.OTHER, dev.jbcc.tools.other.Capable.class);
         add(Group.OTHER, dev.jbcc.tools.other.Syscount.class);
         add(Group.OTHER, dev.jbcc.tools.other.Wqlat.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Compactsnoop.class);
         // end of other
     }
 
