@@ -93,6 +93,8 @@ public final class Tools {
         add(Group.OTHER, dev.jbcc.tools.other.Syscount.class);
         add(Group.OTHER, dev.jbcc.tools.other.Wqlat.class);
         add(Group.OTHER, dev.jbcc.tools.other.Compactsnoop.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Ext4slower.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Ext4dist.class);
         // end of other
     }
 
