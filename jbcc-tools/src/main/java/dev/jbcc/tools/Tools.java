@@ -90,6 +90,7 @@ public final class Tools {
 
         // other
         add(Group.OTHER, dev.jbcc.tools.other.Capable.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Ttysnoop.class);
         add(Group.OTHER, dev.jbcc.tools.other.Syscount.class);
         add(Group.OTHER, dev.jbcc.tools.other.Wqlat.class);
         add(Group.OTHER, dev.jbcc.tools.other.Compactsnoop.class);
