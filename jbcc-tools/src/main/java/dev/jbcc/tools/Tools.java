@@ -96,6 +96,7 @@ public final class Tools {
         add(Group.OTHER, dev.jbcc.tools.other.Compactsnoop.class);
         add(Group.OTHER, dev.jbcc.tools.other.Ext4slower.class);
         add(Group.OTHER, dev.jbcc.tools.other.Ext4dist.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Cpuunclaimed.class);
         // end of other
     }
 
