@@ -97,6 +97,7 @@ public final class Tools {
         add(Group.OTHER, dev.jbcc.tools.other.Ext4slower.class);
         add(Group.OTHER, dev.jbcc.tools.other.Ext4dist.class);
         add(Group.OTHER, dev.jbcc.tools.other.Cpuunclaimed.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Numasched.class);
         // end of other
     }
 
