@@ -66,10 +66,12 @@ public final class Tools {
         // end of process
 
         // files
+        add(Group.FILES, dev.jbcc.tools.files.Opensnoop.class);
         // end of files
 
         // block I/O
         add(Group.BLOCK, dev.jbcc.tools.block.Biolatency.class);
+        add(Group.BLOCK, dev.jbcc.tools.block.Biolatpcts.class);
         add(Group.BLOCK, dev.jbcc.tools.block.Biosnoop.class);
         add(Group.BLOCK, dev.jbcc.tools.block.Biotop.class);
         add(Group.BLOCK, dev.jbcc.tools.block.Bitesize.class);
@@ -80,6 +82,8 @@ public final class Tools {
         // end of CPU and scheduler
 
         // network
+        add(Group.NETWORK, dev.jbcc.tools.net.Tcpsubnet.class);
+        add(Group.NETWORK, dev.jbcc.tools.net.Netqtop.class);
         // end of network
 
         // tracing multitools
@@ -89,6 +93,8 @@ public final class Tools {
         // end of memory
 
         // other
+        add(Group.OTHER, dev.jbcc.tools.other.Bpflist.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Bashreadline.class);
         add(Group.OTHER, dev.jbcc.tools.other.Capable.class);
         add(Group.OTHER, dev.jbcc.tools.other.Ttysnoop.class);
         add(Group.OTHER, dev.jbcc.tools.other.Syscount.class);
