@@ -7,6 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
@@ -72,6 +76,35 @@ public final class LoopDevice implements AutoCloseable {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), command + ": " + out);
         return p.pid();
+    }
+
+    /**
+     * A new loop device for each test of a class, removed after it:
+     * {@code @RegisterExtension final LoopDevice.PerTest loop = new LoopDevice.PerTest(8);}.
+     */
+    public static final class PerTest implements BeforeEachCallback, AfterEachCallback {
+        private final int megabytes;
+        private LoopDevice device;
+
+        public PerTest(int megabytes) {
+            this.megabytes = megabytes;
+        }
+
+        /** This test's loop device. */
+        public LoopDevice get() {
+            return device;
+        }
+
+        @Override
+        public void beforeEach(ExtensionContext context) throws Exception {
+            device = create(megabytes);
+        }
+
+        @Override
+        public void afterEach(ExtensionContext context) throws Exception {
+            if (device != null) device.close();
+            device = null;
+        }
     }
 
     @Override

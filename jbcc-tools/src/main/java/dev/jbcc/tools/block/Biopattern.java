@@ -6,13 +6,13 @@ import dev.jbcc.bcc.Value;
 import dev.jbcc.tools.Columns;
 import dev.jbcc.tools.Disks;
 import dev.jbcc.tools.Hook;
+import dev.jbcc.tools.Interval;
 import dev.jbcc.tools.Session;
 import dev.jbcc.tools.Tool;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
-import java.time.Duration;
 import java.util.Map;
 
 /** {@code jbcc biopattern}: the share of random and sequential block I/O per disk. */
@@ -29,22 +29,17 @@ public final class Biopattern extends Tool {
     @Option(names = {"-d", "--disk"}, paramLabel = "DISK", description = "Trace this disk only.")
     String disk;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "interval", description = "Output interval, in seconds.")
-    Integer interval;
-
-    @Parameters(index = "1", arity = "0..1", paramLabel = "count", description = "Number of outputs.")
-    long count;
+    @Mixin
+    Interval interval;
 
     @Override
     protected void run(Session s) {
-        if (interval != null && interval <= 0) throw usage("interval must be positive, not " + interval);
-        if (count < 0) throw usage("count must be positive, not " + count);
         long dev = disk == null ? -1 : Disks.dev(disk).orElseThrow(() -> usage("no disk named " + disk + " in /sys/class/block"));
         Hook hook = s.choose(Hook.tracepoint("block:block_rq_complete"));
         try (BPF b = s.load(Biopattern.class, "biopattern.bpf.c", hook, Map.of("FILTER_DEV", dev))) {
             KeyedTable<Value> counters = b.get("counters");
             s.header(COLUMNS);
-            s.everyInterval(Duration.ofSeconds(interval == null ? 99_999_999L : interval), count, () -> {
+            s.everyInterval(interval.everyOrUntilStopped(), interval.count(), () -> {
                 for (var e : counters.items()) {
                     Value c = e.getValue();
                     long random = c.getLong("random"), total = random + c.getLong("sequential");

@@ -27,6 +27,9 @@ import java.util.Map;
                 "    jbcc biosnoop -P               # mark each I/O sequential (S) or random (R)",
                 "    jbcc biosnoop --json           # one JSON object per I/O"})
 public final class Biosnoop extends Tool {
+    /** What biosnoop.bpf.c attaches to (biotop too). */
+    static final Hook HOOK = Hook.tracepoint("block:block_bio_queue", "block:block_rq_issue", "block:block_rq_complete");
+
     @Option(names = {"-Q", "--queue"}, description = "Include OS queued time.")
     boolean queue;
 
@@ -53,7 +56,7 @@ public final class Biosnoop extends Tool {
         names.add("LAT(ms)");
         Columns columns = Columns.of(format.toString(), names.toArray(String[]::new));
 
-        Hook hook = s.choose(Hook.tracepoint("block:block_bio_queue", "block:block_rq_issue", "block:block_rq_complete"));
+        Hook hook = s.choose(HOOK);
         Map<String, Object> defines = new LinkedHashMap<>();
         defines.put("FILTER_DEV", dev);
         defines.put("PATTERN", pattern ? 1 : 0);

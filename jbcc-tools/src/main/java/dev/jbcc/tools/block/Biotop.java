@@ -6,16 +6,16 @@ import dev.jbcc.bcc.Value;
 import dev.jbcc.tools.Columns;
 import dev.jbcc.tools.Disks;
 import dev.jbcc.tools.Hook;
+import dev.jbcc.tools.Interval;
 import dev.jbcc.tools.Session;
 import dev.jbcc.tools.Tool;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -44,18 +44,13 @@ public final class Biotop extends Tool {
     @Option(names = {"-p", "--pid"}, paramLabel = "PID", description = "Trace this PID only.")
     Integer pid;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "interval", description = "Output interval, in seconds (default 1).")
-    int interval = 1;
-
-    @Parameters(index = "1", arity = "0..1", paramLabel = "count", description = "Number of outputs.")
-    long count;
+    @Mixin
+    Interval interval;
 
     @Override
     protected void run(Session s) {
-        if (interval <= 0) throw usage("interval must be positive, not " + interval);
-        if (count < 0) throw usage("count must be positive, not " + count);
         if (maxrows <= 0) throw usage("--maxrows must be positive, not " + maxrows);
-        Hook hook = s.choose(Hook.tracepoint("block:block_bio_queue", "block:block_rq_issue", "block:block_rq_complete"));
+        Hook hook = s.choose(Biosnoop.HOOK);
         Map<String, Object> defines = new LinkedHashMap<>();
         defines.put("FILTER_DEV", -1);
         defines.put("FILTER_PID", pid == null ? -1 : pid);
@@ -65,8 +60,8 @@ public final class Biotop extends Tool {
         try (BPF b = s.load(Biotop.class, "biosnoop.bpf.c", hook, defines)) {
             KeyedTable<Value> counts = b.get("counts");
             s.ready();
-            s.note("Tracing... Output every " + interval + " secs. Hit Ctrl-C to end");
-            s.everyInterval(Duration.ofSeconds(interval), count, () -> {
+            s.note("Tracing... Output every " + interval.every(1).toSeconds() + " secs. Hit Ctrl-C to end");
+            s.everyInterval(interval.every(1), interval.count(), () -> {
                 List<Map.Entry<Value, Value>> rows = new ArrayList<>(counts.items());
                 counts.clear();
                 rows.sort(Comparator.comparingLong((Map.Entry<Value, Value> e) -> e.getValue().getLong("bytes")).reversed());
@@ -98,11 +93,11 @@ public final class Biotop extends Tool {
             objects.add(object);
         }
         if (s.json()) {
-            Map<String, Object> interval = new LinkedHashMap<>();
-            interval.put("time", Session.clock());
-            interval.put("loadavg", loadavg);
-            interval.put("processes", objects);
-            s.object(interval);
+            Map<String, Object> summary = new LinkedHashMap<>();
+            summary.put("time", Session.clock());
+            summary.put("loadavg", loadavg);
+            summary.put("processes", objects);
+            s.object(summary);
         }
     }
 

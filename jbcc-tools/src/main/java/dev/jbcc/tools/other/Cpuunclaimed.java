@@ -5,16 +5,16 @@ import dev.jbcc.bcc.PerfEventArray;
 import dev.jbcc.bcc.Value;
 import dev.jbcc.btf.Btf;
 import dev.jbcc.btf.BtfType;
+import dev.jbcc.tools.Interval;
 import dev.jbcc.tools.Session;
 import dev.jbcc.tools.Tool;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,6 +40,12 @@ public final class Cpuunclaimed extends Tool {
     static final int FREQUENCY = 99;
     /** Each CPU samples itself this many times per snapshot. */
     private static final int STRIDE = 10;
+    /**
+     * A snapshot holding a value older than this (a CPU whose timer was held up, e.g. a virtual
+     * CPU not scheduled) says nothing of one moment: summaries leave it out, as bcc's tool left
+     * out no group but stopped.
+     */
+    private static final long STALE_NS = (long) (0.4 * 1e9 / FREQUENCY);
 
     @Option(names = {"-j", "--csv"}, description = "Print sample summaries (verbose) as comma-separated values.")
     boolean csv;
@@ -50,11 +56,8 @@ public final class Cpuunclaimed extends Tool {
     @Option(names = {"-T", "--timestamp"}, description = "Include a timestamp on output.")
     boolean timestamp;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "interval", description = "Output interval, in seconds (default 1).")
-    int interval = 1;
-
-    @Parameters(index = "1", arity = "0..1", paramLabel = "count", description = "Number of outputs.")
-    long count;
+    @Mixin
+    Interval interval;
 
     /** One snapshot: when, each CPU's run queue length, and how long before the snapshot each was read. */
     private record Sample(long ts, long[] lens, long[] ages) {
@@ -62,8 +65,6 @@ public final class Cpuunclaimed extends Tool {
 
     @Override
     protected void run(Session s) {
-        if (interval <= 0) throw usage("interval must be positive, not " + interval);
-        if (count < 0) throw usage("count must be positive, not " + count);
         boolean csvRows = csv || fullcsv;
         int[] online = onlineCpus();
         int ncpu = online.length == 0 ? Runtime.getRuntime().availableProcessors() : online[online.length - 1] + 1;
@@ -97,9 +98,9 @@ public final class Cpuunclaimed extends Tool {
                 if (fullcsv) for (int c = 0; c < ncpu; c++) header.add("OFFSET_ns_CPU" + c);
                 s.out().println(header);
             } else if (!s.json()) {
-                s.note("Sampling run queues... Output every " + interval + " seconds. Hit Ctrl-C to end.");
+                s.note("Sampling run queues... Output every " + interval.every(1).toSeconds() + " seconds. Hit Ctrl-C to end.");
             }
-            s.everyInterval(Duration.ofSeconds(interval), count, () -> {
+            s.everyInterval(interval.every(1), interval.count(), () -> {
                 b.perfBufferPoll(0);
                 if (csvRows) samples.forEach(x -> printSample(s, x));
                 else summarize(s, samples, ncpu);
@@ -127,8 +128,12 @@ public final class Cpuunclaimed extends Tool {
 
     /** %CPU: the share of CPU samples that found work; unclaimed: idle CPUs that could have run queued threads. */
     private void summarize(Session s, List<Sample> samples, int ncpu) {
-        long positive = 0, running = 0, idle = 0;
+        long positive = 0, running = 0, idle = 0, stale = 0;
         for (Sample x : samples) {
+            if (java.util.Arrays.stream(x.ages()).anyMatch(age -> age > STALE_NS)) {
+                stale++;
+                continue;
+            }
             long gRunning = 0, gQueued = 0;
             for (long len : x.lens()) {
                 if (len > 0) gRunning++;
@@ -139,6 +144,7 @@ public final class Cpuunclaimed extends Tool {
             running += gRunning;
             idle += gIdle;
         }
+        if (stale > 0) s.verbose(stale + " of " + samples.size() + " samples left out: a CPU's value was over " + STALE_NS / 1000 + " us old");
         long total = running + idle;
         double util = total == 0 ? 0 : 100.0 * running / total, unclaimed = total == 0 ? 0 : 100.0 * positive / total;
         if (s.json()) {
@@ -146,7 +152,7 @@ public final class Cpuunclaimed extends Tool {
             o.put("time", Session.clock());
             o.put("cpu_pct", util);
             o.put("unclaimed_idle_pct", unclaimed);
-            o.put("samples", samples.size());
+            o.put("samples", samples.size() - stale);
             o.put("cpus", ncpu);
             s.object(o);
             return;

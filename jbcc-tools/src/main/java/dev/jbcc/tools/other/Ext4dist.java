@@ -4,13 +4,13 @@ import dev.jbcc.bcc.BPF;
 import dev.jbcc.bcc.Histogram;
 import dev.jbcc.bcc.KeyedTable;
 import dev.jbcc.tools.Hook;
+import dev.jbcc.tools.Interval;
 import dev.jbcc.tools.Session;
 import dev.jbcc.tools.Tool;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
-import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
@@ -39,16 +39,11 @@ public final class Ext4dist extends Tool {
     @Option(names = {"-p", "--pid"}, paramLabel = "PID", description = "Trace this PID only.")
     Integer pid;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "interval", description = "Output interval, in seconds.")
-    Integer interval;
-
-    @Parameters(index = "1", arity = "0..1", paramLabel = "count", description = "Number of outputs.")
-    long count;
+    @Mixin
+    Interval interval;
 
     @Override
     protected void run(Session s) {
-        if (interval != null && interval <= 0) throw usage("interval must be positive, not " + interval);
-        if (count < 0) throw usage("count must be positive, not " + count);
         Hook hook = s.choose(Ext4.KPROBES, Ext4.FENTRY);
         Map<String, Object> defines = new LinkedHashMap<>();
         defines.put("FILTER_PID", pid == null ? -1 : pid);
@@ -61,10 +56,10 @@ public final class Ext4dist extends Tool {
                     .withSection("operation", String::valueOf);
             s.ready();
             s.note("Tracing ext4 operation latency... Hit Ctrl-C to end.");
-            s.everyInterval(Duration.ofSeconds(interval == null ? 99_999_999L : interval), count, () -> {
+            s.everyInterval(interval.everyOrUntilStopped(), interval.count(), () -> {
                 if (!s.json()) {
                     s.out().println();
-                    if (interval != null && !notimestamp) s.out().println(LocalTime.now().format(STAMP));
+                    if (interval.given() && !notimestamp) s.out().println(LocalTime.now().format(STAMP));
                 }
                 s.log2Hist(dist, options);
                 dist.clear();

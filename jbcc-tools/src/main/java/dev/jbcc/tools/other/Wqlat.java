@@ -4,13 +4,13 @@ import dev.jbcc.bcc.BPF;
 import dev.jbcc.bcc.Histogram;
 import dev.jbcc.bcc.KeyedTable;
 import dev.jbcc.tools.Hook;
+import dev.jbcc.tools.Interval;
 import dev.jbcc.tools.Session;
 import dev.jbcc.tools.Tool;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -39,16 +39,11 @@ public final class Wqlat extends Tool {
     @Option(names = {"-w", "--wqname"}, paramLabel = "WQNAME", description = "Trace this workqueue only.")
     String wqname;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "interval", description = "Output interval, in seconds.")
-    Integer interval;
-
-    @Parameters(index = "1", arity = "0..1", paramLabel = "count", description = "Number of outputs.")
-    long count;
+    @Mixin
+    Interval interval;
 
     @Override
     protected void run(Session s) {
-        if (interval != null && interval <= 0) throw usage("interval must be positive, not " + interval);
-        if (count < 0) throw usage("count must be positive, not " + count);
         if (wqname != null && (wqname.length() >= WQ_NAME_LEN || !wqname.matches("[A-Za-z0-9_./:-]+"))) {
             throw usage("workqueue name must be under " + WQ_NAME_LEN + " characters of letters, digits and _./:-, not '" + wqname + "'");
         }
@@ -64,7 +59,7 @@ public final class Wqlat extends Tool {
                     .withSection("wqname", String::valueOf);
             s.ready();
             s.note("Tracing work queue request latency time... Hit Ctrl-C to end.");
-            s.everyInterval(Duration.ofSeconds(interval == null ? 99_999_999L : interval), count, () -> {
+            s.everyInterval(interval.everyOrUntilStopped(), interval.count(), () -> {
                 if (!s.json()) {
                     s.out().println();
                     if (timestamp) s.out().println(Session.clock());

@@ -5,9 +5,8 @@ import dev.jbcc.tools.Gated;
 import dev.jbcc.tools.LoopDevice;
 import dev.jbcc.tools.Runs;
 import dev.jbcc.tools.ToolRun;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -18,22 +17,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** biotop sums the test's own O_DIRECT writes to its loop device under dd's PID. */
 class BiotopTest {
     private static final int WRITES = 32;
-    private LoopDevice loop;
-
-    @BeforeEach
-    void loopDevice() throws Exception {
-        loop = LoopDevice.create(8);
-    }
-
-    @AfterEach
-    void remove() throws Exception {
-        loop.close();
-    }
+    @RegisterExtension
+    final LoopDevice.PerTest loop = new LoopDevice.PerTest(8);
 
     @Test
     void sumsTheWritesOfOneProcessPerInterval() throws Exception {
         try (ToolRun run = Runs.started("biotop", "-C", "1")) {
-            long pid = loop.directWrites(4096, WRITES, 0);
+            long pid = loop.get().directWrites(4096, WRITES, 0);
             String prefix = String.format("%-7d dd ", pid);
             run.awaitLine(l -> l.startsWith(prefix), Runs.EVENT)
                     .orElseThrow(() -> new AssertionError("no row for dd " + pid + ": " + run.output() + run.errors()));
@@ -47,7 +37,7 @@ class BiotopTest {
             for (String line : run.lines().stream().filter(l -> l.startsWith(prefix)).toList()) {
                 List<String> c = Runs.columns(line, 9);
                 assertEquals("W", c.get(2), line);
-                assertEquals(loop.name(), c.get(5), line);
+                assertEquals(loop.get().name(), c.get(5), line);
                 assertTrue(Double.parseDouble(c.get(8)) >= 0, line);
                 ios += Long.parseLong(c.get(6));
                 kbytes += Long.parseLong(c.get(7));
@@ -59,9 +49,9 @@ class BiotopTest {
 
     @Test
     void jsonObjectPerIntervalWithOnlyTheFilteredPid() throws Exception {
-        try (Gated p = new Gated("dd if=/dev/zero of=" + loop.device() + " bs=4096 count=4 oflag=direct conv=notrunc status=none");
+        try (Gated p = new Gated("dd if=/dev/zero of=" + loop.get().device() + " bs=4096 count=4 oflag=direct conv=notrunc status=none");
              ToolRun run = Runs.started("biotop", "--json", "-p", Long.toString(p.pid()), "1")) {
-            loop.directWrites(4096, 4, 100); // another process's writes: filtered out
+            loop.get().directWrites(4096, 4, 100); // another process's writes: filtered out
             assertEquals(0, p.run());
             long ios = 0;
             for (long deadline = System.nanoTime() + Runs.EVENT.toNanos(); ios < 4 && System.nanoTime() < deadline; ) {

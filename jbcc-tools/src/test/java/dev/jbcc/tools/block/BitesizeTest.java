@@ -4,9 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.jbcc.tools.LoopDevice;
 import dev.jbcc.tools.Runs;
 import dev.jbcc.tools.ToolRun;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.regex.Matcher;
@@ -18,22 +17,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** bitesize counts the test's own 16 KiB O_DIRECT reads under dd's name, in the 16 -> 31 slot. */
 class BitesizeTest {
     private static final int READS = 24;
-    private LoopDevice loop;
-
-    @BeforeEach
-    void loopDevice() throws Exception {
-        loop = LoopDevice.create(8);
-    }
-
-    @AfterEach
-    void remove() throws Exception {
-        loop.close();
-    }
+    @RegisterExtension
+    final LoopDevice.PerTest loop = new LoopDevice.PerTest(8);
 
     @Test
     void histogramPerProcessName() throws Exception {
         try (ToolRun run = Runs.started("bitesize")) {
-            loop.directReads(16384, READS, 0);
+            loop.get().directReads(16384, READS, 0);
             assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
             String out = run.output();
             assertTrue(run.errors().contains("Tracing block I/O... Hit Ctrl-C to end."), run.errors());
@@ -51,7 +41,7 @@ class BitesizeTest {
     @Test
     void jsonHistogramPerProcessName() throws Exception {
         try (ToolRun run = Runs.started("bitesize", "--json")) {
-            loop.directReads(4096, READS, 0);
+            loop.get().directReads(4096, READS, 0);
             assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
             JsonNode dd = run.lines().stream().map(Runs::json)
                     .filter(h -> "dd".equals(h.path("Process Name").asText())).findFirst()

@@ -4,9 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.jbcc.tools.LoopDevice;
 import dev.jbcc.tools.Runs;
 import dev.jbcc.tools.ToolRun;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.regex.Matcher;
@@ -21,17 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class WqlatTest {
     private static final int READS = 32;
-    private LoopDevice loop;
-
-    @BeforeEach
-    void loopDevice() throws Exception {
-        loop = LoopDevice.create(8);
-    }
-
-    @AfterEach
-    void remove() throws Exception {
-        loop.close();
-    }
+    @RegisterExtension
+    final LoopDevice.PerTest loop = new LoopDevice.PerTest(8);
 
     private static long total(String histogram) {
         long total = 0;
@@ -42,11 +32,11 @@ class WqlatTest {
 
     @Test
     void histogramOfTheLoopDevicesWorkqueue() throws Exception {
-        try (ToolRun run = Runs.started("wqlat", "-W", "-w", loop.name())) {
-            loop.directReads(4096, READS, 0);
+        try (ToolRun run = Runs.started("wqlat", "-W", "-w", loop.get().name())) {
+            loop.get().directReads(4096, READS, 0);
             assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
             String out = run.output();
-            assertTrue(out.contains("wqname = " + loop.name() + "\n"), out);
+            assertTrue(out.contains("wqname = " + loop.get().name() + "\n"), out);
             assertTrue(out.contains("     usecs               : count     distribution"), out);
             assertEquals(1, out.split("wqname = ").length - 1, "one workqueue only: " + out);
             long total = total(out);
@@ -57,8 +47,8 @@ class WqlatTest {
 
     @Test
     void jsonPerInterval() throws Exception {
-        try (ToolRun run = Runs.started("wqlat", "--json", "-N", "-w", loop.name(), "1", "2")) {
-            loop.directReads(4096, READS, 0);
+        try (ToolRun run = Runs.started("wqlat", "--json", "-N", "-w", loop.get().name(), "1", "2")) {
+            loop.get().directReads(4096, READS, 0);
             assertEquals(0, run.await(Duration.ofSeconds(30)), run.errors());
             assertEquals(2, run.lines().size(), run.output());
             long total = 0;
