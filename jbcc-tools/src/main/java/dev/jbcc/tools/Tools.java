@@ -104,6 +104,7 @@ public final class Tools {
         add(Group.OTHER, dev.jbcc.tools.other.Ext4dist.class);
         add(Group.OTHER, dev.jbcc.tools.other.Cpuunclaimed.class);
         add(Group.OTHER, dev.jbcc.tools.other.Numasched.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Readahead.class);
         // end of other
     }
 
