@@ -63,11 +63,9 @@ public final class Ext4slower extends Tool {
                         e.getLong("offset") / 1024, e.getLong("delta_us") / 1000.0, file);
             });
             s.ready();
-            if (s.json()) {
-                // no header
-            } else if (csv) {
+            if (csv && !s.json()) {
                 s.out().println("ENDTIME_us,TASK,PID,TYPE,BYTES,OFFSET_b,LATENCY_us,FILE");
-            } else {
+            } else if (!s.json()) {
                 s.out().println(minMs == 0 ? "Tracing ext4 operations" : "Tracing ext4 operations slower than " + minMs + " ms");
                 s.out().println(COLUMNS.header());
             }
