@@ -7,6 +7,7 @@ import dev.jbcc.bcc.Value;
 import dev.jbcc.tools.Columns;
 import dev.jbcc.tools.Hook;
 import dev.jbcc.tools.Session;
+import dev.jbcc.tools.Stacks;
 import dev.jbcc.tools.Tool;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -116,7 +117,7 @@ public final class Capable extends Tool {
     private static List<String> stack(StackTrace stacks, long id, long pid) {
         // -EFAULT: no stack of that kind here (a kernel thread's user stack): empty, not missed
         if (id < 0) return id == -14 ? List.of() : List.of("[Missed Stack]");
-        return stacks.walk((int) id, addr -> pid < 0 ? BPF.ksym(addr, true, true) : BPF.sym(addr, (int) pid, true, true));
+        return pid < 0 ? Stacks.kernel(stacks, id, true, false) : Stacks.user(stacks, id, (int) pid, true, false);
     }
 
     private static void printStack(Session s, StackTrace stacks, long id, long pid, String kind) {

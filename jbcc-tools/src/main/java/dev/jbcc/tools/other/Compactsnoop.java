@@ -7,6 +7,7 @@ import dev.jbcc.bcc.Value;
 import dev.jbcc.tools.Columns;
 import dev.jbcc.tools.Hook;
 import dev.jbcc.tools.Session;
+import dev.jbcc.tools.Stacks;
 import dev.jbcc.tools.Tool;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -83,7 +84,7 @@ public final class Compactsnoop extends Tool {
                 row.addAll(List.of(e.getString("comm"), e.getLong("pid"), z.node() < 0 ? "?" : Long.toString(z.node()),
                         z.name(), e.getLong("order"), e.getLong("sync") != 0 ? "SYNC" : "ASYNC", e.getLong("delta") / 1e6,
                         status >= 0 && status < STATUS.length ? STATUS[status] : Integer.toString(status)));
-                List<String> stack = kernelStack ? stacks.walk((int) e.getLong("stack_id"), addr -> BPF.ksym(addr, false, true)) : List.of();
+                List<String> stack = kernelStack ? Stacks.kernel(stacks, e.getLong("stack_id"), true, false) : List.of();
                 if (s.json()) {
                     Map<String, Object> o = new LinkedHashMap<>();
                     for (int i = 0; i < row.size(); i++) o.put(shown.keys().get(i), row.get(i));
