@@ -72,6 +72,10 @@ public final class Tools {
         // block I/O
         add(Group.BLOCK, dev.jbcc.tools.block.Biolatency.class);
         add(Group.BLOCK, dev.jbcc.tools.block.Biolatpcts.class);
+        add(Group.BLOCK, dev.jbcc.tools.block.Biosnoop.class);
+        add(Group.BLOCK, dev.jbcc.tools.block.Biotop.class);
+        add(Group.BLOCK, dev.jbcc.tools.block.Bitesize.class);
+        add(Group.BLOCK, dev.jbcc.tools.block.Biopattern.class);
         // end of block I/O
 
         // CPU and scheduler
@@ -117,6 +121,16 @@ public final class Tools {
         // other
         add(Group.OTHER, dev.jbcc.tools.other.Bpflist.class);
         add(Group.OTHER, dev.jbcc.tools.other.Bashreadline.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Capable.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Ttysnoop.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Syscount.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Wqlat.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Compactsnoop.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Ext4slower.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Ext4dist.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Cpuunclaimed.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Numasched.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Readahead.class);
         // end of other
     }
 
