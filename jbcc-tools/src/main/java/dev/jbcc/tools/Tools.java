@@ -63,6 +63,7 @@ public final class Tools {
     static {
         // process
         add(Group.PROCESS, dev.jbcc.tools.process.Execsnoop.class);
+        add(Group.PROCESS, dev.jbcc.tools.process.Exitsnoop.class);
         // end of process
 
         // files
