@@ -64,6 +64,7 @@ public final class Tools {
         // process
         add(Group.PROCESS, dev.jbcc.tools.process.Execsnoop.class);
         add(Group.PROCESS, dev.jbcc.tools.process.Exitsnoop.class);
+        add(Group.PROCESS, dev.jbcc.tools.process.Killsnoop.class);
         // end of process
 
         // files
