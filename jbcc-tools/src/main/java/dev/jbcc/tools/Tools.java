@@ -68,6 +68,7 @@ public final class Tools {
         // end of process
 
         // files
+        add(Group.FILES, dev.jbcc.tools.files.Statsnoop.class);
         // end of files
 
         // block I/O
