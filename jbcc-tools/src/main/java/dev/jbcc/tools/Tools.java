@@ -69,6 +69,7 @@ public final class Tools {
 
         // files
         add(Group.FILES, dev.jbcc.tools.files.Statsnoop.class);
+        add(Group.FILES, dev.jbcc.tools.files.Syncsnoop.class);
         // end of files
 
         // block I/O
