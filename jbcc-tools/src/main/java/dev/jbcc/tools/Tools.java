@@ -70,6 +70,7 @@ public final class Tools {
         // files
         add(Group.FILES, dev.jbcc.tools.files.Statsnoop.class);
         add(Group.FILES, dev.jbcc.tools.files.Syncsnoop.class);
+        add(Group.FILES, dev.jbcc.tools.files.Mountsnoop.class);
         // end of files
 
         // block I/O
