@@ -65,6 +65,7 @@ public final class Tools {
         add(Group.PROCESS, dev.jbcc.tools.process.Execsnoop.class);
         add(Group.PROCESS, dev.jbcc.tools.process.Exitsnoop.class);
         add(Group.PROCESS, dev.jbcc.tools.process.Killsnoop.class);
+        add(Group.PROCESS, dev.jbcc.tools.process.Threadsnoop.class);
         add(Group.PROCESS, dev.jbcc.tools.process.Pidpersec.class);
         // end of process
 
