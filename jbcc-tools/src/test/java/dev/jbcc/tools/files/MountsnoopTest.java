@@ -76,14 +76,10 @@ class MountsnoopTest {
                     () -> new AssertionError("no umount of " + notMounted + ": " + run.output() + run.errors())));
             assertEquals(ProcessHandle.current().pid(), e.get("pid").asLong());
             assertEquals("umount(\"" + notMounted + "\", MNT_DETACH) = -EINVAL", e.get("call").asText(), "not a mount point");
-            assertEquals(List.of("comm", "pid", "tid", "mnt_ns", "call"), List.copyOf(iterable(e.fieldNames())));
+            List<String> keys = new java.util.ArrayList<>();
+            e.fieldNames().forEachRemaining(keys::add);
+            assertEquals(List.of("comm", "pid", "tid", "mnt_ns", "call"), keys);
         }
-    }
-
-    private static <T> List<T> iterable(java.util.Iterator<T> it) {
-        List<T> l = new java.util.ArrayList<>();
-        it.forEachRemaining(l::add);
-        return l;
     }
 
     private static String line(ToolRun run, String call) throws InterruptedException {
