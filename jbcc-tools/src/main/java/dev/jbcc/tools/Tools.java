@@ -73,6 +73,7 @@ public final class Tools {
         add(Group.FILES, dev.jbcc.tools.files.Statsnoop.class);
         add(Group.FILES, dev.jbcc.tools.files.Syncsnoop.class);
         add(Group.FILES, dev.jbcc.tools.files.Mountsnoop.class);
+        add(Group.FILES, dev.jbcc.tools.files.Filelife.class);
         add(Group.FILES, dev.jbcc.tools.files.Fileslower.class);
         add(Group.FILES, dev.jbcc.tools.files.Filetop.class);
         add(Group.FILES, dev.jbcc.tools.files.Vfsstat.class);

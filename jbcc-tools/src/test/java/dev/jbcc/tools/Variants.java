@@ -26,4 +26,15 @@ public final class Variants {
         return COMPILER.compile(resource, Session.text(owner, resource), cflags).functions().stream()
                 .map(BccFunction::section).toList();
     }
+
+    /**
+     * On a kernel without kprobes: {@code tool} ends with status 1 and one line naming what is
+     * missing.
+     */
+    public static void refusedWithoutKprobes(String tool, String... args) throws InterruptedException {
+        ToolRun run = ToolRun.start(tool, args);
+        org.junit.jupiter.api.Assertions.assertEquals(1, run.await(Runs.READY), run.output());
+        org.junit.jupiter.api.Assertions.assertEquals("jbcc: what " + tool
+                + " traces is not supported by this kernel: kprobe: kprobes are not in this kernel (CONFIG_KPROBES)", run.errors());
+    }
 }
