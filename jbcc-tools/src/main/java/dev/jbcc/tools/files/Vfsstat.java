@@ -58,13 +58,7 @@ public final class Vfsstat extends Tool {
         try (BPF b = s.load(Vfsstat.class, "vfsstat.bpf.c", hook, defines)) {
             KeyedTable<Value> stats = b.get("stats");
             long[] last = new long[order.length + 1];
-            if (!s.json()) {
-                // the rows' "HH:MM:SS:" is one wider than TIME and its gap
-                s.out().printf("%-8s  ", "TIME");
-                columns.names().stream().skip(1).forEach(n -> s.out().printf(" %8s", n));
-                s.out().println();
-            }
-            s.ready();
+            StatHeader.print(s, columns);
             s.everyInterval(Duration.ofSeconds(seconds), count == null ? 0 : count, () -> {
                 Object[] row = new Object[order.length + 1];
                 row[0] = Session.clock();
