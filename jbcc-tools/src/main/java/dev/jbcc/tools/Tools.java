@@ -77,6 +77,7 @@ public final class Tools {
         add(Group.FILES, dev.jbcc.tools.files.Fileslower.class);
         add(Group.FILES, dev.jbcc.tools.files.Filetop.class);
         add(Group.FILES, dev.jbcc.tools.files.Vfsstat.class);
+        add(Group.FILES, dev.jbcc.tools.files.Vfscount.class);
         add(Group.FILES, dev.jbcc.tools.files.Dcstat.class);
         add(Group.FILES, dev.jbcc.tools.files.Dcsnoop.class);
         // end of files
