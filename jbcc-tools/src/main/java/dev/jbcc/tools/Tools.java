@@ -70,6 +70,7 @@ public final class Tools {
         // end of process
 
         // files
+        add(Group.FILES, dev.jbcc.tools.files.Opensnoop.class);
         add(Group.FILES, dev.jbcc.tools.files.Statsnoop.class);
         add(Group.FILES, dev.jbcc.tools.files.Syncsnoop.class);
         add(Group.FILES, dev.jbcc.tools.files.Mountsnoop.class);
@@ -84,12 +85,15 @@ public final class Tools {
 
         // block I/O
         add(Group.BLOCK, dev.jbcc.tools.block.Biolatency.class);
+        add(Group.BLOCK, dev.jbcc.tools.block.Biolatpcts.class);
         // end of block I/O
 
         // CPU and scheduler
         // end of CPU and scheduler
 
         // network
+        add(Group.NETWORK, dev.jbcc.tools.net.Tcpsubnet.class);
+        add(Group.NETWORK, dev.jbcc.tools.net.Netqtop.class);
         // end of network
 
         // tracing multitools
@@ -99,6 +103,8 @@ public final class Tools {
         // end of memory
 
         // other
+        add(Group.OTHER, dev.jbcc.tools.other.Bpflist.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Bashreadline.class);
         // end of other
     }
 
