@@ -5,10 +5,11 @@ import dev.jbcc.bcc.KeyedTable;
 import dev.jbcc.bcc.Value;
 import dev.jbcc.tools.Columns;
 import dev.jbcc.tools.Hook;
+import dev.jbcc.tools.IntervalCount;
 import dev.jbcc.tools.Session;
 import dev.jbcc.tools.Tool;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 import java.time.Duration;
 import java.util.Locale;
@@ -24,17 +25,13 @@ import java.util.Map;
                 "",
                 "Needs kprobes (lookup_fast and d_lookup have no tracepoints)."})
 public final class Dcstat extends Tool {
-    @Parameters(index = "0", arity = "0..1", paramLabel = "interval", description = "Output interval, in seconds (default 1).")
-    Integer interval;
-
-    @Parameters(index = "1", arity = "0..1", paramLabel = "count", description = "Number of outputs.")
-    Long count;
+    @Mixin
+    IntervalCount every = new IntervalCount();
 
     @Override
     protected void run(Session s) {
-        if (interval != null && interval <= 0) throw usage("interval must be positive, not " + interval);
-        if (count != null && count <= 0) throw usage("count must be positive, not " + count);
-        int seconds = interval == null ? 1 : interval;
+        Duration interval = every.interval(1);
+        long seconds = interval.toSeconds();
         Columns columns = Columns.of("%-8s: %8d %8d %8d %8s", "TIME", "REFS/s", "SLOW/s", "MISS/s", "HIT%");
         Hook hook = s.choose(Hook.kprobe("d_lookup"));
         try (BPF b = s.load(Dcstat.class, "dcstat.bpf.c", hook, Map.of())) {
@@ -42,7 +39,7 @@ public final class Dcstat extends Tool {
             KeyedTable<Value> stats = b.get("stats");
             long[] last = new long[4];
             StatHeader.print(s, columns);
-            s.everyInterval(Duration.ofSeconds(seconds), count == null ? 0 : count, () -> {
+            s.everyInterval(interval, every.count(), () -> {
                 long[] d = new long[4];
                 for (int i = 1; i <= 3; i++) {
                     long total = stats.get(i).value();

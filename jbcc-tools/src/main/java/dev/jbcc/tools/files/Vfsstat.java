@@ -5,11 +5,12 @@ import dev.jbcc.bcc.KeyedTable;
 import dev.jbcc.bcc.Value;
 import dev.jbcc.tools.Columns;
 import dev.jbcc.tools.Hook;
+import dev.jbcc.tools.IntervalCount;
 import dev.jbcc.tools.Session;
 import dev.jbcc.tools.Tool;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -30,17 +31,13 @@ public final class Vfsstat extends Tool {
     @Option(names = {"-p", "--pid"}, paramLabel = "PID", description = "Trace this PID only.")
     Integer pid;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "interval", description = "Output interval, in seconds (default 1).")
-    Integer interval;
-
-    @Parameters(index = "1", arity = "0..1", paramLabel = "count", description = "Number of outputs.")
-    Long count;
+    @Mixin
+    IntervalCount every = new IntervalCount();
 
     @Override
     protected void run(Session s) {
-        if (interval != null && interval <= 0) throw usage("interval must be positive, not " + interval);
-        if (count != null && count <= 0) throw usage("count must be positive, not " + count);
-        int seconds = interval == null ? 1 : interval;
+        Duration interval = every.interval(1);
+        long seconds = interval.toSeconds();
         // bcc's column order; the numbers are the C's enum vfs_stat
         Columns columns = Columns.of("%-8s: %8d %8d %8d %8d %8d", "TIME", "READ/s", "WRITE/s", "CREATE/s", "OPEN/s", "FSYNC/s");
         int[] order = {1, 2, 5, 4, 3};
@@ -59,7 +56,7 @@ public final class Vfsstat extends Tool {
             KeyedTable<Value> stats = b.get("stats");
             long[] last = new long[order.length + 1];
             StatHeader.print(s, columns);
-            s.everyInterval(Duration.ofSeconds(seconds), count == null ? 0 : count, () -> {
+            s.everyInterval(interval, every.count(), () -> {
                 Object[] row = new Object[order.length + 1];
                 row[0] = Session.clock();
                 for (int i = 0; i < order.length; i++) {

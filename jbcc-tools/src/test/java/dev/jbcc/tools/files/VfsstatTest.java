@@ -84,4 +84,11 @@ class VfsstatTest {
         assertTrue(fentry.containsAll(List.of("fentry/vfs_read", "fentry/vfs_write", "fentry/vfs_fsync_range", "fentry/vfs_open",
                 "fentry/vfs_create")), fentry.toString());
     }
+
+    @Test
+    void aZeroIntervalIsAUsageError() throws Exception {
+        ToolRun run = ToolRun.start("vfsstat", "0");
+        assertEquals(2, run.await(Runs.READY));
+        assertEquals("jbcc: interval must be positive, not 0 (usage: jbcc vfsstat --help)", run.errors());
+    }
 }
