@@ -1,9 +1,8 @@
 package dev.jbcc.tools.files;
 
 import dev.jbcc.bcc.BPF;
-import dev.jbcc.bcc.KeyedTable;
-import dev.jbcc.bcc.Value;
 import dev.jbcc.tools.Columns;
+import dev.jbcc.tools.Counters;
 import dev.jbcc.tools.Hook;
 import dev.jbcc.tools.IntervalCount;
 import dev.jbcc.tools.Session;
@@ -36,16 +35,10 @@ public final class Dcstat extends Tool {
         Hook hook = s.choose(Hook.kprobe("d_lookup"));
         try (BPF b = s.load(Dcstat.class, "dcstat.bpf.c", hook, Map.of())) {
             b.attachKprobeRegex(Dcsnoop.LOOKUP_FAST, "reference");
-            KeyedTable<Value> stats = b.get("stats");
-            long[] last = new long[4];
+            Counters stats = new Counters(b.get("stats"), 4);
             StatHeader.print(s, columns);
             s.everyInterval(interval, every.count(), () -> {
-                long[] d = new long[4];
-                for (int i = 1; i <= 3; i++) {
-                    long total = stats.get(i).value();
-                    d[i] = total - last[i];
-                    last[i] = total;
-                }
+                long[] d = stats.growth();
                 Double hit = d[1] == 0 ? null : 100.0 * (d[1] - d[3]) / d[1];
                 Object shown = s.json() ? hit : hit == null ? "       -%" : String.format(Locale.ROOT, "%8.2f", hit);
                 s.row(columns, Session.clock(), d[1] / seconds, d[2] / seconds, d[3] / seconds, shown);

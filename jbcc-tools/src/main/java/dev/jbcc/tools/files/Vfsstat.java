@@ -1,9 +1,8 @@
 package dev.jbcc.tools.files;
 
 import dev.jbcc.bcc.BPF;
-import dev.jbcc.bcc.KeyedTable;
-import dev.jbcc.bcc.Value;
 import dev.jbcc.tools.Columns;
+import dev.jbcc.tools.Counters;
 import dev.jbcc.tools.Hook;
 import dev.jbcc.tools.IntervalCount;
 import dev.jbcc.tools.Session;
@@ -53,17 +52,13 @@ public final class Vfsstat extends Tool {
         defines.put("FILTER_PID", pid == null ? -1 : pid);
         defines.put("HAVE_OPEN", BPF.tracepointExists("syscalls", "sys_enter_open") && BPF.tracepointExists("syscalls", "sys_enter_creat") ? 1 : 0);
         try (BPF b = s.load(Vfsstat.class, "vfsstat.bpf.c", hook, defines)) {
-            KeyedTable<Value> stats = b.get("stats");
-            long[] last = new long[order.length + 1];
+            Counters stats = new Counters(b.get("stats"), order.length + 1);
             StatHeader.print(s, columns);
             s.everyInterval(interval, every.count(), () -> {
+                long[] d = stats.growth();
                 Object[] row = new Object[order.length + 1];
                 row[0] = Session.clock();
-                for (int i = 0; i < order.length; i++) {
-                    long total = stats.get(order[i]).value();
-                    row[i + 1] = (total - last[order[i]]) / seconds;
-                    last[order[i]] = total;
-                }
+                for (int i = 0; i < order.length; i++) row[i + 1] = d[order[i]] / seconds;
                 s.row(columns, row);
             });
         }

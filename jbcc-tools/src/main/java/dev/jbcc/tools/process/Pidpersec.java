@@ -1,9 +1,8 @@
 package dev.jbcc.tools.process;
 
 import dev.jbcc.bcc.BPF;
-import dev.jbcc.bcc.KeyedTable;
-import dev.jbcc.bcc.Value;
 import dev.jbcc.tools.Columns;
+import dev.jbcc.tools.Counters;
 import dev.jbcc.tools.Hook;
 import dev.jbcc.tools.Session;
 import dev.jbcc.tools.Tool;
@@ -24,15 +23,10 @@ public final class Pidpersec extends Tool {
         Columns columns = Columns.of("%s: PIDs/sec: %d", "TIME", "PIDs/sec");
         Hook hook = s.choose(Hook.tracepoint("sched:sched_process_fork"));
         try (BPF b = s.load(Pidpersec.class, "pidpersec.bpf.c", hook, Map.of())) {
-            KeyedTable<Value> forks = b.get("forks");
-            long[] last = {0};
+            Counters forks = new Counters(b.get("forks"), 1);
             s.ready();
             s.note("Tracing... Ctrl-C to end.");
-            s.everyInterval(Duration.ofSeconds(1), 0, () -> {
-                long total = forks.get(0).value();
-                s.row(columns, Session.clock(), total - last[0]);
-                last[0] = total;
-            });
+            s.everyInterval(Duration.ofSeconds(1), 0, () -> s.row(columns, Session.clock(), forks.growth()[0]));
         }
     }
 }

@@ -52,9 +52,9 @@ class VfscountTest {
     @Tag("kprobes")
     void countsTheTestsReads() throws Exception {
         try (ToolRun run = Runs.started("vfscount")) {
-            assertEquals("Tracing... Ctrl-C to end.", run.errors());
             reads();
             assertEquals(0, run.stop(Duration.ofSeconds(60)));
+            assertEquals("Tracing... Ctrl-C to end.", run.errors());
             assertEquals(List.of("", "ADDR             FUNC                          COUNT"), run.lines().subList(0, 2));
             String read = run.lines().stream().filter(l -> l.matches("\\p{XDigit}+ +vfs_read +\\d+")).findFirst().orElseThrow(
                     () -> new AssertionError("no vfs_read: " + run.output()));

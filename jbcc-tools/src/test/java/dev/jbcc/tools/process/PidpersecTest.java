@@ -18,9 +18,9 @@ class PidpersecTest {
     @Test
     void countsTheProcessesTheTestStarts() throws Exception {
         try (ToolRun run = Runs.started("pidpersec")) {
-            assertEquals("Tracing... Ctrl-C to end.", run.errors());
             for (int i = 0; i < FORKS; i++) new ProcessBuilder("/bin/true").start().waitFor();
             assertEquals(0, run.stop(Duration.ofSeconds(30)));
+            assertEquals("Tracing... Ctrl-C to end.", run.errors());
             Pattern line = Pattern.compile("\\d\\d:\\d\\d:\\d\\d: PIDs/sec: (\\d+)");
             long total = 0;
             List<String> lines = run.lines();
