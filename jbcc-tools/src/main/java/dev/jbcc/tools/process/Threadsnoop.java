@@ -9,6 +9,7 @@ import dev.jbcc.tools.Session;
 import dev.jbcc.tools.Tool;
 import picocli.CommandLine.Command;
 
+import java.io.UncheckedIOException;
 import java.util.Map;
 
 /** {@code jbcc threadsnoop}: new threads, from pthread_create() calls. */
@@ -31,13 +32,22 @@ public final class Threadsnoop extends Tool {
                 if (first[0] == 0) first[0] = ts;
                 int pid = (int) e.getLong("pid");
                 long start = e.getLong("start");
-                String func = BPF.sym(start, pid);
-                if (func.equals("[unknown]")) func = "0x" + Long.toHexString(start);
-                s.row(columns, (ts - first[0]) / 1_000_000, pid, e.getString("comm"), func);
+                s.row(columns, (ts - first[0]) / 1_000_000, pid, e.getString("comm"), function(start, pid));
             });
             s.header(columns);
             s.pollUntilStopped(b, null);
         }
+    }
+
+    /** The symbol at {@code start} in process {@code pid}; its address where that process is gone or has no symbol there. */
+    private static String function(long start, int pid) {
+        String func;
+        try {
+            func = BPF.sym(start, pid);
+        } catch (BpfException | UncheckedIOException gone) {
+            func = "[unknown]"; // a short-lived process ended before its thread could be named
+        }
+        return func.equals("[unknown]") ? "0x" + Long.toHexString(start) : func;
     }
 
     /** pthread_create is in libc since glibc 2.34, in libpthread before. */
