@@ -89,6 +89,17 @@ public final class Tools {
         // end of block I/O
 
         // CPU and scheduler
+        add(Group.CPU, dev.jbcc.tools.cpu.Runqlat.class);
+        add(Group.CPU, dev.jbcc.tools.cpu.Cpudist.class);
+        add(Group.CPU, dev.jbcc.tools.cpu.Runqslower.class);
+        add(Group.CPU, dev.jbcc.tools.cpu.Profile.class);
+        add(Group.CPU, dev.jbcc.tools.cpu.Offcputime.class);
+        add(Group.CPU, dev.jbcc.tools.cpu.Hardirqs.class);
+        add(Group.CPU, dev.jbcc.tools.cpu.Softirqs.class);
+        add(Group.CPU, dev.jbcc.tools.cpu.Runqlen.class);
+        add(Group.CPU, dev.jbcc.tools.cpu.Wakeuptime.class);
+        add(Group.CPU, dev.jbcc.tools.cpu.Offwaketime.class);
+        add(Group.CPU, dev.jbcc.tools.cpu.Llcstat.class);
         // end of CPU and scheduler
 
         // network
