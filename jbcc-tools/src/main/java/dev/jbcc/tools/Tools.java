@@ -63,10 +63,24 @@ public final class Tools {
     static {
         // process
         add(Group.PROCESS, dev.jbcc.tools.process.Execsnoop.class);
+        add(Group.PROCESS, dev.jbcc.tools.process.Exitsnoop.class);
+        add(Group.PROCESS, dev.jbcc.tools.process.Killsnoop.class);
+        add(Group.PROCESS, dev.jbcc.tools.process.Threadsnoop.class);
+        add(Group.PROCESS, dev.jbcc.tools.process.Pidpersec.class);
         // end of process
 
         // files
         add(Group.FILES, dev.jbcc.tools.files.Opensnoop.class);
+        add(Group.FILES, dev.jbcc.tools.files.Statsnoop.class);
+        add(Group.FILES, dev.jbcc.tools.files.Syncsnoop.class);
+        add(Group.FILES, dev.jbcc.tools.files.Mountsnoop.class);
+        add(Group.FILES, dev.jbcc.tools.files.Filelife.class);
+        add(Group.FILES, dev.jbcc.tools.files.Fileslower.class);
+        add(Group.FILES, dev.jbcc.tools.files.Filetop.class);
+        add(Group.FILES, dev.jbcc.tools.files.Vfsstat.class);
+        add(Group.FILES, dev.jbcc.tools.files.Vfscount.class);
+        add(Group.FILES, dev.jbcc.tools.files.Dcstat.class);
+        add(Group.FILES, dev.jbcc.tools.files.Dcsnoop.class);
         // end of files
 
         // block I/O
