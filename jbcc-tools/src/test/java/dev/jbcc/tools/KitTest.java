@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The kit: hook choice on the running kernel, columns, the registry. */
+@org.junit.jupiter.api.Tag("vm")
 class KitTest {
     private final StringWriter out = new StringWriter(), err = new StringWriter();
 

@@ -17,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** biolatency on a loop device the test sets up, with O_DIRECT reads it does itself. */
+@org.junit.jupiter.api.Tag("vm")
 class BiolatencyTest {
     private static final int READS = 64;
     private Path backing;

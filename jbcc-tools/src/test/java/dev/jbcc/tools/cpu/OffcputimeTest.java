@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** offcputime of a thread of the test's that sleeps. */
+@org.junit.jupiter.api.Tag("vm")
 class OffcputimeTest {
     @Test
     void foldedStacksOfASleeperSumItsSleeps() throws Exception {

@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** profile of this JVM while a thread of the test's spins. */
+@org.junit.jupiter.api.Tag("vm")
 class ProfileTest {
     @Test
     void foldedStacksOfTheSpinningThreadAndAFlameGraph() throws Exception {

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** runqlat on threads of this JVM that sleep and wake many times. */
+@org.junit.jupiter.api.Tag("vm")
 class RunqlatTest {
     static final int SLEEPS = 100;
 

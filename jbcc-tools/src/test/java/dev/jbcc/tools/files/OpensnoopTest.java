@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+@org.junit.jupiter.api.Tag("vm")
 class OpensnoopTest {
     @Test
     void jsonHasOneObjectPerOpenOfThisProcess(@org.junit.jupiter.api.io.TempDir java.nio.file.Path temp) throws Exception {

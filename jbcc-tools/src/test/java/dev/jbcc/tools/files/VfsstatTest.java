@@ -18,6 +18,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@org.junit.jupiter.api.Tag("vm")
 class VfsstatTest {
     private static final int READS = 200, WRITES = 100, FSYNCS = 3, OPENS = 10;
 

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** oomkill on a process the test lets run out of its own cgroup's 32 MiB. */
+@org.junit.jupiter.api.Tag("vm")
 class OomkillTest {
     private static Process outOfMemory(MemoryCgroup cg) throws Exception {
         Process p = cg.start("python3", "-c", "b = bytearray(512 << 20)");

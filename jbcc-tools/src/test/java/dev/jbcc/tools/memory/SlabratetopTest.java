@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** slabratetop while the test creates files: each new name takes an object of the dentry cache. */
+@org.junit.jupiter.api.Tag("vm")
 class SlabratetopTest {
     private static final int FILES = 2000;
 

@@ -21,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * tcpsubnet counts what the test sends to a loopback address of its own (127.0.0.77): on a kernel
  * with kprobes through tcp_sendmsg, on this host through the sock_send_length tracepoint.
  */
+@org.junit.jupiter.api.Tag("vm")
 class TcpsubnetTest {
     private static final int BYTES = 12345;
 

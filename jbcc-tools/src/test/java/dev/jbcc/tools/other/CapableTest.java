@@ -21,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * capable on a chown(2) of the test's own (root giving a file away checks CAP_CHOWN). On a kernel
  * with kprobes the check's audit flag is seen; on the capability:cap_capable tracepoint it is not.
  */
+@org.junit.jupiter.api.Tag("vm")
 class CapableTest {
     private Path file;
 

@@ -20,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * readahead on an ext4 file system of the test's own, remounted so that its file is not cached:
  * reading the file's first 16 KiB makes the kernel read ahead much more than the 4 pages used.
  */
+@org.junit.jupiter.api.Tag("vm")
 class ReadaheadTest {
     /** A 4 MiB file on a freshly mounted ext4, none of it in the page cache. */
     private static Path uncachedFile(LoopDevice loop) throws Exception {

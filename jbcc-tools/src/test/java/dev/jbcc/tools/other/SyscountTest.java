@@ -17,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** syscount on processes of the test's own, their PIDs known before they run (Gated). */
+@org.junit.jupiter.api.Tag("vm")
 class SyscountTest {
     /** dd copying 1000 single bytes: 1000 writes, and a few more reads than that (the loader's). */
     private static final String DD = "dd if=/dev/zero of=/dev/null bs=1 count=1000 status=none";

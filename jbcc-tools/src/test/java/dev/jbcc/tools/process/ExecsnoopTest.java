@@ -12,6 +12,7 @@ import java.util.UUID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@org.junit.jupiter.api.Tag("vm")
 class ExecsnoopTest {
     @Test
     void showsAProcessTheTestExecsWithItsParentAndArguments() throws Exception {
