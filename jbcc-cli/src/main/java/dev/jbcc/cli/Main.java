@@ -50,7 +50,10 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
     /** The command tree, with jbcc's errors printed as one clear message instead of a trace. */
     public static CommandLine commandLine() {
         var cl = new CommandLine(new Main());
-        for (Tools.Entry e : Tools.all()) cl.addSubcommand(e.name(), Tools.commandLine(e, e.create()));
+        for (Tools.Entry e : Tools.all()) {
+            if (e.group() != Tools.Group.JVM) cl.addSubcommand(e.name(), Tools.commandLine(e, e.create()));
+        }
+        cl.addSubcommand("jvm", JvmCommand.commandLine());
         return Errors.handled(cl);
     }
 
@@ -66,6 +69,7 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
             cl.setCommandName("jbcc " + name);
             return Errors.handled(cl);
         }
+        if (name.equals("jvm")) return JvmCommand.commandLine();
         return Tools.find(name).map(e -> Tools.commandLine(e, e.create())).orElse(null);
     }
 

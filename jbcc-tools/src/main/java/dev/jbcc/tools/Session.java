@@ -109,10 +109,18 @@ public final class Session {
      * bcc's conventions attach themselves.
      */
     public BPF load(Class<?> owner, String resource, Map<String, ?> defines) {
+        return load(owner, resource, defines, List.of());
+    }
+
+    /**
+     * {@link #load(Class, String, Map)} with USDT contexts: the functions they enable read their
+     * probe's arguments with {@code bpf_usdt_readarg} and are attached to every site of it.
+     */
+    public BPF load(Class<?> owner, String resource, Map<String, ?> defines, List<dev.jbcc.bcc.USDT> usdt) {
         List<String> cflags = new ArrayList<>();
         defines.forEach((k, v) -> cflags.add(v == null ? "-D" + k : "-D" + k + "=" + v));
         verbose("cflags " + cflags);
-        return BPF.builder().text(resource, text(owner, resource)).cflags(cflags).build();
+        return BPF.builder().text(resource, text(owner, resource)).cflags(cflags).usdtContexts(usdt).build();
     }
 
     /** {@link #load(Class, String, Map)} with the chosen hook's symbol defined too. */
