@@ -91,6 +91,7 @@ public final class Tools {
 
         // Java virtual machines
         add(Group.JVM, dev.jbcc.tools.jvm.Threads.class);
+        add(Group.JVM, dev.jbcc.tools.jvm.Gc.class);
         // end of Java virtual machines
     }
 

@@ -30,7 +30,8 @@ class ThreadsTest {
         String name = "jbcc-" + UUID.randomUUID();
         try (TargetJvm jvm = TargetJvm.start(jdk);
              ToolRun run = Runs.started("jvm threads", "-p", Long.toString(jvm.pid()))) {
-            assertEquals("TIME     PID     JAVA-ID  NATIVE-ID TYPE   NAME", run.lines().getFirst());
+            assertEquals("TIME     PID     JAVA-ID  NATIVE-ID TYPE   NAME",
+                    run.lines().isEmpty() ? run.await(Duration.ofSeconds(10)) + run.errors() : run.lines().getFirst());
             String javaId = jvm.ask("thread " + name).substring("thread ".length());
             List<String> start = Runs.columns(run.awaitLine(l -> l.endsWith(" start  " + name), Runs.EVENT).orElseThrow(
                     () -> new AssertionError("no start of " + name + ": " + run.output() + run.errors())), 6);

@@ -8,11 +8,12 @@ import java.io.InputStreamReader;
  * A JVM the JVM tools' tests look into (Java 17 source: every JDK they target runs it). It says
  * "ready", then does what each line of standard input asks and answers one line:
  * "thread NAME" starts and joins a thread of that name (answer: its Java id); "gc" runs
- * System.gc(); "load NAME" defines class NAME in a fresh class loader; "hot" calls a method until
+ * System.gc(); "keep MB" allocates that much and keeps it until "gc" drops it; "load NAME" defines class NAME in a fresh class loader; "hot" calls a method until
  * the JIT has compiled it; "quit" ends.
  */
 public class Workload {
     static volatile long sink;
+    static final java.util.List<byte[]> kept = new java.util.ArrayList<>();
 
     public static void main(String[] args) throws Exception {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
@@ -27,7 +28,13 @@ public class Workload {
                     System.out.println("thread " + t.getId());
                     break;
                 }
+                case "keep": {
+                    for (int i = 0; i < Integer.parseInt(w[1]) * 16; i++) kept.add(new byte[64 * 1024]);
+                    System.out.println("keep");
+                    break;
+                }
                 case "gc":
+                    kept.clear();
                     System.gc();
                     System.out.println("gc");
                     break;
