@@ -92,6 +92,8 @@ public final class Tools {
         // Java virtual machines
         add(Group.JVM, dev.jbcc.tools.jvm.Threads.class);
         add(Group.JVM, dev.jbcc.tools.jvm.Gc.class);
+        add(Group.JVM, dev.jbcc.tools.jvm.Classload.class);
+        add(Group.JVM, dev.jbcc.tools.jvm.Compile.class);
         // end of Java virtual machines
     }
 
