@@ -94,6 +94,7 @@ public final class Tools {
         add(Group.JVM, dev.jbcc.tools.jvm.Gc.class);
         add(Group.JVM, dev.jbcc.tools.jvm.Classload.class);
         add(Group.JVM, dev.jbcc.tools.jvm.Compile.class);
+        add(Group.JVM, dev.jbcc.tools.jvm.Objnew.class);
         // end of Java virtual machines
     }
 

@@ -93,13 +93,17 @@ public record JvmFlags(Map<String, Boolean> values, String source) {
         return env;
     }
 
-    /** The flag a probe needs that this JVM lacks, with what to add to its command line; empty if none is missing. */
+    /**
+     * Why {@code jvm} does not fire one of {@code probes}, with the flag to restart it with; empty if
+     * it fires them all. JDK 17's {@code -XX:+ExtendedDTraceProbes} sets every such flag; JDK 25
+     * knows only the single ones.
+     */
     public Optional<String> missingFor(List<HotSpotProbe> probes, Jvm jvm) {
         for (HotSpotProbe p : probes) {
             if (p.flag() == null || on(p.flag()) || on("ExtendedDTraceProbes")) continue;
-            return Optional.of("JVM " + jvm.pid() + " (" + jvm.name() + ") does not fire hotspot:" + p.probeName()
-                    + ": it runs without -XX:+" + p.flag() + " (" + source + "); restart it with -XX:+ExtendedDTraceProbes"
-                    + " (or -XX:+" + p.flag() + ")");
+            String all = values.containsKey("ExtendedDTraceProbes") ? " (or -XX:+ExtendedDTraceProbes for all of HotSpot's probes)" : "";
+            return Optional.of("JVM " + jvm.pid() + " (" + jvm.name() + ") does not fire " + p.qualifiedName()
+                    + ": it runs without -XX:+" + p.flag() + " (flags read by " + source + "); restart it with -XX:+" + p.flag() + all);
         }
         return Optional.empty();
     }

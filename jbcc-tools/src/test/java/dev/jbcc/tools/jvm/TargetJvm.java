@@ -29,9 +29,12 @@ final class TargetJvm implements AutoCloseable {
     private final BufferedReader out;
     private final OutputStream in;
     final Path javaHome;
+    /** The source file it runs: its name on the command line, which the tools show. */
+    final Path source;
 
-    private TargetJvm(Path javaHome, Process process) {
+    private TargetJvm(Path javaHome, Path source, Process process) {
         this.javaHome = javaHome;
+        this.source = source;
         this.process = process;
         this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         this.in = process.getOutputStream();
@@ -67,7 +70,7 @@ final class TargetJvm implements AutoCloseable {
         command.addAll(List.of(options));
         command.add(source.toString());
         Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        TargetJvm jvm = new TargetJvm(javaHome, p);
+        TargetJvm jvm = new TargetJvm(javaHome, source, p);
         try {
             assertEquals("ready", jvm.readLine());
         } catch (RuntimeException | Error e) {
@@ -78,6 +81,14 @@ final class TargetJvm implements AutoCloseable {
             Files.deleteIfExists(dir);
         }
         return jvm;
+    }
+
+    /** The JDK's feature version (17, 25), from its release file. */
+    static int version(Path javaHome) throws IOException {
+        for (String line : Files.readAllLines(javaHome.resolve("release"))) {
+            if (line.startsWith("JAVA_VERSION=")) return Integer.parseInt(line.replaceAll("JAVA_VERSION=\"?(\\d+).*", "$1"));
+        }
+        throw new AssertionError("no JAVA_VERSION in " + javaHome.resolve("release"));
     }
 
     long pid() {

@@ -8,11 +8,12 @@ import java.io.InputStreamReader;
  * A JVM the JVM tools' tests look into (Java 17 source: every JDK they target runs it). It says
  * "ready", then does what each line of standard input asks and answers one line:
  * "thread NAME" starts and joins a thread of that name (answer: its Java id); "gc" runs
- * System.gc(); "keep MB" allocates that much and keeps it until "gc" drops it; "load NAME" defines class NAME in a fresh class loader; "hot" calls a method until
+ * System.gc(); "keep MB" allocates that much and keeps it until "gc" drops it; "load NAME" defines class NAME in a fresh class loader; "alloc N" makes N JbccBlob objects; "hot" calls a method until
  * the JIT has compiled it; "quit" ends.
  */
 public class Workload {
     static volatile long sink;
+    static volatile Object last;
     static final java.util.List<byte[]> kept = new java.util.ArrayList<>();
 
     public static void main(String[] args) throws Exception {
@@ -53,12 +54,25 @@ public class Workload {
                     System.out.println("hot");
                     break;
                 }
+                case "alloc": {
+                    for (int i = 0; i < Integer.parseInt(w[1]); i++) last = new JbccBlob(i);
+                    System.out.println("alloc");
+                    break;
+                }
                 case "quit":
                     return;
                 default:
                     System.out.println("unknown " + line);
             }
             System.out.flush();
+        }
+    }
+
+    static final class JbccBlob {
+        final long value;
+
+        JbccBlob(long value) {
+            this.value = value;
         }
     }
 
