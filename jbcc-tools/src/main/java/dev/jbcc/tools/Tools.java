@@ -95,6 +95,7 @@ public final class Tools {
         add(Group.JVM, dev.jbcc.tools.jvm.Classload.class);
         add(Group.JVM, dev.jbcc.tools.jvm.Compile.class);
         add(Group.JVM, dev.jbcc.tools.jvm.Objnew.class);
+        add(Group.JVM, dev.jbcc.tools.jvm.Calls.class);
         // end of Java virtual machines
     }
 

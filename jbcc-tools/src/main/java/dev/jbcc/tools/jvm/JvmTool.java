@@ -1,6 +1,8 @@
 package dev.jbcc.tools.jvm;
 
 import dev.jbcc.bcc.BPF;
+import dev.jbcc.bcc.HashTable;
+import dev.jbcc.bcc.Value;
 import dev.jbcc.bcc.USDT;
 import dev.jbcc.errors.NotFoundException;
 import dev.jbcc.tools.Session;
@@ -10,10 +12,13 @@ import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * A {@code jbcc jvm} tool: it watches one JVM ({@code -p PID}, or bcc's positional PID) or every
@@ -137,6 +142,26 @@ public abstract class JvmTool extends Tool {
     protected String describeTargets() {
         Integer pid = pid();
         return pid != null ? "JVM " + pid + " (" + jvmName(pid) + ")" : "every JVM";
+    }
+
+    /**
+     * Reads and empties hash table {@code table} of every program, summing the values' {@code fields}
+     * by the name {@code key} gives each key; the rows sorted by field {@code sortBy} (largest last,
+     * as bcc prints them), the last {@code top} only when it is not null.
+     */
+    protected static List<Map.Entry<String, long[]>> drain(Attached attached, String table, Function<Value, String> key,
+                                                           int sortBy, Integer top, String... fields) {
+        Map<String, long[]> sums = new TreeMap<>();
+        for (BPF b : attached.bpfs()) {
+            HashTable t = b.get(table);
+            for (var e : t.itemsLookupAndDeleteBatch()) {
+                long[] sum = sums.computeIfAbsent(key.apply(e.getKey()), k -> new long[fields.length]);
+                for (int i = 0; i < fields.length; i++) sum[i] += e.getValue().getLong(fields[i]);
+            }
+        }
+        List<Map.Entry<String, long[]>> rows = new ArrayList<>(sums.entrySet());
+        rows.sort(Comparator.comparingLong(e -> e.getValue()[sortBy]));
+        return top != null && rows.size() > top ? rows.subList(rows.size() - top, rows.size()) : rows;
     }
 
     /** Polls every program's perf buffers until the tool is stopped; the callbacks print. */

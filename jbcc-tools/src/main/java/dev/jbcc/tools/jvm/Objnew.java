@@ -1,7 +1,5 @@
 package dev.jbcc.tools.jvm;
 
-import dev.jbcc.bcc.HashTable;
-import dev.jbcc.bcc.Value;
 import dev.jbcc.tools.Columns;
 import dev.jbcc.tools.Session;
 import picocli.CommandLine.Command;
@@ -9,11 +7,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /** {@code jbcc jvm objnew}: bcc's javaobjnew (uobjnew -l java), allocations by class. */
 @Command(name = "objnew", mixinStandardHelpOptions = true,
@@ -51,21 +45,9 @@ public final class Objnew extends JvmTool {
     }
 
     private void print(Session s, Attached a) {
-        Map<String, long[]> byClass = new TreeMap<>();
-        for (var bpf : a.bpfs()) {
-            HashTable allocs = bpf.get("allocs");
-            for (var e : allocs.itemsLookupAndDeleteBatch()) {
-                long[] sum = byClass.computeIfAbsent(e.getKey().getString("name").replace('/', '.'), k -> new long[2]);
-                Value v = e.getValue();
-                sum[0] += v.getLong("count");
-                sum[1] += v.getLong("bytes");
-            }
-        }
-        List<Map.Entry<String, long[]>> rows = new ArrayList<>(byClass.entrySet());
-        int index = topCount != null ? 0 : 1;                 // bcc sorts by bytes unless -C
-        rows.sort(Comparator.comparingLong(e -> e.getValue()[index]));
-        Integer top = topCount != null ? topCount : topSize;
-        if (top != null && rows.size() > top) rows = rows.subList(rows.size() - top, rows.size());
+        // bcc sorts by bytes unless -C
+        var rows = drain(a, "allocs", k -> k.getString("name").replace('/', '.'), topCount != null ? 0 : 1,
+                topCount != null ? topCount : topSize, "count", "bytes");
         if (!s.json()) s.out().println();
         s.header(COLUMNS);
         for (var e : rows) s.row(COLUMNS, e.getKey(), e.getValue()[0], e.getValue()[1]);

@@ -8,7 +8,7 @@ import java.io.InputStreamReader;
  * A JVM the JVM tools' tests look into (Java 17 source: every JDK they target runs it). It says
  * "ready", then does what each line of standard input asks and answers one line:
  * "thread NAME" starts and joins a thread of that name (answer: its Java id); "gc" runs
- * System.gc(); "keep MB" allocates that much and keeps it until "gc" drops it; "load NAME" defines class NAME in a fresh class loader; "alloc N" makes N JbccBlob objects; "hot" calls a method until
+ * System.gc(); "keep MB" allocates that much and keeps it until "gc" drops it; "load NAME" defines class NAME in a fresh class loader; "alloc N" makes N JbccBlob objects; "calls N" calls jbccCalled N times; "hot" calls a method until
  * the JIT has compiled it; "quit" ends.
  */
 public class Workload {
@@ -59,6 +59,11 @@ public class Workload {
                     System.out.println("alloc");
                     break;
                 }
+                case "calls": {
+                    for (int i = 0; i < Integer.parseInt(w[1]); i++) sink += jbccCalled(i);
+                    System.out.println("calls");
+                    break;
+                }
                 case "quit":
                     return;
                 default:
@@ -74,6 +79,10 @@ public class Workload {
         JbccBlob(long value) {
             this.value = value;
         }
+    }
+
+    static long jbccCalled(int i) {
+        return i + 1;
     }
 
     static long jbccHotMethod(int i) {
