@@ -28,7 +28,10 @@ public final class JvmCommand implements java.util.concurrent.Callable<Integer> 
         cl.setCommandName("jvm");
         for (Tools.Entry e : Tools.all()) {
             if (e.group() == Tools.Group.JVM) {
-                cl.addSubcommand(e.name().substring("jvm ".length()), Tools.commandLine(e, e.create()));
+                String name = e.name().substring("jvm ".length());
+                CommandLine tool = Tools.commandLine(e, e.create());
+                tool.setCommandName(name); // under jvm: its usage says "jbcc jvm NAME"
+                cl.addSubcommand(name, tool);
             }
         }
         return Errors.handled(cl);

@@ -69,7 +69,7 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
             cl.setCommandName("jbcc " + name);
             return Errors.handled(cl);
         }
-        if (name.equals("jvm")) return JvmCommand.commandLine();
+        if (name.equals("jvm")) return JvmCommand.commandLine().setCommandName("jbcc jvm");
         return Tools.find(name).map(e -> Tools.commandLine(e, e.create())).orElse(null);
     }
 
