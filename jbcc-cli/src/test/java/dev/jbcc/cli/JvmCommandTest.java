@@ -48,7 +48,7 @@ class JvmCommandTest {
 
     @Test
     void eachJvmToolIsASubcommandWithItsHelp() {
-        for (String tool : new String[] {"threads", "gc", "classload", "compile", "objnew", "calls", "safepoint"}) {
+        for (String tool : new String[] {"threads", "gc", "classload", "compile", "objnew", "calls", "flow", "safepoint"}) {
             CliTest.Run r = CliTest.jbcc("jvm", tool, "--help");
             assertEquals(0, r.status(), tool + ": " + r.err());
             assertTrue(r.out().startsWith("Usage: jbcc jvm " + tool + " "), r.out());

@@ -96,6 +96,7 @@ public final class Tools {
         add(Group.JVM, dev.jbcc.tools.jvm.Compile.class);
         add(Group.JVM, dev.jbcc.tools.jvm.Objnew.class);
         add(Group.JVM, dev.jbcc.tools.jvm.Calls.class);
+        add(Group.JVM, dev.jbcc.tools.jvm.Flow.class);
         add(Group.JVM, dev.jbcc.tools.jvm.Safepoint.class);
         // end of Java virtual machines
     }
