@@ -68,16 +68,20 @@ public final class Tools {
         // end of process
 
         // files
+        add(Group.FILES, dev.jbcc.tools.files.Opensnoop.class);
         // end of files
 
         // block I/O
         add(Group.BLOCK, dev.jbcc.tools.block.Biolatency.class);
+        add(Group.BLOCK, dev.jbcc.tools.block.Biolatpcts.class);
         // end of block I/O
 
         // CPU and scheduler
         // end of CPU and scheduler
 
         // network
+        add(Group.NETWORK, dev.jbcc.tools.net.Tcpsubnet.class);
+        add(Group.NETWORK, dev.jbcc.tools.net.Netqtop.class);
         // end of network
 
         // tracing multitools
@@ -87,6 +91,8 @@ public final class Tools {
         // end of memory
 
         // other
+        add(Group.OTHER, dev.jbcc.tools.other.Bpflist.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Bashreadline.class);
         // end of other
 
         // Java virtual machines
