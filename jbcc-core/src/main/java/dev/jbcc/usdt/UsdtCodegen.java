@@ -8,7 +8,7 @@ import java.util.List;
  * {@code bpf_probe_read_user()}, immediates are constants. When sites disagree about where an
  * argument is, the code switches on the site, identified by the attach cookie (which
  * {@code UsdtLink} sets to the site's index when attaching without libbpf's maps) or by the
- * instruction pointer.
+ * instruction pointer; its cases read registers through {@code bpf_probe_read_kernel()}.
  *
  * <p>The output depends only on {@code <bpf/bpf_helpers.h>} (for the helpers) and compiles
  * against {@code vmlinux.h} or UAPI headers alike: registers are read by offset, not field name.

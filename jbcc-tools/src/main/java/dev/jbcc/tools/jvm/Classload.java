@@ -1,7 +1,5 @@
 package dev.jbcc.tools.jvm;
 
-import dev.jbcc.bcc.PerfEventArray;
-import dev.jbcc.bcc.Value;
 import dev.jbcc.tools.Columns;
 import dev.jbcc.tools.Session;
 import picocli.CommandLine.Command;
@@ -28,21 +26,13 @@ public final class Classload extends JvmTool {
     @Override
     protected void run(Session s) {
         Pattern filter = name == null ? null : Pattern.compile(name);
-        try (Attached a = attach(s, "classload.bpf.c", Map.of(),
-                Map.of(HotSpotProbe.CLASS_LOADED, "class_loaded", HotSpotProbe.CLASS_UNLOADED, "class_unloaded"))) {
-            for (Attached.Target t : a.targets()) {
-                PerfEventArray events = t.bpf().get("events");
-                events.openPerfBuffer((cpu, data, size) -> {
-                    Value c = events.event(data);
+        traceEvents(s, "classload.bpf.c", Map.of(),
+                Map.of(HotSpotProbe.CLASS_LOADED, "class_loaded", HotSpotProbe.CLASS_UNLOADED, "class_unloaded"),
+                "class loading", COLUMNS, t -> { }, c -> {
                     String className = c.getString("name").replace('/', '.');
                     if (filter != null && !filter.matcher(className).find()) return;
                     s.row(COLUMNS, s.elapsedSeconds(), c.getLong("pid"), c.getLong("loaded") != 0 ? "load" : "unload",
                             "0x" + Long.toHexString(c.getLong("loader")), c.getLong("shared") != 0 ? "yes" : "no", className);
                 });
-            }
-            s.note("Tracing class loading in " + describeTargets() + "... Ctrl-C to quit.");
-            s.header(COLUMNS);
-            pollUntilStopped(s, a);
-        }
     }
 }

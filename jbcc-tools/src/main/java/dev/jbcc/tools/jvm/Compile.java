@@ -1,7 +1,5 @@
 package dev.jbcc.tools.jvm;
 
-import dev.jbcc.bcc.PerfEventArray;
-import dev.jbcc.bcc.Value;
 import dev.jbcc.tools.Columns;
 import dev.jbcc.tools.Session;
 import picocli.CommandLine.Command;
@@ -26,21 +24,13 @@ public final class Compile extends JvmTool {
     @Override
     protected void run(Session s) {
         Pattern filter = name == null ? null : Pattern.compile(name);
-        try (Attached a = attach(s, "compile.bpf.c", Map.of(),
-                Map.of(HotSpotProbe.METHOD_COMPILE_BEGIN, "compile_begin", HotSpotProbe.METHOD_COMPILE_END, "compile_end"))) {
-            for (Attached.Target t : a.targets()) {
-                PerfEventArray events = t.bpf().get("events");
-                events.openPerfBuffer((cpu, data, size) -> {
-                    Value c = events.event(data);
+        traceEvents(s, "compile.bpf.c", Map.of(),
+                Map.of(HotSpotProbe.METHOD_COMPILE_BEGIN, "compile_begin", HotSpotProbe.METHOD_COMPILE_END, "compile_end"),
+                "JIT compilations", COLUMNS, t -> { }, c -> {
                     String method = c.getString("klass").replace('/', '.') + "." + c.getString("method");
                     if (filter != null && !filter.matcher(method).find()) return;
                     s.row(COLUMNS, s.elapsedSeconds(), c.getLong("pid"), c.getString("compiler"), c.getLong("duration_ns") / 1e6,
                             c.getLong("success") != 0 ? "yes" : "no", method + c.getString("signature"));
                 });
-            }
-            s.note("Tracing JIT compilations in " + describeTargets() + "... Ctrl-C to quit.");
-            s.header(COLUMNS);
-            pollUntilStopped(s, a);
-        }
     }
 }

@@ -1,7 +1,5 @@
 package dev.jbcc.tools.jvm;
 
-import dev.jbcc.bcc.PerfEventArray;
-import dev.jbcc.bcc.Value;
 import dev.jbcc.tools.Columns;
 import dev.jbcc.tools.Session;
 import picocli.CommandLine.Command;
@@ -42,24 +40,15 @@ public final class Flow extends JvmTool {
         defines.put("METHOD_PREFIX_LEN", method.getBytes(StandardCharsets.UTF_8).length);
         // HotSpot's System.nanoTime() reads CLOCK_MONOTONIC, as bpf_ktime_get_ns() does.
         long start = System.nanoTime();
-        try (Attached a = attach(s, "flow.bpf.c", defines,
-                Map.of(HotSpotProbe.METHOD_ENTRY, "method_entry", HotSpotProbe.METHOD_RETURN, "method_return"))) {
-            for (Attached.Target t : a.targets()) {
-                PerfEventArray events = t.bpf().get("events");
-                events.openPerfBuffer((cpu, data, size) -> {
-                    Value c = events.event(data);
+        traceEvents(s, "flow.bpf.c", defines,
+                Map.of(HotSpotProbe.METHOD_ENTRY, "method_entry", HotSpotProbe.METHOD_RETURN, "method_return"),
+                "method calls", COLUMNS, t -> { }, c -> {
                     long d = c.getLong("depth");
-                    boolean ret = d < 0;
                     long depth = d & Long.MAX_VALUE;
                     String name = c.getString("klass").replace('/', '.') + "." + c.getString("method");
                     s.row(COLUMNS, c.getLong("cpu"), c.getLong("pid"), c.getLong("tid"), (c.getLong("ts") - start) / 1e9,
-                            "  ".repeat((int) Math.max(0, Math.min(depth - 1, 200))) + (ret ? "<- " : "-> ") + name);
+                            "  ".repeat((int) Math.max(0, Math.min(depth - 1, 200))) + (d < 0 ? "<- " : "-> ") + name);
                 });
-            }
-            s.note("Tracing method calls in " + describeTargets() + "... Ctrl-C to quit.");
-            s.header(COLUMNS);
-            pollUntilStopped(s, a);
-        }
     }
 
     /** A C string literal of {@code text} (printable ASCII as is, the rest escaped). */

@@ -1,7 +1,5 @@
 package dev.jbcc.tools.jvm;
 
-import dev.jbcc.bcc.PerfEventArray;
-import dev.jbcc.bcc.Value;
 import dev.jbcc.tools.Columns;
 import dev.jbcc.tools.Session;
 import picocli.CommandLine.Command;
@@ -65,41 +63,33 @@ public final class Gc extends JvmTool {
         Map<HotSpotProbe, String> probes = Map.of(HotSpotProbe.GC_BEGIN, "gc_begin", HotSpotProbe.GC_END, "gc_end",
                 HotSpotProbe.MEM_POOL_GC_BEGIN, "pool_begin", HotSpotProbe.MEM_POOL_GC_END, "pool_end",
                 HotSpotProbe.VMOPS_BEGIN, "vmop_begin", HotSpotProbe.VMOPS_END, "vmop_end");
-        try (Attached a = attach(s, "gc.bpf.c", Map.of(), probes)) {
-            int pid = pid() == null ? -1 : pid();
-            for (Attached.Target t : a.targets()) {
-                t.bpf().attachUprobe(t.libjvm().toString(), "JVM_GC", "system_gc_enter", pid);
-                t.bpf().attachUretprobe(t.libjvm().toString(), "JVM_GC", "system_gc_return", pid);
-                PerfEventArray events = t.bpf().get("events");
-                events.openPerfBuffer((cpu, data, size) -> {
-                    Value e = events.event(data);
-                    long key = e.getLong("pid") << 32 | e.getLong("tid");
-                    switch ((int) e.getLong("kind")) {
-                        case 1 -> {
-                            String op = e.getString("manager");
-                            open.put(key, new Collection(e.getLong("ts"), e.getLong("full") != 0,
-                                    e.getLong("system_gc") != 0 ? "System.gc()" : op.isEmpty() ? "-" : op));
-                        }
-                        case 3, 4 -> {
-                            Collection c = open.get(key);
-                            if (c == null) return;
-                            c.collector = e.getString("manager");
-                            String pool = e.getString("pool");
-                            if (NOT_HEAP.contains(pool) || pool.startsWith("CodeHeap")) return;
-                            (e.getLong("kind") == 3 ? c.before : c.after).put(pool, e.getLong("used"));
-                        }
-                        case 2 -> {
-                            Collection c = open.remove(key);
-                            if (c != null) print(s, columns, (int) e.getLong("pid"), c, e.getLong("ts"));
-                        }
-                        default -> { }
-                    }
-                });
+        int pid = pid() == null ? -1 : pid();
+        traceEvents(s, "gc.bpf.c", Map.of(), probes, "garbage collections", columns, t -> {
+            t.bpf().attachUprobe(t.libjvm().toString(), "JVM_GC", "system_gc_enter", pid);
+            t.bpf().attachUretprobe(t.libjvm().toString(), "JVM_GC", "system_gc_return", pid);
+        }, e -> {
+            long key = e.getLong("pid") << 32 | e.getLong("tid");
+            switch ((int) e.getLong("kind")) {
+                case 1 -> {
+                    String op = e.getString("manager");
+                    open.put(key, new Collection(e.getLong("ts"), e.getLong("full") != 0,
+                            e.getLong("system_gc") != 0 ? "System.gc()" : op.isEmpty() ? "-" : op));
+                }
+                case 3, 4 -> {
+                    Collection c = open.get(key);
+                    if (c == null) return;
+                    c.collector = e.getString("manager");
+                    String pool = e.getString("pool");
+                    if (NOT_HEAP.contains(pool) || pool.startsWith("CodeHeap")) return;
+                    (e.getLong("kind") == 3 ? c.before : c.after).put(pool, e.getLong("used"));
+                }
+                case 2 -> {
+                    Collection c = open.remove(key);
+                    if (c != null) print(s, columns, (int) e.getLong("pid"), c, e.getLong("ts"));
+                }
+                default -> { }
             }
-            s.note("Tracing garbage collections in " + describeTargets() + "... Ctrl-C to quit.");
-            s.header(columns);
-            pollUntilStopped(s, a);
-        }
+        });
     }
 
     private void print(Session s, Columns columns, int pid, Collection c, long end) {

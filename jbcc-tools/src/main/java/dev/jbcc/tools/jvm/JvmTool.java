@@ -2,9 +2,11 @@ package dev.jbcc.tools.jvm;
 
 import dev.jbcc.bcc.BPF;
 import dev.jbcc.bcc.HashTable;
+import dev.jbcc.bcc.PerfEventArray;
 import dev.jbcc.bcc.Value;
 import dev.jbcc.bcc.USDT;
 import dev.jbcc.errors.NotFoundException;
+import dev.jbcc.tools.Columns;
 import dev.jbcc.tools.Session;
 import dev.jbcc.tools.Tool;
 import picocli.CommandLine.Option;
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -164,8 +167,27 @@ public abstract class JvmTool extends Tool {
         return top != null && rows.size() > top ? rows.subList(rows.size() - top, rows.size()) : rows;
     }
 
+    /**
+     * The event tools' run: attaches, prints {@code columns}' header, then hands each record of
+     * every program's {@code events} perf buffer to {@code onEvent} until stopped. {@code extra}
+     * attaches what else a tool needs to each program (uprobes), before tracing begins.
+     */
+    protected final void traceEvents(Session s, String resource, Map<String, ?> defines, Map<HotSpotProbe, String> probes,
+                                     String what, Columns columns, Consumer<Attached.Target> extra, Consumer<Value> onEvent) {
+        try (Attached a = attach(s, resource, defines, probes)) {
+            for (Attached.Target t : a.targets()) {
+                extra.accept(t);
+                PerfEventArray events = t.bpf().get("events");
+                events.openPerfBuffer((cpu, data, size) -> onEvent.accept(events.event(data)));
+            }
+            s.note("Tracing " + what + " in " + describeTargets() + "... Ctrl-C to quit.");
+            s.header(columns);
+            pollUntilStopped(s, a);
+        }
+    }
+
     /** Polls every program's perf buffers until the tool is stopped; the callbacks print. */
-    protected static void pollUntilStopped(Session s, Attached attached) {
+    private static void pollUntilStopped(Session s, Attached attached) {
         List<BPF> bpfs = attached.bpfs();
         int slice = Math.max(1, 100 / Math.max(1, bpfs.size()));
         while (s.running()) {

@@ -1,7 +1,5 @@
 package dev.jbcc.tools.jvm;
 
-import dev.jbcc.bcc.PerfEventArray;
-import dev.jbcc.bcc.Value;
 import dev.jbcc.tools.Columns;
 import dev.jbcc.tools.Session;
 import picocli.CommandLine.Command;
@@ -29,21 +27,13 @@ public final class Safepoint extends JvmTool {
     @Override
     protected void run(Session s) {
         Columns columns = Columns.of("%-8.3f %-7d %10.2f %-9s %s", "TIME", "PID", milliseconds ? "LAT(ms)" : "LAT(us)", "SAFEPOINT", "OPERATION");
-        try (Attached a = attach(s, "safepoint.bpf.c", Map.of(),
-                Map.of(HotSpotProbe.VMOPS_BEGIN, "vmop_begin", HotSpotProbe.VMOPS_END, "vmop_end"))) {
-            for (Attached.Target t : a.targets()) {
-                PerfEventArray events = t.bpf().get("events");
-                events.openPerfBuffer((cpu, data, size) -> {
-                    Value op = events.event(data);
+        traceEvents(s, "safepoint.bpf.c", Map.of(),
+                Map.of(HotSpotProbe.VMOPS_BEGIN, "vmop_begin", HotSpotProbe.VMOPS_END, "vmop_end"),
+                "VM operations", columns, t -> { }, op -> {
                     double elapsed = op.getLong("duration_ns") / (milliseconds ? 1e6 : 1e3);
                     if (elapsed < minimum) return;
                     s.row(columns, s.elapsedSeconds(), op.getLong("pid"), elapsed, op.getLong("at_safepoint") != 0 ? "yes" : "no",
                             op.getString("name"));
                 });
-            }
-            s.note("Tracing VM operations in " + describeTargets() + "... Ctrl-C to quit.");
-            s.header(columns);
-            pollUntilStopped(s, a);
-        }
     }
 }

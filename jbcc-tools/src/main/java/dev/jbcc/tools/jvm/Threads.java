@@ -1,8 +1,5 @@
 package dev.jbcc.tools.jvm;
 
-import dev.jbcc.bcc.BPF;
-import dev.jbcc.bcc.PerfEventArray;
-import dev.jbcc.bcc.Value;
 import dev.jbcc.tools.Columns;
 import dev.jbcc.tools.Session;
 import picocli.CommandLine.Command;
@@ -22,19 +19,10 @@ public final class Threads extends JvmTool {
 
     @Override
     protected void run(Session s) {
-        try (Attached a = attach(s, "threads.bpf.c", Map.of(),
-                Map.of(HotSpotProbe.THREAD_START, "thread_start", HotSpotProbe.THREAD_STOP, "thread_stop"))) {
-            for (BPF b : a.bpfs()) {
-                PerfEventArray events = b.get("events");
-                events.openPerfBuffer((cpu, data, size) -> {
-                    Value t = events.event(data);
-                    s.row(COLUMNS, s.elapsedSeconds(), t.getLong("pid"), t.getLong("java_id"), t.getLong("native_id"),
-                            t.getLong("start") != 0 ? "start" : "stop", t.getString("name"));
-                });
-            }
-            s.note("Tracing thread events in " + describeTargets() + "... Ctrl-C to quit.");
-            s.header(COLUMNS);
-            pollUntilStopped(s, a);
-        }
+        traceEvents(s, "threads.bpf.c", Map.of(),
+                Map.of(HotSpotProbe.THREAD_START, "thread_start", HotSpotProbe.THREAD_STOP, "thread_stop"),
+                "thread events", COLUMNS, t -> { },
+                t -> s.row(COLUMNS, s.elapsedSeconds(), t.getLong("pid"), t.getLong("java_id"), t.getLong("native_id"),
+                        t.getLong("start") != 0 ? "start" : "stop", t.getString("name")));
     }
 }

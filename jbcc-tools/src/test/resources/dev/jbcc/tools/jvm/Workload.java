@@ -16,6 +16,7 @@ public class Workload {
     static volatile Object last;
     static final java.util.List<byte[]> kept = new java.util.ArrayList<>();
 
+    @SuppressWarnings("deprecation") // Thread.getId(): JDK 17 has no threadId()
     public static void main(String[] args) throws Exception {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
         System.out.println("ready");
