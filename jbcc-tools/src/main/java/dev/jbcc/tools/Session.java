@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.jbcc.bcc.BPF;
 import dev.jbcc.bcc.Histogram;
 import dev.jbcc.bcc.KeyedTable;
+import dev.jbcc.bcc.USDT;
 import dev.jbcc.errors.UnsupportedFeatureException;
 
 import java.io.IOException;
@@ -109,18 +110,24 @@ public final class Session {
      * bcc's conventions attach themselves.
      */
     public BPF load(Class<?> owner, String resource, Map<String, ?> defines) {
-        return load(owner, resource, defines, List.of());
+        return load(owner, resource, "", defines);
     }
 
     /**
-     * {@link #load(Class, String, Map)} with USDT contexts: the functions they enable read their
-     * probe's arguments with {@code bpf_usdt_readarg} and are attached to every site of it.
+     * {@link #load(Class, String, Map)} with {@code generated} C appended to the resource: the
+     * functions a multitool writes for the probes it was given.
      */
-    public BPF load(Class<?> owner, String resource, Map<String, ?> defines, List<dev.jbcc.bcc.USDT> usdt) {
+    public BPF load(Class<?> owner, String resource, String generated, Map<String, ?> defines) {
+        return load(owner, resource, generated, defines, List.of());
+    }
+
+    /** {@link #load(Class, String, String, Map)} with USDT contexts, which attach their functions at load. */
+    public BPF load(Class<?> owner, String resource, String generated, Map<String, ?> defines, List<USDT> usdt) {
         List<String> cflags = new ArrayList<>();
         defines.forEach((k, v) -> cflags.add(v == null ? "-D" + k : "-D" + k + "=" + v));
         verbose("cflags " + cflags);
-        return BPF.builder().text(resource, text(owner, resource)).cflags(cflags).usdtContexts(usdt).build();
+        if (!generated.isEmpty()) verbose("generated C:\n" + generated);
+        return BPF.builder().text(resource, text(owner, resource) + generated).cflags(cflags).usdtContexts(usdt).build();
     }
 
     /** {@link #load(Class, String, Map)} with the chosen hook's symbol defined too. */

@@ -74,9 +74,24 @@ public final class Tools {
         // block I/O
         add(Group.BLOCK, dev.jbcc.tools.block.Biolatency.class);
         add(Group.BLOCK, dev.jbcc.tools.block.Biolatpcts.class);
+        add(Group.BLOCK, dev.jbcc.tools.block.Biosnoop.class);
+        add(Group.BLOCK, dev.jbcc.tools.block.Biotop.class);
+        add(Group.BLOCK, dev.jbcc.tools.block.Bitesize.class);
+        add(Group.BLOCK, dev.jbcc.tools.block.Biopattern.class);
         // end of block I/O
 
         // CPU and scheduler
+        add(Group.CPU, dev.jbcc.tools.cpu.Runqlat.class);
+        add(Group.CPU, dev.jbcc.tools.cpu.Cpudist.class);
+        add(Group.CPU, dev.jbcc.tools.cpu.Runqslower.class);
+        add(Group.CPU, dev.jbcc.tools.cpu.Profile.class);
+        add(Group.CPU, dev.jbcc.tools.cpu.Offcputime.class);
+        add(Group.CPU, dev.jbcc.tools.cpu.Hardirqs.class);
+        add(Group.CPU, dev.jbcc.tools.cpu.Softirqs.class);
+        add(Group.CPU, dev.jbcc.tools.cpu.Runqlen.class);
+        add(Group.CPU, dev.jbcc.tools.cpu.Wakeuptime.class);
+        add(Group.CPU, dev.jbcc.tools.cpu.Offwaketime.class);
+        add(Group.CPU, dev.jbcc.tools.cpu.Llcstat.class);
         // end of CPU and scheduler
 
         // network
@@ -85,14 +100,39 @@ public final class Tools {
         // end of network
 
         // tracing multitools
+        add(Group.TRACING, dev.jbcc.tools.tracing.Tplist.class);
+        add(Group.TRACING, dev.jbcc.tools.tracing.Funccount.class);
+        add(Group.TRACING, dev.jbcc.tools.tracing.Funclatency.class);
+        add(Group.TRACING, dev.jbcc.tools.tracing.Stackcount.class);
+        add(Group.TRACING, dev.jbcc.tools.tracing.Trace.class);
+        add(Group.TRACING, dev.jbcc.tools.tracing.Argdist.class);
+        add(Group.TRACING, dev.jbcc.tools.tracing.Funcslower.class);
+        add(Group.TRACING, dev.jbcc.tools.tracing.Funcinterval.class);
         // end of tracing multitools
 
         // memory
+        add(Group.MEMORY, dev.jbcc.tools.memory.Oomkill.class);
+        add(Group.MEMORY, dev.jbcc.tools.memory.Drsnoop.class);
+        add(Group.MEMORY, dev.jbcc.tools.memory.Shmsnoop.class);
+        add(Group.MEMORY, dev.jbcc.tools.memory.Slabratetop.class);
+        add(Group.MEMORY, dev.jbcc.tools.memory.Cachestat.class);
+        add(Group.MEMORY, dev.jbcc.tools.memory.Memleak.class);
+        add(Group.MEMORY, dev.jbcc.tools.memory.Cachetop.class);
         // end of memory
 
         // other
         add(Group.OTHER, dev.jbcc.tools.other.Bpflist.class);
         add(Group.OTHER, dev.jbcc.tools.other.Bashreadline.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Capable.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Ttysnoop.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Syscount.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Wqlat.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Compactsnoop.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Ext4slower.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Ext4dist.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Cpuunclaimed.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Numasched.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Readahead.class);
         // end of other
 
         // Java virtual machines

@@ -105,7 +105,7 @@ public abstract class JvmTool extends Tool {
                 probes.forEach((probe, function) -> usdt.enableProbe(probe.qualifiedName(), function));
                 s.verbose("probes of " + e.getKey() + " for " + e.getValue().stream().map(j -> j.pid() + " " + j.name()).toList());
                 loaded.add(new Attached.Target(e.getKey(), List.copyOf(e.getValue()),
-                        s.load(getClass(), resource, all, List.of(usdt))));
+                        s.load(getClass(), resource, "", all, List.of(usdt))));
             }
         } catch (RuntimeException e) {
             new Attached(loaded).close();
