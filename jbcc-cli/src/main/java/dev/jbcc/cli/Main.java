@@ -49,7 +49,10 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
     /** The command tree, with jbcc's errors printed as one clear message instead of a trace. */
     public static CommandLine commandLine() {
         var cl = new CommandLine(new Main());
-        for (Tools.Entry e : Tools.all()) cl.addSubcommand(e.name(), Tools.commandLine(e, e.create()).setCommandName(e.name()));
+        for (Tools.Entry e : Tools.all()) {
+            if (e.group() != Tools.Group.JVM) cl.addSubcommand(e.name(), Tools.commandLine(e, e.create()).setCommandName(e.name()));
+        }
+        cl.addSubcommand("jvm", JvmCommand.commandLine());
         return Errors.handled(cl);
     }
 
@@ -60,6 +63,7 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
      * starts sooner. Usage, errors and exit codes are the same as through the tree.
      */
     public static CommandLine toolCommandLine(String name) {
+        if (name.equals("jvm")) return JvmCommand.commandLine().setCommandName("jbcc jvm");
         return Tools.find(name).map(e -> Tools.commandLine(e, e.create())).orElse(null);
     }
 

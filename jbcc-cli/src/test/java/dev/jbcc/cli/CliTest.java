@@ -63,7 +63,7 @@ class CliTest {
         assertTrue(r.out().contains("process:\n  execsnoop        Trace new processes"), r.out());
         assertTrue(r.out().contains("block I/O:\n  biolatency       Summarize block device I/O latency"), r.out());
         for (var e : dev.jbcc.tools.Tools.all()) {
-            Run help = jbcc(e.name(), "--help");
+            Run help = jbcc((e.name() + " --help").split(" ")); // jbcc jvm NAME: two words
             assertEquals(0, help.status(), e.name() + ": " + help.err());
             assertTrue(help.out().startsWith("Usage: jbcc " + e.name()) && help.out().contains("examples:"), help.out());
         }

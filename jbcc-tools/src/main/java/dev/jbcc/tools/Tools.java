@@ -19,7 +19,9 @@ public final class Tools {
     /** The groups, in the order {@code jbcc tools} lists them. */
     public enum Group {
         PROCESS("process"), FILES("files"), BLOCK("block I/O"), CPU("CPU and scheduler"), NETWORK("network"),
-        TRACING("tracing multitools"), MEMORY("memory"), OTHER("other");
+        TRACING("tracing multitools"), MEMORY("memory"), OTHER("other"),
+        /** {@code jbcc jvm TOOL}: tools that look into JVMs through HotSpot's probes, named {@code jvm NAME}. */
+        JVM("Java virtual machines (jbcc jvm TOOL)");
 
         private final String title;
 
@@ -55,7 +57,7 @@ public final class Tools {
     private static final Map<String, Entry> ALL = new LinkedHashMap<>();
 
     private static void add(Group group, Class<? extends Tool> type) {
-        String name = type.getAnnotation(Command.class).name();
+        String name = (group == Group.JVM ? "jvm " : "") + type.getAnnotation(Command.class).name();
         if (ALL.put(name, new Entry(name, group, type)) != null) throw new IllegalStateException("two tools named " + name);
     }
 
@@ -146,6 +148,17 @@ public final class Tools {
         add(Group.OTHER, dev.jbcc.tools.other.Numasched.class);
         add(Group.OTHER, dev.jbcc.tools.other.Readahead.class);
         // end of other
+
+        // Java virtual machines
+        add(Group.JVM, dev.jbcc.tools.jvm.Threads.class);
+        add(Group.JVM, dev.jbcc.tools.jvm.Gc.class);
+        add(Group.JVM, dev.jbcc.tools.jvm.Classload.class);
+        add(Group.JVM, dev.jbcc.tools.jvm.Compile.class);
+        add(Group.JVM, dev.jbcc.tools.jvm.Objnew.class);
+        add(Group.JVM, dev.jbcc.tools.jvm.Calls.class);
+        add(Group.JVM, dev.jbcc.tools.jvm.Flow.class);
+        add(Group.JVM, dev.jbcc.tools.jvm.Safepoint.class);
+        // end of Java virtual machines
     }
 
     private Tools() {

@@ -1,0 +1,28 @@
+package dev.jbcc.tools.jvm;
+
+import dev.jbcc.tools.Columns;
+import dev.jbcc.tools.Session;
+import picocli.CommandLine.Command;
+
+import java.util.Map;
+
+/** {@code jbcc jvm threads}: bcc's javathreads (uthreads -l java). */
+@Command(name = "threads", mixinStandardHelpOptions = true,
+        description = {"Trace Java threads as they start and stop, with their Java name, Java id and native id."},
+        footer = {"", "examples:",
+                "    jbcc jvm threads -p 1234        # threads of JVM 1234",
+                "    jbcc jvm threads 1234           # the same, as bcc's javathreads takes it",
+                "    jbcc jvm threads                # threads of every JVM",
+                "    jbcc jvm threads --json -p 1234 # one JSON object per thread start or stop"})
+public final class Threads extends JvmTool {
+    static final Columns COLUMNS = Columns.of("%-8.3f %-7d %-8d %-8d %-6s %s", "TIME", "PID", "JAVA-ID", "NATIVE-ID", "TYPE", "NAME");
+
+    @Override
+    protected void run(Session s) {
+        traceEvents(s, "threads.bpf.c", Map.of(),
+                Map.of(HotSpotProbe.THREAD_START, "thread_start", HotSpotProbe.THREAD_STOP, "thread_stop"),
+                "thread events", COLUMNS, t -> { },
+                t -> s.row(COLUMNS, s.elapsedSeconds(), t.getLong("pid"), t.getLong("java_id"), t.getLong("native_id"),
+                        t.getLong("start") != 0 ? "start" : "stop", t.getString("name")));
+    }
+}

@@ -1,0 +1,64 @@
+package dev.jbcc.tools.jvm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.jbcc.tools.Runs;
+import dev.jbcc.tools.ToolRun;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Child JVMs are the targets: like the examples' tests, these run on the host only. */
+@Tag("examples")
+class GcTest {
+    static List<Path> jdks() throws Exception {
+        return TargetJvm.jdks();
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void systemGcIsACollectionWithItsCauseDurationAndHeap(Path jdk) throws Exception {
+        // A G1 heap that System.gc() shrinks: 64 MB kept until then.
+        try (TargetJvm jvm = TargetJvm.start(jdk, "-XX:+UseG1GC", "-Xmx256m");
+             ToolRun run = Runs.started("jvm gc", "-p", Long.toString(jvm.pid()))) {
+            assertEquals("START    PID     TIME(us)  BEFORE(KB) AFTER(KB)  CAUSE                    COLLECTOR",
+                    run.lines().isEmpty() ? run.await(Duration.ofSeconds(10)) + run.errors() : run.lines().getFirst());
+            jvm.ask("keep 64");
+            assertEquals("gc", jvm.ask("gc"));
+            String line = run.awaitLine(l -> l.contains("System.gc()"), Runs.EVENT).orElseThrow(
+                    () -> new AssertionError("no System.gc() collection: " + run.output() + run.errors()));
+            List<String> c = Runs.columns(line, 7);
+            assertEquals(Long.toString(jvm.pid()), c.get(1));
+            assertTrue(Double.parseDouble(c.get(2)) > 0, line);
+            long before = Long.parseLong(c.get(3)), after = Long.parseLong(c.get(4));
+            assertTrue(before >= 64 * 1024, "the 64 MB kept were in the heap before: " + line);
+            assertTrue(after <= before - 48 * 1024, "the collection freed them: " + line);
+            assertTrue(c.get(6).startsWith("G1 "), "G1's collector: " + line);
+            assertEquals(0, run.stop(Duration.ofSeconds(30)));
+        }
+    }
+
+    @Test
+    void jsonWithMillisecondsAndAFilter() throws Exception {
+        try (TargetJvm jvm = TargetJvm.start(TargetJvm.jdks().getFirst(), "-XX:+UseSerialGC", "-Xmx128m");
+             ToolRun run = Runs.started("jvm gc", "--json", "-m", "-F", "System", Long.toString(jvm.pid()))) {
+            jvm.ask("keep 16");
+            jvm.ask("gc");
+            JsonNode e = Runs.json(run.awaitLine(l -> l.contains("System.gc()"), Runs.EVENT).orElseThrow(
+                    () -> new AssertionError("no System.gc() collection: " + run.output() + run.errors())));
+            assertEquals(jvm.pid(), e.get("pid").asLong());
+            assertTrue(e.get("time_ms").asDouble() > 0, e.toString());
+            assertTrue(e.get("before_kb").asLong() >= 16 * 1024, e.toString());
+            assertTrue(e.get("after_kb").asLong() < e.get("before_kb").asLong(), e.toString());
+            assertTrue(e.get("collector").asText().endsWith("(full)"), "Serial's System.gc() is a full collection: " + e);
+            assertTrue(run.lines().stream().allMatch(l -> l.contains("System.gc()")), "-F keeps only those: " + run.output());
+        }
+    }
+}
