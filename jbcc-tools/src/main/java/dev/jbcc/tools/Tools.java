@@ -76,6 +76,7 @@ public final class Tools {
         // end of CPU and scheduler
 
         // network
+        add(Group.NETWORK, dev.jbcc.tools.net.Tcpconnect.class);
         // end of network
 
         // tracing multitools
