@@ -77,6 +77,10 @@ public final class Tools {
 
         // network
         add(Group.NETWORK, dev.jbcc.tools.net.Tcpconnect.class);
+        add(Group.NETWORK, dev.jbcc.tools.net.Tcpaccept.class);
+        add(Group.NETWORK, dev.jbcc.tools.net.Tcplife.class);
+        add(Group.NETWORK, dev.jbcc.tools.net.Tcpstates.class);
+        add(Group.NETWORK, dev.jbcc.tools.net.Tcpconnlat.class);
         // end of network
 
         // tracing multitools
