@@ -43,6 +43,16 @@ public final class Inet {
         }
     }
 
+    /**
+     * The text of {@code owner}'s C resource with the kit's socket C in front of it: {@code
+     * sock_of_fd(fd)} (the sock behind a descriptor of the current task) and {@code sock_ends(sk,
+     * laddr, raddr, &lport, &rport)} (its family, addresses and ports). Load it with
+     * {@link Session#load(String, String, Hook, java.util.Map)}.
+     */
+    public static String withSocketC(Class<?> owner, String resource) {
+        return Session.text(Inet.class, "inet.bpf.h") + "\n" + Session.text(owner, resource);
+    }
+
     /** 4 or 6 for {@code family}, as the tools' {@code IP} column shows it. */
     public static int version(long family) {
         return family == AF_INET6 ? 6 : 4;

@@ -109,17 +109,27 @@ public final class Session {
      * bcc's conventions attach themselves.
      */
     public BPF load(Class<?> owner, String resource, Map<String, ?> defines) {
+        return load(resource, text(owner, resource), defines);
+    }
+
+    /** As {@link #load(Class, String, Map)} for C the tool put together itself, named {@code name}. */
+    public BPF load(String name, String text, Map<String, ?> defines) {
         List<String> cflags = new ArrayList<>();
         defines.forEach((k, v) -> cflags.add(v == null ? "-D" + k : "-D" + k + "=" + v));
         verbose("cflags " + cflags);
-        return BPF.builder().text(resource, text(owner, resource)).cflags(cflags).build();
+        return BPF.builder().text(name, text).cflags(cflags).build();
     }
 
     /** {@link #load(Class, String, Map)} with the chosen hook's symbol defined too. */
     public BPF load(Class<?> owner, String resource, Hook hook, Map<String, ?> defines) {
+        return load(resource, text(owner, resource), hook, defines);
+    }
+
+    /** {@link #load(String, String, Map)} with the chosen hook's symbol defined too. */
+    public BPF load(String name, String text, Hook hook, Map<String, ?> defines) {
         Map<String, Object> all = new LinkedHashMap<>(defines);
         all.put(hook.define(), null);
-        return load(owner, resource, all);
+        return load(name, text, all);
     }
 
     /** A text resource beside {@code owner}. */

@@ -60,7 +60,7 @@ public final class Tcpaccept extends Tool {
         Columns out = columns;
 
         Hook hook = s.choose(Hook.tracepoint("syscalls:sys_exit_accept4", "syscalls:sys_exit_accept"));
-        try (BPF b = s.load(Tcpaccept.class, "tcpaccept.bpf.c", hook, defines)) {
+        try (BPF b = s.load("tcpaccept.bpf.c", Inet.withSocketC(Tcpaccept.class, "tcpaccept.bpf.c"), hook, defines)) {
             PerfEventArray events = b.get("events");
             long[] first = {-1};
             events.openPerfBuffer((cpu, data, size) -> {
