@@ -81,11 +81,13 @@ public final class Tools {
         add(Group.NETWORK, dev.jbcc.tools.net.Tcplife.class);
         add(Group.NETWORK, dev.jbcc.tools.net.Tcpstates.class);
         add(Group.NETWORK, dev.jbcc.tools.net.Tcpconnlat.class);
+        add(Group.NETWORK, dev.jbcc.tools.net.Tcptop.class);
         add(Group.NETWORK, dev.jbcc.tools.net.Tcpretrans.class);
         add(Group.NETWORK, dev.jbcc.tools.net.Tcprtt.class);
         add(Group.NETWORK, dev.jbcc.tools.net.Tcpdrop.class);
         add(Group.NETWORK, dev.jbcc.tools.net.Solisten.class);
         add(Group.NETWORK, dev.jbcc.tools.net.Bindsnoop.class);
+        add(Group.NETWORK, dev.jbcc.tools.net.Gethostlatency.class);
         // end of network
 
         // tracing multitools
