@@ -85,6 +85,7 @@ public final class Tools {
         add(Group.NETWORK, dev.jbcc.tools.net.Tcpretrans.class);
         add(Group.NETWORK, dev.jbcc.tools.net.Tcprtt.class);
         add(Group.NETWORK, dev.jbcc.tools.net.Tcpdrop.class);
+        add(Group.NETWORK, dev.jbcc.tools.net.Tcpsynbl.class);
         add(Group.NETWORK, dev.jbcc.tools.net.Solisten.class);
         add(Group.NETWORK, dev.jbcc.tools.net.Bindsnoop.class);
         add(Group.NETWORK, dev.jbcc.tools.net.Gethostlatency.class);
