@@ -88,6 +88,7 @@ public final class Tools {
         add(Group.NETWORK, dev.jbcc.tools.net.Tcpsynbl.class);
         add(Group.NETWORK, dev.jbcc.tools.net.Solisten.class);
         add(Group.NETWORK, dev.jbcc.tools.net.Bindsnoop.class);
+        add(Group.NETWORK, dev.jbcc.tools.net.Sofdsnoop.class);
         add(Group.NETWORK, dev.jbcc.tools.net.Gethostlatency.class);
         // end of network
 
