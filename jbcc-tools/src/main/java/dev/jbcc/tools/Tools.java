@@ -90,6 +90,7 @@ public final class Tools {
         add(Group.NETWORK, dev.jbcc.tools.net.Bindsnoop.class);
         add(Group.NETWORK, dev.jbcc.tools.net.Sofdsnoop.class);
         add(Group.NETWORK, dev.jbcc.tools.net.Gethostlatency.class);
+        add(Group.NETWORK, dev.jbcc.tools.net.Sslsniff.class);
         // end of network
 
         // tracing multitools
