@@ -26,9 +26,10 @@ import java.util.Map;
                 "    jbcc tcpretrans -c             # count retransmits per flow; print on Ctrl-C",
                 "    jbcc tcpretrans -4             # IPv4 only (-6: IPv6 only)",
                 "    jbcc tcpretrans --json         # one JSON object per retransmit",
+                "    jbcc tcpretrans -l             # with tail loss probes (L>; needs kprobes)",
                 "",
-                "Tail loss probes that resend a segment are retransmits too (R>); -l, which marks the",
-                "probes themselves (L>), needs kprobes on tcp_send_loss_probe."})
+                "Tail loss probes that resend a segment are retransmits too (R>); -l adds a line (L>) for",
+                "each probe itself, from a kprobe on tcp_send_loss_probe."})
 public final class Tcpretrans extends Tool {
     @Option(names = {"-s", "--sequence"}, description = "Display TCP sequence numbers.")
     boolean sequence;
@@ -57,19 +58,21 @@ public final class Tcpretrans extends Tool {
         Columns counts = Columns.of("%-20s <-> %-20s %10d", "LADDR:LPORT", "RADDR:RPORT", "RETRANSMITS");
         Map<List<String>, Long> flows = new LinkedHashMap<>();
 
+        defines.put("LOSSPROBE", lossProbe ? 1 : 0);
         if (lossProbe) s.choose(Hook.kprobe("tcp_send_loss_probe"));
         Hook hook = s.choose(Hook.tracepoint("tcp:tcp_retransmit_skb"));
-        try (BPF b = s.load(Tcpretrans.class, "tcpretrans.bpf.c", hook, defines)) {
+        try (BPF b = s.load("tcpretrans.bpf.c", Inet.withSocketC(Tcpretrans.class, "tcpretrans.bpf.c"), hook, defines)) {
             PerfEventArray events = b.get("events");
             events.openPerfBuffer((cpu, data, size) -> {
                 Value e = events.event(data);
                 if (count) {
+                    if (e.getLong("type") == 2) return; // bcc counts retransmits only
                     flows.merge(List.of("[" + Inet.address(e, "saddr") + "]#" + e.getLong("lport"),
                             "[" + Inet.address(e, "daddr") + "]#" + e.getLong("dport")), 1L, Long::sum);
                     return;
                 }
                 List<Object> row = new ArrayList<>(List.of(Session.clock(), e.getLong("pid"), Inet.version(e.getLong("family")),
-                        Inet.address(e, "saddr") + ":" + e.getLong("lport"), "R",
+                        Inet.address(e, "saddr") + ":" + e.getLong("lport"), e.getLong("type") == 2 ? "L" : "R",
                         Inet.address(e, "daddr") + ":" + e.getLong("dport"), Inet.tcpState(e.getLong("state"))));
                 if (sequence) row.add(e.getLong("seq"));
                 s.row(out, row.toArray());

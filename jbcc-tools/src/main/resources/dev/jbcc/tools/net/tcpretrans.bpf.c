@@ -1,8 +1,12 @@
 // jbcc tcpretrans: TCP retransmissions, from tcp:tcp_retransmit_skb, which carries the flow and
 // its state (tail loss probes that resend a segment come this way too). With SEQUENCE the
-// segment's first sequence number is read from the skb's TCP control block.
-// Defines: FILTER_FAMILY (0: any), SEQUENCE.
+// segment's first sequence number is read from the skb's TCP control block. With LOSSPROBE
+// (needs kprobes) each tail loss probe is an event too, its flow read from the sock (sock_ends).
+// Defines: FILTER_FAMILY (0: any), SEQUENCE, LOSSPROBE.
+#define RETRANSMIT 1
+#define TAIL_LOSS_PROBE 2
 struct retrans_t {
+    u32 type;
     u32 pid;
     u32 seq;
     int state;
@@ -21,6 +25,7 @@ TRACEPOINT_PROBE(tcp, tcp_retransmit_skb)
     if (FILTER_FAMILY && family != FILTER_FAMILY)
         return 0;
     struct retrans_t r = {};
+    r.type = RETRANSMIT;
     r.pid = bpf_get_current_pid_tgid() >> 32;
     r.state = args->state;
     r.family = family;
@@ -41,3 +46,21 @@ TRACEPOINT_PROBE(tcp, tcp_retransmit_skb)
     events.perf_submit(args, &r, sizeof(r));
     return 0;
 }
+
+#if LOSSPROBE
+int kprobe__tcp_send_loss_probe(struct pt_regs *ctx, struct sock *sk)
+{
+    struct retrans_t r = {};
+    u16 family = sock_ends(sk, r.saddr, r.daddr, &r.lport, &r.dport);
+    if (!family || (FILTER_FAMILY && family != FILTER_FAMILY))
+        return 0;
+    u8 state = 0;
+    bpf_probe_read_kernel(&state, sizeof(state), &sk->__sk_common.skc_state);
+    r.type = TAIL_LOSS_PROBE;
+    r.pid = bpf_get_current_pid_tgid() >> 32;
+    r.state = state;
+    r.family = family;
+    events.perf_submit(ctx, &r, sizeof(r));
+    return 0;
+}
+#endif

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.jbcc.tools.Runs;
 import dev.jbcc.tools.Session;
 import dev.jbcc.tools.ToolRun;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import dev.jbcc.features.Features;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -69,6 +71,36 @@ class TcpretransTest {
                     () -> new AssertionError("no count for " + from + ": " + run.output() + run.errors())));
             assertEquals("[127.0.0.1]#" + ports[1], n.get("raddr_rport").asText());
             assertTrue(n.get("retransmits").asLong() >= 1, n.toString());
+        }
+    }
+
+    @Test
+    void lossProbesNeedKprobes() throws Exception {
+        if (Features.haveKprobes()) {
+            try (ToolRun run = Runs.started("tcpretrans", "-l")) {
+                assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            }
+            return;
+        }
+        ToolRun run = ToolRun.start("tcpretrans", "-l");
+        assertEquals(1, run.await(Duration.ofSeconds(60)), run.errors());
+        assertTrue(run.errors().startsWith("jbcc: "), run.errors());
+        assertTrue(run.errors().contains("kprobe: kprobes are not in this kernel"), run.errors());
+        assertEquals(1, run.errors().lines().count(), run.errors());
+    }
+
+    @Test
+    @Tag("kprobes")
+    void lossProbesAreLinesOfTheirOwn() throws Exception {
+        try (ToolRun run = Runs.started("tcpretrans", "-l")) {
+            int[] ports = new int[2];
+            Process p = unacked(3, ports);
+            String from = "127.0.0.1:" + ports[0], to = "127.0.0.1:" + ports[1];
+            String line = run.awaitLine(l -> l.contains(" " + from + " ") && l.contains(" L> " + to + " "), Runs.EVENT).orElseThrow(
+                    () -> new AssertionError("no tail loss probe " + from + " > " + to + ": " + run.output() + run.errors()));
+            assertEquals("ESTABLISHED", Runs.columns(line, 7).get(6));
+            p.destroy();
+            p.waitFor();
         }
     }
 }
