@@ -7,6 +7,7 @@ import dev.jbcc.errors.UnsupportedFeatureException;
 import dev.jbcc.features.Feature;
 import dev.jbcc.features.Features;
 import dev.jbcc.internal.sys.Bpf;
+import dev.jbcc.internal.sys.BpfFs;
 import dev.jbcc.internal.sys.Cpus;
 import dev.jbcc.internal.sys.Fd;
 import dev.jbcc.internal.sys.Handles;
@@ -284,11 +285,7 @@ public final class BpfMap implements AutoCloseable {
     public void unpin() {
         Path path = pinnedAt;
         if (path == null) return;
-        try {
-            Files.deleteIfExists(path);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot unpin map '" + name + "' at " + path, e);
-        }
+        BpfFs.unpin(path);
         pinnedAt = null;
     }
 

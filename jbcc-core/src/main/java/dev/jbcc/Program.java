@@ -10,6 +10,7 @@ import dev.jbcc.errors.VerifierException;
 import dev.jbcc.features.Features;
 import dev.jbcc.features.KernelVersion;
 import dev.jbcc.internal.sys.Bpf;
+import dev.jbcc.internal.sys.BpfFs;
 import dev.jbcc.internal.sys.Fd;
 import dev.jbcc.internal.sys.Handles;
 import dev.jbcc.internal.sys.Privileges;
@@ -302,11 +303,7 @@ public final class Program implements AutoCloseable {
     public void unpin() {
         Path p = pinnedAt;
         if (p == null) return;
-        try {
-            java.nio.file.Files.deleteIfExists(p);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot unpin " + p, e);
-        }
+        BpfFs.unpin(p);
         pinnedAt = null;
     }
 

@@ -1,6 +1,7 @@
 package dev.jbcc;
 
 import dev.jbcc.errors.Errno;
+import dev.jbcc.errors.PinException;
 import dev.jbcc.errors.SyscallException;
 import dev.jbcc.internal.sys.Bpf;
 import dev.jbcc.internal.sys.Cpus;
@@ -329,7 +330,8 @@ class BpfMapTest {
             map.unpin();
             assertFalse(Files.exists(path));
             assertNull(map.pinnedPath());
-            var gone = assertThrows(SyscallException.class, () -> BpfMap.openPinned(path));
+            var gone = assertThrows(PinException.class, () -> BpfMap.openPinned(path));
+            assertEquals(PinException.Reason.NOT_FOUND, gone.reason());
             assertEquals(Errno.ENOENT, gone.errno());
             map.unpin(); // not pinned: nothing to do
         } finally {

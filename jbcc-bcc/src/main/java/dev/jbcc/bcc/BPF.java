@@ -934,8 +934,6 @@ public final class BPF implements AutoCloseable {
     // ---------------------------------------------------------------------------------------------
     // trace_pipe
 
-    private static final java.util.concurrent.atomic.AtomicInteger INSTANCES = new java.util.concurrent.atomic.AtomicInteger();
-
     /**
      * The trace output this BPF reads: a tracing instance of its own with the bpf_trace_printk
      * event enabled, so that other readers of the global trace_pipe (other tools, other BPF
@@ -944,9 +942,8 @@ public final class BPF implements AutoCloseable {
     private synchronized TracePipe tracePipe() {
         checkOpen();
         if (tracePipe == null) {
-            String name = "jbcc-" + ProcessHandle.current().pid() + "-" + INSTANCES.incrementAndGet();
             try {
-                tracePipe = TracePipe.openInstance(name);
+                tracePipe = TracePipe.openPrivate();
             } catch (UncheckedIOException | IllegalArgumentException e) {
                 System.getLogger(BPF.class.getName()).log(System.Logger.Level.DEBUG,
                         "no private tracing instance ({0}); reading the global trace_pipe", e.getMessage());

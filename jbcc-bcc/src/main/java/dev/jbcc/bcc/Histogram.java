@@ -72,18 +72,30 @@ public final class Histogram {
 
     /** {@code table}, a log2 histogram, as bcc's {@code print_json_hist} prints it: one JSON object per line and section. */
     public static String json(KeyedTable<?> table, Options options) {
-        Map<Object, long[]> sections = table.histogramSlots(LOG2_SLOTS, options.bucketFn());
+        return json(table, options, true);
+    }
+
+    /**
+     * {@code table}, a linear histogram, in the JSON form of {@link #json}: {@code data} has a
+     * {@code value} and {@code count} per slot up to the last non-zero one.
+     */
+    public static String linearJson(KeyedTable<?> table, Options options) {
+        return json(table, options, false);
+    }
+
+    private static String json(KeyedTable<?> table, Options options, boolean log2) {
+        Map<Object, long[]> sections = table.histogramSlots(log2 ? LOG2_SLOTS : LINEAR_SLOTS, options.bucketFn());
         String ts = LocalDateTime.now().format(TIMESTAMP);
         StringBuilder out = new StringBuilder();
         if (sections.size() == 1 && sections.containsKey(null)) {
-            jsonLine(out, sections.get(null), options.valType(), ts, null, null);
+            jsonLine(out, sections.get(null), options.valType(), ts, null, null, log2);
             return out.toString();
         }
         List<Object> buckets = new ArrayList<>(sections.keySet());
         if (options.bucketSortFn() != null) buckets = options.bucketSortFn().apply(buckets);
         for (Object bucket : buckets) {
             Object shown = options.sectionPrintFn() != null ? options.sectionPrintFn().apply(bucket) : bucket;
-            jsonLine(out, sections.get(bucket), options.valType(), ts, options.sectionHeader(), shown);
+            jsonLine(out, sections.get(bucket), options.valType(), ts, options.sectionHeader(), shown, log2);
         }
         return out.toString();
     }
@@ -99,17 +111,22 @@ public final class Histogram {
      */
     public static String jsonText(long[] vals, String valType, String sectionHeader, Object section) {
         StringBuilder out = new StringBuilder();
-        jsonLine(out, vals, valType, LocalDateTime.now().format(TIMESTAMP), sectionHeader, section);
+        jsonLine(out, vals, valType, LocalDateTime.now().format(TIMESTAMP), sectionHeader, section, true);
         return out.toString();
     }
 
-    private static void jsonLine(StringBuilder out, long[] vals, String valType, String ts, String sectionHeader, Object section) {
+    private static void jsonLine(StringBuilder out, long[] vals, String valType, String ts, String sectionHeader, Object section,
+                                 boolean log2) {
         int maxNonZero = 0;
         for (int i = 0; i < vals.length; i++) if (vals[i] != 0) maxNonZero = i;
         out.append("{\"ts\": ").append(jsonString(ts)).append(", \"val_type\": ").append(jsonString(valType))
                 .append(", \"data\": [");
+        for (int i = 0; !log2 && i <= maxNonZero; i++) {
+            if (i > 0) out.append(", ");
+            out.append("{\"value\": ").append(i).append(", \"count\": ").append(Long.toUnsignedString(vals[i])).append('}');
+        }
         long prev = 0;
-        for (int i = 1; i <= maxNonZero; i++) {
+        for (int i = 1; log2 && i <= maxNonZero; i++) {
             // Slot i ends at 2^i - 1 (unsigned for slot 64) and starts where slot i - 1 ended.
             long end = i == 64 ? -1L : (1L << i) - 1;
             if (i > 1) out.append(", ");

@@ -2,6 +2,7 @@ package dev.jbcc.bcc;
 
 import dev.jbcc.errors.Errno;
 import dev.jbcc.errors.SyscallException;
+import dev.jbcc.link.TcLink;
 import dev.jbcc.netlink.BpfFilterSpec;
 import dev.jbcc.netlink.NetDevice;
 import dev.jbcc.netlink.RtNetlink;
@@ -86,6 +87,9 @@ public final class IpRoute implements AutoCloseable {
 
     /**
      * {@code tc("add-filter", "bpf", idx, ":1", fd=…, name=…, parent=…, classid=…, direct_action=True)}.
+     * The filter's name carries this process's mark ({@code name[jbcc:PID:START]}, see
+     * {@link TcLink#markedName}): once the process is gone, killed before it deleted the filter,
+     * {@code jbcc cleanup} or the next {@link TcLink#attach} on the device removes it.
      *
      * @param handle the filter handle, "major:minor" in hex (":1" is 1)
      */
@@ -95,7 +99,7 @@ public final class IpRoute implements AutoCloseable {
         Objects.requireNonNull(filter, "filter");
         if (filter.fd < 0) throw new IllegalArgumentException("the filter needs the program: fd(fn.fd())");
         NetDevice device = rtnl.device(index);
-        BpfFilterSpec spec = new BpfFilterSpec(filter.fd, filter.name == null ? "bpf" : filter.name, filter.priority,
+        BpfFilterSpec spec = new BpfFilterSpec(filter.fd, TcLink.markedName(filter.name == null ? "bpf" : filter.name), filter.priority,
                 parseHandle(handle), filter.protocol, filter.directAction, filter.classid);
         rtnl.addBpfFilter(device, filter.parent, spec);
     }

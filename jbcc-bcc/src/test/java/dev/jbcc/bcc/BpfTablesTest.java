@@ -187,7 +187,7 @@ class BpfTablesTest {
     }
 
     @Test
-    void linearHistogramPrintsAsBcc() {
+    void linearHistogramPrintsAsBcc() throws Exception {
         ArrayTable lin = bpf.get("lin");
         lin.clear();
         long[] slots = new long[1025];
@@ -197,6 +197,13 @@ class BpfTablesTest {
             slots[f[0]] += f[1];
         }
         assertEquals(ExpectedHistogram.linear(slots, "value"), print(out -> lin.printLinearHist(out, Histogram.Options.defaults())));
+        // The JSON form: a value and count per slot, up to the last non-zero one.
+        var data = new com.fasterxml.jackson.databind.ObjectMapper().readTree(Histogram.linearJson(lin, Histogram.Options.defaults().withValType("items"))).get("data");
+        assertEquals(11, data.size());
+        for (int v = 0; v <= 10; v++) {
+            assertEquals(v, data.get(v).get("value").asLong());
+            assertEquals(slots[v], data.get(v).get("count").asLong());
+        }
     }
 
     @Test

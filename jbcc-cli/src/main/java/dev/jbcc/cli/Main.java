@@ -18,7 +18,6 @@ import java.io.PrintWriter;
         versionProvider = VersionCommand.Provider.class,
         subcommands = {VersionCommand.class, BtfCommand.class, CompileCommand.class, GenCommand.class, RunCommand.class,
                        CacheCommand.class, CleanupCommand.class, ToolsCommand.class,
-                       dev.jbcc.cli.tools.OpensnoopCommand.class,
                        CommandLine.HelpCommand.class})
 public final class Main implements java.util.concurrent.Callable<Integer> {
 
@@ -37,7 +36,7 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals("opensnoop")) {
             // The tool's usual options, parsed without picocli; anything else goes through it.
-            var opensnoop = dev.jbcc.cli.tools.OpensnoopCommand.parseSimple(java.util.Arrays.copyOfRange(args, 1, args.length));
+            var opensnoop = dev.jbcc.tools.files.Opensnoop.parseSimple(java.util.Arrays.copyOfRange(args, 1, args.length));
             if (opensnoop != null) System.exit(runTool(opensnoop));
         }
         CommandLine tool = args.length > 0 ? toolCommandLine(args[0]) : null;
@@ -50,7 +49,7 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
     /** The command tree, with jbcc's errors printed as one clear message instead of a trace. */
     public static CommandLine commandLine() {
         var cl = new CommandLine(new Main());
-        for (Tools.Entry e : Tools.all()) cl.addSubcommand(e.name(), Tools.commandLine(e, e.create()));
+        for (Tools.Entry e : Tools.all()) cl.addSubcommand(e.name(), Tools.commandLine(e, e.create()).setCommandName(e.name()));
         return Errors.handled(cl);
     }
 
@@ -61,20 +60,15 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
      * starts sooner. Usage, errors and exit codes are the same as through the tree.
      */
     public static CommandLine toolCommandLine(String name) {
-        if (name.equals("opensnoop")) {
-            var cl = new CommandLine(new dev.jbcc.cli.tools.OpensnoopCommand());
-            cl.setCommandName("jbcc " + name);
-            return Errors.handled(cl);
-        }
         return Tools.find(name).map(e -> Tools.commandLine(e, e.create())).orElse(null);
     }
 
     /** A tool parsed without picocli: its output on stdout, errors reported as through picocli. */
-    private static int runTool(dev.jbcc.cli.tools.OpensnoopCommand tool) {
+    private static int runTool(dev.jbcc.tools.files.Opensnoop tool) {
         PrintWriter out = new PrintWriter(System.out, true);
         try {
-            return tool.run(out);
-        } catch (RuntimeException e) {
+            return tool.execute("opensnoop", out, new PrintWriter(System.err, true));
+        } catch (Exception e) {
             Errors.report(e, new PrintWriter(System.err, true), debugRequested(), "jbcc");
             return EXIT_ERROR;
         } finally {

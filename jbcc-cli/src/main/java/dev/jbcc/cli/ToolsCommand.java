@@ -16,7 +16,6 @@ public final class ToolsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var out = spec.commandLine().getOut();
-        out.println("opensnoop        Trace open() calls: PID, command, file descriptor, errno and path of each.");
         Tools.list(out);
         return 0;
     }

@@ -57,6 +57,24 @@ class CliTest {
     }
 
     @Test
+    void toolsListsTheCollectionGroupedAndEachToolIsACommand() {
+        Run r = jbcc("tools");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("process:\n  execsnoop        Trace new processes"), r.out());
+        assertTrue(r.out().contains("block I/O:\n  biolatency       Summarize block device I/O latency"), r.out());
+        for (var e : dev.jbcc.tools.Tools.all()) {
+            Run help = jbcc(e.name(), "--help");
+            assertEquals(0, help.status(), e.name() + ": " + help.err());
+            assertTrue(help.out().startsWith("Usage: jbcc " + e.name()) && help.out().contains("examples:"), help.out());
+        }
+        Run bare = jbcc();
+        assertTrue(bare.err().contains("Tools (jbcc TOOL --help for each):") && bare.err().contains("  execsnoop "), bare.err());
+        Run bad = jbcc("biolatency", "-D", "-F");
+        assertEquals(2, bad.status());
+        assertEquals("jbcc: -D and -F cannot be used together (usage: jbcc biolatency --help)\n", bad.err());
+    }
+
+    @Test
     void noCommandIsAUsageError() {
         Run r = jbcc();
         assertEquals(2, r.status());

@@ -187,7 +187,7 @@ public final class CgroupLink implements Link {
         return link;
     }
 
-    /** @throws UnsupportedOperationException when attached with BPF_PROG_ATTACH, which has no link to pin */
+    /** @throws dev.jbcc.errors.PinException when attached with BPF_PROG_ATTACH, which has no link to pin */
     @Override
     public void pin(Path path) {
         if (link == null) {

@@ -13,9 +13,11 @@ public sealed interface Link extends AutoCloseable
                 KprobeLink {
     /**
      * Pins the link on a bpf file system, so it outlives this process.
-     * @throws UnsupportedOperationException for every kind alike when there is no single bpf_link to
-     *         pin (attached through netlink, BPF_PROG_ATTACH or PERF_EVENT_IOC_SET_BPF, a socket
-     *         filter, one perf event per CPU); the message says how to attach to be able to pin
+     * @throws dev.jbcc.errors.PinException {@link dev.jbcc.errors.PinException.Reason#NOT_PINNABLE NOT_PINNABLE}
+     *         for every kind alike when there is no single bpf_link to pin (attached through netlink,
+     *         BPF_PROG_ATTACH or PERF_EVENT_IOC_SET_BPF, a socket filter, one perf event per CPU), the
+     *         message saying how to attach to be able to pin; another reason when the path will not
+     *         do (no bpf file system there, a pin there already, no permission)
      */
     void pin(Path path);
 

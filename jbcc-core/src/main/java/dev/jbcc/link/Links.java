@@ -2,6 +2,7 @@ package dev.jbcc.link;
 
 import dev.jbcc.Collection;
 import dev.jbcc.Program;
+import dev.jbcc.errors.PinException;
 import dev.jbcc.spec.ProgramSection;
 
 import java.util.ArrayList;
@@ -30,8 +31,8 @@ public final class Links {
      * What {@link Link#pin} throws, for every kind, when the attachment has no bpf_link to pin.
      * @param instead how to attach so that it can be pinned, or null
      */
-    static UnsupportedOperationException cannotPin(String what, String instead) {
-        return new UnsupportedOperationException(what + " is not a bpf_link and cannot be pinned"
+    static PinException cannotPin(String what, String instead) {
+        return new PinException(PinException.Reason.NOT_PINNABLE, null, 0, what + " is not a bpf_link and cannot be pinned"
                 + (instead == null ? "" : "; " + instead));
     }
 

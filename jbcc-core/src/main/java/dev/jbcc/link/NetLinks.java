@@ -5,6 +5,11 @@ import dev.jbcc.netlink.NetDevice;
 import dev.jbcc.netlink.RtNetlink;
 import dev.jbcc.spec.ProgramType;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 /** Checks and look-ups shared by the network link types. */
 final class NetLinks {
     private NetLinks() {}
@@ -13,6 +18,15 @@ final class NetLinks {
     static NetDevice device(String name) {
         try (RtNetlink rtnl = RtNetlink.open()) {
             return rtnl.device(name);
+        }
+    }
+
+    /** The calling thread's network namespace: the inode of its nsfs file (4026531840 for the initial one). */
+    static long currentNetns() {
+        try {
+            return (Long) Files.getAttribute(Path.of("/proc/thread-self/ns/net"), "unix:ino");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot stat /proc/thread-self/ns/net", e);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.jbcc.link;
 
 import dev.jbcc.Program;
 import dev.jbcc.errors.Errno;
+import dev.jbcc.errors.PinException;
 import dev.jbcc.errors.SyscallException;
 import dev.jbcc.errors.UnsupportedFeatureException;
 import dev.jbcc.internal.sys.Cpus;
@@ -115,13 +116,13 @@ public final class PerfEventLink implements Link {
     /**
      * Pins the single link of a one-event attachment.
      *
-     * @throws IllegalStateException when sampling several CPUs: pin {@link #rawLinks()} one by one instead
+     * @throws PinException when sampling several CPUs: pin {@link #rawLinks()} one by one instead
      */
     @Override
     public void pin(Path path) {
         if (attachments.size() != 1) {
-            throw new UnsupportedOperationException("this PerfEventLink holds " + attachments.size() + " perf event links (one"
-                    + " per CPU); pin each of rawLinks() at its own path");
+            throw new PinException(PinException.Reason.NOT_PINNABLE, path.toString(), 0, "this PerfEventLink holds "
+                    + attachments.size() + " perf event links (one per CPU); pin each of rawLinks() at its own path");
         }
         attachments.getFirst().pin(path, "perf event");
     }

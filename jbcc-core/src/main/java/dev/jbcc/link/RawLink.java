@@ -1,6 +1,7 @@
 package dev.jbcc.link;
 
 import dev.jbcc.internal.sys.Bpf;
+import dev.jbcc.internal.sys.BpfFs;
 import dev.jbcc.internal.sys.Fd;
 
 import java.io.IOException;
@@ -67,11 +68,7 @@ public final class RawLink implements Link {
     public void unpin() {
         Path p = pinnedAt;
         if (p == null) return;
-        try {
-            Files.deleteIfExists(p);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot unpin " + p, e);
-        }
+        BpfFs.unpin(p);
         pinnedAt = null;
     }
 

@@ -4,15 +4,13 @@ import dev.jbcc.Program;
 import dev.jbcc.errors.Errno;
 import dev.jbcc.errors.SyscallException;
 import dev.jbcc.errors.UnsupportedFeatureException;
+import dev.jbcc.internal.sys.OwnerTag;
 import dev.jbcc.netlink.BpfFilterSpec;
 import dev.jbcc.netlink.NetDevice;
 import dev.jbcc.netlink.RtNetlink;
 import dev.jbcc.netlink.TcFilter;
 import dev.jbcc.spec.ProgramType;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -38,8 +36,8 @@ public final class TcLink implements Link {
     /** The TcLinks of this process per device, and whether one of them added its clsact qdisc. */
     private static final Map<DeviceKey, QdiscUsers> QDISC_USERS = new HashMap<>();
 
-    /** A device in a network namespace ({@code net:[inode]} names the namespace). */
-    private record DeviceKey(String netns, int ifindex) {}
+    /** A device in a network namespace (named by its nsfs inode). */
+    private record DeviceKey(long netns, int ifindex) {}
 
     private static final class QdiscUsers {
         int links;
@@ -110,10 +108,10 @@ public final class TcLink implements Link {
                         // before 6.6: a netlink filter
                     }
                 }
-                DeviceKey key = new DeviceKey(currentNetns(), dev.index());
+                DeviceKey key = new DeviceKey(NetLinks.currentNetns(), dev.index());
                 boolean added = rtnl.addClsact(dev);
                 try {
-                    String name = options.name() != null ? options.name() : program.name() + OwnerTag.current();
+                    String name = options.name() != null ? options.name() : markedName(program.name());
                     var spec = new BpfFilterSpec(program.fd(), name,
                             options.priority(), options.handle(), options.protocol(), options.directAction(), 0);
                     TcFilter filter = rtnl.addBpfFilter(dev, options.direction().clsactParent(), spec);
@@ -214,6 +212,15 @@ public final class TcLink implements Link {
     }
 
     /**
+     * {@code name} with this process's mark, as {@link #attach} names its filters
+     * ({@code name[jbcc:PID:START]}): a filter added another way (bcc's {@code IpRoute}) and named
+     * so is one {@link #removeLeftovers} removes once this process is gone.
+     */
+    public static String markedName(String name) {
+        return name + OwnerTag.current();
+    }
+
+    /**
      * Deletes the filters jbcc processes that are gone left on {@code device}'s clsact hooks (a
      * kill -9 runs no close()): filters named as {@link #attach} names them, with the attaching
      * process's pid and start time. Attach does it on its device; {@code jbcc cleanup} on every
@@ -239,15 +246,6 @@ public final class TcLink implements Link {
             }
         }
         return removed;
-    }
-
-    /** The calling thread's network namespace, as its nsfs link reads ("net:[4026531840]"). */
-    private static String currentNetns() {
-        try {
-            return Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net")).toString();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read /proc/thread-self/ns/net", e);
-        }
     }
 
     /** False if the device is gone. */

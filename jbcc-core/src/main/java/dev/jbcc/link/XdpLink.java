@@ -17,6 +17,7 @@ import dev.jbcc.spec.ProgramType;
 
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -29,6 +30,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * over it since is left alone. The device is looked up, and a bpf_link's ifindex resolved, in the
  * calling thread's network namespace; run {@code attach} inside
  * {@link dev.jbcc.netlink.NetNamespace#call} for another one. The link remembers its namespace.
+ *
+ * <p>A netlink attachment outlives a process killed before close (a bpf_link does not): jbcc
+ * marks it as this process's (see {@link #removeLeftovers()}), and the next attach, or
+ * {@code jbcc cleanup}, detaches it once the process is gone.
  */
 public final class XdpLink implements Link {
     private final NetDevice device;
@@ -39,18 +44,24 @@ public final class XdpLink implements Link {
     private final RtNetlink rtnl;
     private Fd attached;
     private int programId;
+    /** The mark that says this process attached it ({@link XdpOwners}); null if none could be written. */
+    private Path mark;
     // bpf_link attachment.
     private final RawLink link;
     private boolean closed;
 
-    private XdpLink(NetDevice device, XdpMode mode, RtNetlink rtnl, Fd attached, int programId, RawLink link) {
+    private XdpLink(NetDevice device, XdpMode mode, RtNetlink rtnl, Fd attached, int programId, RawLink link, Path mark) {
         this.device = device;
         this.mode = mode;
         this.rtnl = rtnl;
         this.attached = attached;
         this.programId = programId;
         this.link = link;
+        this.mark = mark;
     }
+
+    /** An XDP program a process that is gone attached through netlink, detached by {@link #removeLeftovers()}. */
+    public record Leftover(String device, int programId, XdpMode mode) {}
 
     /** Attaches with {@link XdpOptions#defaults()}: a bpf_link where the kernel has one, the kernel choosing the mode. */
     public static XdpLink attach(Program program, String device) {
@@ -67,6 +78,12 @@ public final class XdpLink implements Link {
      */
     public static XdpLink attach(Program program, String device, XdpOptions options) {
         NetLinks.requireType(program, ProgramType.XDP, "XdpLink", "SEC(\"xdp\")");
+        try {
+            removeLeftovers();
+        } catch (RuntimeException e) {
+            // Housekeeping: what a dead process left must not stop this attach.
+            System.getLogger(XdpLink.class.getName()).log(System.Logger.Level.DEBUG, "cannot remove leftover XDP programs", e);
+        }
         return switch (options.via()) {
             case BPF_LINK -> attachLink(program, device, options.mode());
             case NETLINK -> attachNetlink(program, device, options);
@@ -113,7 +130,7 @@ public final class XdpLink implements Link {
                         throw e;
                     }
                 }
-                return new XdpLink(device, mode, rtnl, copy, program.id(), null);
+                return new XdpLink(device, mode, rtnl, copy, program.id(), null, XdpOwners.mark(device, program.id(), mode));
             } catch (RuntimeException e) {
                 copy.close();
                 throw e;
@@ -161,7 +178,7 @@ public final class XdpLink implements Link {
                 throw e;
             }
         }
-        return new XdpLink(device, actual, null, null, program.id(), raw);
+        return new XdpLink(device, actual, null, null, program.id(), raw, null);
     }
 
     /**
@@ -181,6 +198,18 @@ public final class XdpLink implements Link {
         try (RtNetlink rtnl = RtNetlink.open()) {
             rtnl.setXdp(rtnl.device(device), -1, mode.flag(), -1);
         }
+    }
+
+    /**
+     * Detaches the XDP programs that jbcc processes now gone (killed before close) attached
+     * through netlink to devices of the calling thread's network namespace, each only while it is
+     * still the attached one. {@link #attach} does it first; {@code jbcc cleanup} too. A bpf_link
+     * attachment (the default, 5.9+) goes with its process and needs none of this.
+     *
+     * @return what was detached
+     */
+    public static List<Leftover> removeLeftovers() {
+        return XdpOwners.removeLeftovers();
     }
 
     /** The device, as it was when attached. */
@@ -233,6 +262,8 @@ public final class XdpLink implements Link {
                 }
                 attached.close();
                 attached = copy;
+                XdpOwners.unmark(mark);
+                mark = XdpOwners.mark(device, program.id(), mode);
             }
             programId = program.id();
         } finally {
@@ -271,6 +302,7 @@ public final class XdpLink implements Link {
             try {
                 detachIfOurs();
             } finally {
+                XdpOwners.unmark(mark);
                 attached.close();
                 rtnl.close();
             }

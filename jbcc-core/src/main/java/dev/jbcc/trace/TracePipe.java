@@ -2,10 +2,12 @@ package dev.jbcc.trace;
 
 import dev.jbcc.errors.AlreadyClosedException;
 import dev.jbcc.errors.Errno;
+import dev.jbcc.errors.FileAccessException;
 import dev.jbcc.errors.SyscallException;
 import dev.jbcc.internal.sys.EpollSet;
 import dev.jbcc.internal.sys.Fd;
 import dev.jbcc.internal.sys.Libc;
+import dev.jbcc.internal.sys.OwnerTag;
 import dev.jbcc.internal.sys.PollGuard;
 
 import java.io.IOException;
@@ -14,11 +16,17 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -39,6 +47,11 @@ import java.util.regex.Pattern;
 public final class TracePipe implements AutoCloseable {
     private static final Pattern INSTANCE_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     private static final int CHUNK = 64 * 1024;
+    /** Names of {@link #openPrivate()}'s instances (pid, start time, counter), and of older versions' (pid, counter). */
+    private static final Pattern PRIVATE_NAME = Pattern.compile("jbcc-(\\d+)(?:-(\\d+))?-\\d+");
+    private static final AtomicInteger PRIVATE = new AtomicInteger();
+    /** How long an rmdir of an instance is retried while the kernel says EBUSY. */
+    private static final Duration RMDIR_PATIENCE = Duration.ofSeconds(2);
 
     private final Path pipe;
     private final Path instance;
@@ -68,10 +81,22 @@ public final class TracePipe implements AutoCloseable {
     }
 
     /**
+     * Creates a tracing instance of this process's own, {@code jbcc-PID-START-N} (pid, start time,
+     * a counter), as {@link #openInstance} does: bcc's BPF objects read their
+     * {@code bpf_trace_printk} lines from one, so that other readers cannot take them. A process
+     * killed before close leaves its instance; the next open (of any jbcc process) or
+     * {@code jbcc cleanup} removes it ({@link #removeLeftoverInstances()}).
+     */
+    public static TracePipe openPrivate() {
+        return openInstance("jbcc-" + OwnerTag.pid() + "-" + OwnerTag.start() + "-" + PRIVATE.incrementAndGet());
+    }
+
+    /**
      * Creates the tracing instance {@code name} (which must not exist yet), enables the
      * {@code bpf_trace/bpf_trace_printk} event in it, and reads its trace_pipe; close() removes the
      * instance. Lines written by {@code bpf_trace_printk} from now on reach this reader whether or
-     * not someone else reads the global pipe.
+     * not someone else reads the global pipe. The instances jbcc processes that are gone left are
+     * removed first ({@link #removeLeftoverInstances()}).
      *
      * @throws IllegalArgumentException if the name is not 1-64 letters, digits, '_', '.', '-'
      */
@@ -79,6 +104,13 @@ public final class TracePipe implements AutoCloseable {
         if (!INSTANCE_NAME.matcher(name).matches())
             throw new IllegalArgumentException("tracing instance name '" + name + "' must be 1-64 of [A-Za-z0-9_.-]");
         Path root = Tracefs.path();
+        try {
+            removeLeftoverInstances();
+        } catch (RuntimeException e) {
+            // Housekeeping: what a dead process left must not stop this open.
+            System.getLogger(TracePipe.class.getName()).log(System.Logger.Level.DEBUG,
+                    "cannot remove leftover tracing instances", e);
+        }
         Path dir = root.resolve("instances").resolve(name);
         try {
             Files.createDirectory(dir);
@@ -100,11 +132,94 @@ public final class TracePipe implements AutoCloseable {
         }
     }
 
+    /**
+     * Removes the tracing instances that jbcc processes which are gone left behind (killed before
+     * close, say): those named {@code jbcc-PID-START-N} by {@link #openPrivate()} (or
+     * {@code jbcc-PID-N} by older versions) whose process no longer runs. Instances of running
+     * processes stay. Does nothing if tracefs is not mounted.
+     *
+     * @return the instances removed
+     * @throws SyscallException if one cannot be removed (EBUSY after retries: someone reads its trace_pipe)
+     * @throws FileAccessException if the instances cannot be listed
+     */
+    public static List<Path> removeLeftoverInstances() {
+        Optional<Path> root = Tracefs.ifMounted();
+        if (root.isEmpty()) return List.of();
+        Path instances = root.get().resolve("instances");
+        List<Path> removed = new ArrayList<>();
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(instances)) {
+            for (Path dir : dirs) {
+                Matcher m = PRIVATE_NAME.matcher(dir.getFileName().toString());
+                if (!m.matches()) continue;
+                long pid = Long.parseLong(m.group(1));
+                boolean gone = m.group(2) != null ? OwnerTag.isGone(pid, m.group(2)) : OwnerTag.startTime(pid).isEmpty();
+                if (gone && removeInstance(dir)) removed.add(dir);
+            }
+        } catch (NoSuchFileException e) {
+            return List.of(); // a kernel without instances
+        } catch (IOException e) {
+            throw FileAccessException.of("list the tracing instances in", instances, e, "run as root");
+        }
+        return removed;
+    }
+
     private static void removeInstance(Path dir, Throwable cause) {
         try {
-            Files.deleteIfExists(dir);
-        } catch (IOException e) {
+            removeInstance(dir);
+        } catch (RuntimeException e) {
             cause.addSuppressed(e);
+        }
+    }
+
+    /**
+     * rmdir of a tracing instance. The kernel refuses (EBUSY) while someone holds one of its files
+     * open (a trace_pipe reader) or its tracer is in use; then its events are disabled and its
+     * buffer cleared, and the rmdir retried for up to {@link #RMDIR_PATIENCE}.
+     *
+     * @return false if it did not exist
+     */
+    private static boolean removeInstance(Path dir) {
+        long deadline = System.nanoTime() + RMDIR_PATIENCE.toNanos();
+        boolean quieted = false;
+        for (long sleep = 5; ; sleep = Math.min(sleep * 2, 200)) {
+            int rc;
+            try (Arena a = Arena.ofConfined()) {
+                rc = Libc.rmdir(a.allocateFrom(dir.toString()));
+            }
+            if (rc == 0) return true;
+            if (rc == -Errno.ENOENT) return false;
+            if (rc != -Errno.EBUSY || System.nanoTime() > deadline) {
+                throw new SyscallException("rmdir", -rc, "tracing instance " + dir + (rc == -Errno.EBUSY
+                        ? ": still in use (a reader of its trace_pipe?); rmdir it when that ends, or run jbcc cleanup"
+                        : "; rmdir it by hand"));
+            }
+            if (!quieted) {
+                quieted = true;
+                quiet(dir);
+            }
+            try {
+                Thread.sleep(sleep);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SyscallException("rmdir", Errno.EBUSY, "tracing instance " + dir
+                        + ": interrupted while waiting for it to be free; rmdir it by hand");
+            }
+        }
+    }
+
+    /** Disables every event of an instance and empties its buffer: best effort, before an rmdir retry. */
+    private static void quiet(Path dir) {
+        for (String file : List.of("events/enable", "tracing_on")) {
+            try {
+                Files.writeString(dir.resolve(file), "0");
+            } catch (IOException ignored) {
+                // gone or not there on this kernel: the rmdir retry tells
+            }
+        }
+        try {
+            Files.write(dir.resolve("trace"), new byte[0]); // truncating "trace" clears the buffer
+        } catch (IOException ignored) {
+            // as above
         }
     }
 
@@ -242,13 +357,7 @@ public final class TracePipe implements AutoCloseable {
         epoll.close();
         fd.close();
         PollGuard.closeSpinning(arena);
-        if (instance != null) {
-            try {
-                Files.deleteIfExists(instance);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot remove tracing instance " + instance + "; rmdir it by hand", e);
-            }
-        }
+        if (instance != null) removeInstance(instance);
     }
 
     @Override

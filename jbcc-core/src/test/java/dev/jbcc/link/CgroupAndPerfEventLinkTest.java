@@ -2,6 +2,7 @@ package dev.jbcc.link;
 
 import dev.jbcc.Collection;
 import dev.jbcc.errors.NotFoundException;
+import dev.jbcc.errors.PinException;
 import dev.jbcc.errors.UnsupportedFeatureException;
 import dev.jbcc.internal.sys.Cpus;
 import dev.jbcc.spec.CollectionSpec;
@@ -103,7 +104,7 @@ class CgroupAndPerfEventLinkTest {
                 assertNull(link.rawLink());
                 sendOneDatagramFrom(cgroup, rx, "sock");
                 assertEquals(1, get(c, "sockets_created"), "bash made one UDP socket in the cgroup");
-                assertThrows(UnsupportedOperationException.class, () -> link.pin(Path.of("/sys/fs/bpf/never")));
+                assertThrows(PinException.class, () -> link.pin(Path.of("/sys/fs/bpf/never")));
             }
             sendOneDatagramFrom(cgroup, rx, "sock2");
             assertEquals(1, get(c, "sockets_created"), "BPF_PROG_DETACH ran on close");
@@ -143,7 +144,7 @@ class CgroupAndPerfEventLinkTest {
                 assertEquals(LinkType.PERF_EVENT, link.rawLinks().getFirst().info().type());
                 spinUntilSampled(c, 0);
                 assertTrue(get(c, "samples") > 0, "busy work in this JVM was sampled");
-                assertThrows(UnsupportedOperationException.class, () -> link.pin(Path.of("/sys/fs/bpf/never")),
+                assertThrows(PinException.class, () -> link.pin(Path.of("/sys/fs/bpf/never")),
                         "several links cannot share one pin");
             }
             long afterClose = get(c, "samples");

@@ -3,13 +3,10 @@ package dev.jbcc.link;
 import dev.jbcc.Collection;
 import dev.jbcc.netlink.NetNamespace;
 import dev.jbcc.netlink.TcFilter;
+import dev.jbcc.testing.KilledChild;
 import dev.jbcc.testing.TestNetwork;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -57,23 +54,13 @@ public class TcKillTest {
      * the child's pid.
      */
     static String attachAndKill(TestNetwork net, TcOptions.Via via) throws Exception {
-        Process child = new ProcessBuilder(List.of("ip", "netns", "exec", net.namespace(),
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), TcKillTest.class.getName(), net.nsDevice(), via.name()))
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        try {
-            String line = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8)).readLine();
-            assertTrue(line != null && (line.equals("attached tcx")
-                    || line.startsWith("attached tc_drop_icmp[jbcc:" + child.pid() + ":")), line);
-            assertTrue(net.pingFromHost(1).allLost(), "the child's program drops pings");
-            child.destroyForcibly(); // SIGKILL: no close(), no shutdown hook
-            assertTrue(child.waitFor(30, TimeUnit.SECONDS));
-            assertEquals(137, child.exitValue(), "killed by SIGKILL");
-            return line.substring("attached ".length());
-        } finally {
-            child.destroyForcibly();
-            child.waitFor();
-        }
+        KilledChild.Child child = KilledChild.run(List.of("ip", "netns", "exec", net.namespace()), TcKillTest.class,
+                List.of(net.nsDevice(), via.name()), c -> {
+                    assertTrue(c.firstLine().equals("attached tcx")
+                            || c.firstLine().startsWith("attached tc_drop_icmp[jbcc:" + c.pid() + ":"), c.firstLine());
+                    assertTrue(net.pingFromHost(1).allLost(), "the child's program drops pings");
+                });
+        return child.firstLine().substring("attached ".length());
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.jbcc.Collection;
 import dev.jbcc.features.KernelVersion;
 import dev.jbcc.Program;
 import dev.jbcc.errors.Errno;
+import dev.jbcc.errors.PinException;
 import dev.jbcc.errors.SyscallException;
 import dev.jbcc.errors.UnsupportedFeatureException;
 import dev.jbcc.netlink.NetNamespace;
@@ -51,7 +52,7 @@ class TcLinkTest {
                 } else {
                     assertTrue(link.filter().bpfName().startsWith("tc_drop_icmp[jbcc:" + ProcessHandle.current().pid() + ":"),
                             link.filter().bpfName());
-                    assertThrows(UnsupportedOperationException.class, () -> link.pin(fs.path().resolve("tc")));
+                    assertThrows(PinException.class, () -> link.pin(fs.path().resolve("tc")));
                 }
             }
             assertFalse(net.nsQdiscs().contains("clsact"), net.nsQdiscs());

@@ -5,6 +5,7 @@ import dev.jbcc.compile.ClangCompiler;
 import dev.jbcc.compile.Source;
 import dev.jbcc.elf.ElfFile;
 import dev.jbcc.errors.NotFoundException;
+import dev.jbcc.errors.PinException;
 import dev.jbcc.internal.sys.Bpf;
 import dev.jbcc.internal.sys.Fd;
 import dev.jbcc.internal.sys.Handles;
@@ -192,7 +193,7 @@ class UprobeLinkTest {
                     switch (method) {
                         case PMU_IOCTL -> {
                             assertEquals(UprobeLink.Mechanism.PMU_IOCTL, link.mechanism());
-                            assertThrows(UnsupportedOperationException.class, () -> link.pin(Path.of("/sys/fs/bpf/x")));
+                            assertThrows(PinException.class, () -> link.pin(Path.of("/sys/fs/bpf/x")));
                         }
                         case TRACEFS -> {
                             assertEquals(UprobeLink.Mechanism.TRACEFS_LINK, link.mechanism());

@@ -3,6 +3,7 @@ package dev.jbcc.link;
 import dev.jbcc.Collection;
 import dev.jbcc.Program;
 import dev.jbcc.errors.Errno;
+import dev.jbcc.errors.PinException;
 import dev.jbcc.errors.SyscallException;
 import dev.jbcc.netlink.NetNamespace;
 import dev.jbcc.netlink.XdpAttachment;
@@ -190,7 +191,7 @@ class XdpLinkTest {
             NetNamespace ns = net.netns();
             try (XdpLink link = ns.call(() -> XdpLink.attach(c.program("xdp_pass"), net.nsDevice(),
                     NETLINK.withMode(XdpMode.GENERIC)))) {
-                var e = assertThrows(UnsupportedOperationException.class, () -> link.pin(Path.of("/sys/fs/bpf/x")));
+                var e = assertThrows(PinException.class, () -> link.pin(Path.of("/sys/fs/bpf/x")));
                 assertTrue(e.getMessage().contains("BPF_LINK"), e.getMessage());
                 link.close();
                 link.close();

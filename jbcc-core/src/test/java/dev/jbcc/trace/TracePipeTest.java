@@ -12,10 +12,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -101,6 +104,49 @@ class TracePipeTest {
         assertThrows(AlreadyClosedException.class, () -> pipe.readLine(Duration.ZERO));
         assertFalse(Files.exists(pipe.path().getParent()));
         pipe.close();
+    }
+
+    @Test
+    void anInstanceAKilledProcessLeftIsRemovedByTheNextOpenAndALiveOneStays() throws Exception {
+        try (TracePipe mine = TracePipe.openPrivate()) {
+            Path live = mine.path().getParent();
+            assertTrue(live.getFileName().toString().startsWith("jbcc-" + ProcessHandle.current().pid() + "-"), live.toString());
+            Path left = KilledReader.openAndKill();
+            try (TracePipe next = TracePipe.openPrivate()) {
+                assertFalse(Files.exists(left), "the next open removed " + left);
+                assertTrue(Files.isDirectory(live), "this live process's instance stays");
+                assertNotEquals(live, next.path().getParent());
+            }
+            Path again = KilledReader.openAndKill();
+            List<Path> removed = TracePipe.removeLeftoverInstances();
+            assertTrue(removed.contains(again), removed.toString());
+            assertFalse(removed.contains(live), removed.toString());
+            assertFalse(Files.exists(again));
+            assertTrue(Files.isDirectory(live));
+        }
+    }
+
+    @Test
+    void closeWaitsForAnotherReaderOfTheInstanceToLetGo() throws Exception {
+        // The kernel refuses to remove an instance (EBUSY) while one of its files is open.
+        TracePipe pipe = TracePipe.openPrivate();
+        Path dir = pipe.path().getParent();
+        FileChannel other = FileChannel.open(dir.resolve("tracing_on"), StandardOpenOption.READ);
+        Thread letGo = Thread.ofPlatform().start(() -> {
+            try {
+                Thread.sleep(300);
+                other.close();
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        try {
+            pipe.close();
+        } finally {
+            letGo.join();
+            other.close();
+        }
+        assertFalse(Files.exists(dir), "close() removed the instance once the other reader closed it");
     }
 
     @Test

@@ -6,7 +6,7 @@ package dev.jbcc.errors;
  */
 public sealed abstract class BpfException extends RuntimeException
         permits SyscallException, VerifierException, UnsupportedFeatureException, FormatException,
-                CompileException, FileAccessException, NotFoundException, CoreRelocationException {
+                CompileException, FileAccessException, NotFoundException, CoreRelocationException, PinException {
     protected BpfException(String message) {
         super(message);
     }

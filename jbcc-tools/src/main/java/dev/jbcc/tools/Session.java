@@ -286,7 +286,7 @@ public final class Session {
 
     /** As {@link #log2Hist} for a linear histogram. */
     public void linearHist(KeyedTable<?> table, Histogram.Options options) {
-        out.print(json() ? Histogram.json(table, options) : Histogram.linear(table, options));
+        out.print(json() ? Histogram.linearJson(table, options) : Histogram.linear(table, options));
         out.flush();
     }
 }

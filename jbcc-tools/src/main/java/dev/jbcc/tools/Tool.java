@@ -31,16 +31,24 @@ public abstract class Tool implements Callable<Integer> {
 
     @Override
     public final Integer call() throws Exception {
-        Stop stop = this.stop != null ? this.stop : new Stop();
         String name = spec.name().startsWith("jbcc ") ? spec.name().substring(5) : spec.name();
         var cl = spec.commandLine();
-        Session session = new Session(name, cl.getOut(), cl.getErr(), options, stop, onReady);
+        return execute(name, cl.getOut(), cl.getErr());
+    }
+
+    /**
+     * Runs the tool with its options as they are (set without picocli, e.g. by a tool's own fast
+     * parser), Ctrl-C stopping it; exceptions propagate.
+     */
+    public final int execute(String name, java.io.PrintWriter out, java.io.PrintWriter err) throws Exception {
+        Stop stop = this.stop != null ? this.stop : new Stop();
+        Session session = new Session(name, out, err, options, stop, onReady);
         try (StopSignal signal = this.stop == null ? stop.trapSignals() : null) {
             run(session);
             return 0;
         } finally {
             session.ready(); // a tool that failed before it was ready must not leave a waiting caller hanging
-            cl.getOut().flush();
+            out.flush();
         }
     }
 

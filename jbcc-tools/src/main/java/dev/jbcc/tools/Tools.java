@@ -66,10 +66,12 @@ public final class Tools {
         // end of process
 
         // files
+        add(Group.FILES, dev.jbcc.tools.files.Opensnoop.class);
         // end of files
 
         // block I/O
         add(Group.BLOCK, dev.jbcc.tools.block.Biolatency.class);
+        add(Group.BLOCK, dev.jbcc.tools.block.Biolatpcts.class);
         // end of block I/O
 
         // CPU and scheduler
@@ -91,6 +93,8 @@ public final class Tools {
         add(Group.NETWORK, dev.jbcc.tools.net.Sofdsnoop.class);
         add(Group.NETWORK, dev.jbcc.tools.net.Gethostlatency.class);
         add(Group.NETWORK, dev.jbcc.tools.net.Sslsniff.class);
+        add(Group.NETWORK, dev.jbcc.tools.net.Tcpsubnet.class);
+        add(Group.NETWORK, dev.jbcc.tools.net.Netqtop.class);
         // end of network
 
         // tracing multitools
@@ -100,6 +104,8 @@ public final class Tools {
         // end of memory
 
         // other
+        add(Group.OTHER, dev.jbcc.tools.other.Bpflist.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Bashreadline.class);
         // end of other
     }
 

@@ -15,7 +15,11 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /** What the tools' tests share: starting a tool in-process, running commands, reading JSON. */
 public final class Runs {
-    public static final Duration READY = Duration.ofMinutes(2);
+    /**
+     * How long a tool may take to attach: the first compile in a JVM builds the kernel's header
+     * and runs clang, which under QEMU's emulation on a busy machine takes minutes.
+     */
+    public static final Duration READY = Duration.ofMinutes(10);
     public static final Duration EVENT = Duration.ofSeconds(20);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -26,7 +30,7 @@ public final class Runs {
     public static ToolRun started(String tool, String... args) throws InterruptedException {
         ToolRun run = ToolRun.start(tool, args);
         if (!run.awaitReady(READY)) {
-            int status = run.stop(Duration.ofSeconds(30));
+            int status = run.stop(Duration.ofMinutes(2));
             fail(tool + " did not start (status " + status + "): " + run.errors() + "\n" + run.output());
         }
         return run;

@@ -114,6 +114,16 @@ public final class BccCompiler {
      */
     public BccProgram compile(Source source, List<String> cflags, List<UsdtBinding> usdt) {
         List<String> userFlags = List.copyOf(cflags);
+        try {
+            return rewriteAndCompile(source, userFlags, usdt);
+        } catch (CompileException e) {
+            CompileException asWritten = syntaxErrors(source, userFlags, usdt);
+            if (asWritten == null) throw e;
+            throw asWritten;
+        }
+    }
+
+    private BccProgram rewriteAndCompile(Source source, List<String> userFlags, List<UsdtBinding> usdt) {
         long start = System.nanoTime();
         Prelude p = prelude();
         var seen = new java.util.HashMap<String, UsdtBinding>();
@@ -272,6 +282,36 @@ public final class BccCompiler {
             throw FileAccessException.of("dump the AST of " + source.name() + " in", temp, e);
         } finally {
             CompileCache.deleteQuietly(temp);
+        }
+    }
+
+    /**
+     * The syntax errors clang finds in the program as its user wrote it ({@link SyntaxCheck}), or
+     * null if it finds none, or cannot run: then the rewrite's own error stands.
+     */
+    private CompileException syntaxErrors(Source source, List<String> userFlags, List<UsdtBinding> usdt) {
+        try {
+            Prelude p = prelude();
+            p.ensureStubs(kernelIncludes(Lexer.lex(source.text()).includes(), source.includeDirectory(), new ArrayList<>()));
+            var flags = new ArrayList<>(clangFlags(p, userFlags, usdt, source.text()));
+            flags.addAll(List.of("-include", p.generatedHeader("syntax", SyntaxCheck.header()).toString()));
+            Path temp = p.temporaryDirectory();
+            try {
+                Path file = Files.createDirectory(temp.resolve("src")).resolve(fileNameFor(source.name()));
+                Files.writeString(file, source.text(), StandardCharsets.UTF_8);
+                var command = clangCommand(p, source.includeDirectory(), flags);
+                command.addAll(List.of("-fsyntax-only", "-fdiagnostics-show-category=name", "-x", "c", file.toString()));
+                ProcessRunner.Result out = p.runCapturing(command, temp.resolve("clang.out"), temp.resolve("clang.log"));
+                if (out.exitCode() == 0) return null;
+                String errors = SyntaxCheck.parseErrors(out.output().replace(file.toString(), source.name()), source.name());
+                return errors == null ? null : new CompileException(summary(errors, out.exitCode()), errors);
+            } finally {
+                CompileCache.deleteQuietly(temp);
+            }
+        } catch (IOException | RuntimeException e) {
+            System.getLogger(BccCompiler.class.getName()).log(System.Logger.Level.DEBUG,
+                    "no syntax check of " + source.name() + " as written", e);
+            return null;
         }
     }
 

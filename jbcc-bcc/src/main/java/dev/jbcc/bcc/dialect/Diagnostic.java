@@ -2,7 +2,7 @@ package dev.jbcc.bcc.dialect;
 
 import dev.jbcc.errors.CompileException;
 
-/** Errors about the user's program, worded like clang's: file:line, the message, the line itself. */
+/** Errors about the user's program, worded like clang's: file:line (and column), the message, the line itself. */
 final class Diagnostic {
     private Diagnostic() {}
 
@@ -10,6 +10,16 @@ final class Diagnostic {
         String shown = sourceName + ":" + line + ": error: " + message;
         String lineText = lineText(userText, line);
         if (lineText != null) shown += "\n" + String.format("%5d | %s", line, lineText);
+        return new CompileException(shown, shown);
+    }
+
+    /** As {@link #error(String, String, int, String)}, at the column of {@code offset} too, with clang's caret under it. */
+    static CompileException errorAt(String sourceName, String userText, int offset, String message) {
+        int line = lineOf(userText, offset);
+        int column = offset - (userText.lastIndexOf('\n', offset - 1) + 1) + 1;
+        String lineText = lineText(userText, line);
+        String shown = sourceName + ":" + line + ":" + column + ": error: " + message
+                + "\n" + String.format("%5d | %s", line, lineText) + "\n      | " + " ".repeat(column - 1) + "^";
         return new CompileException(shown, shown);
     }
 

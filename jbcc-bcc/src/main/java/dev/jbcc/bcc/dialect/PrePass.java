@@ -48,7 +48,7 @@ final class PrePass {
         return Map.copyOf(m);
     }
 
-    private static final Set<String> TABLE_MACROS = Set.of("BPF_HASH", "BPF_ARRAY", "BPF_HISTOGRAM", "BPF_PERCPU_HASH",
+    static final Set<String> TABLE_MACROS = Set.of("BPF_HASH", "BPF_ARRAY", "BPF_HISTOGRAM", "BPF_PERCPU_HASH",
             "BPF_PERCPU_ARRAY", "BPF_LPM_TRIE", "BPF_TABLE", "BPF_TABLE_PUBLIC", "BPF_TABLE_SHARED", "BPF_F_TABLE",
             "BPF_TABLE_PINNED", "BPF_PERF_OUTPUT", "BPF_RINGBUF_OUTPUT", "BPF_PERF_ARRAY", "BPF_STACK_TRACE",
             "BPF_STACK_TRACE_BUILDID", "BPF_PROG_ARRAY", "BPF_DEVMAP", "BPF_CPUMAP", "BPF_XSKMAP", "BPF_QUEUE",
@@ -440,19 +440,21 @@ final class PrePass {
         Token method = tokens.get(i + 2);
         String macro = METHODS.get(method.text());
         if (macro == null) {
-            throw error(line(method), "table '" + table.text() + "' has no method '" + method.text()
-                    + "'; bcc tables have: " + String.join(", ", sortedMethods()));
+            String near = closestMethod(method.text());
+            throw Diagnostic.errorAt(sourceName, text, method.start(), "table '" + table.text() + "' has no method '"
+                    + method.text() + "'" + (near != null ? "; did you mean '" + near + "'?" : ";")
+                    + " bcc tables have: " + String.join(", ", sortedMethods()));
         }
         TableDecl decl = tables.get(table.text());
         boolean perfMethod = method.text().startsWith("perf_submit");
         boolean ringMethod = method.text().startsWith("ringbuf_");
         if (perfMethod && !decl.isPerfOutput()) {
-            throw error(line(method), "'" + method.text() + "' needs a BPF_PERF_OUTPUT table; '" + table.text()
-                    + "' is a " + decl.macro());
+            throw Diagnostic.errorAt(sourceName, text, method.start(), "'" + method.text()
+                    + "' needs a BPF_PERF_OUTPUT table; '" + table.text() + "' is a " + decl.macro());
         }
         if (ringMethod && !decl.isRingBuffer()) {
-            throw error(line(method), "'" + method.text() + "' needs a BPF_RINGBUF_OUTPUT table; '" + table.text()
-                    + "' is a " + decl.macro());
+            throw Diagnostic.errorAt(sourceName, text, method.start(), "'" + method.text()
+                    + "' needs a BPF_RINGBUF_OUTPUT table; '" + table.text() + "' is a " + decl.macro());
         }
         boolean noArgs = i + 4 < tokens.size() && tokens.get(i + 4).is(")");
         edits.replace(table.start(), tokens.get(i + 3).end(), macro + "(" + table.text() + (noArgs ? "" : ", "));
@@ -538,6 +540,35 @@ final class PrePass {
     private static String normalize(String s) {
         return s.replaceAll("/\\*.*?\\*/", " ").replaceAll("//[^\n]*", " ").replaceAll("\\\\\n", " ")
                 .replaceAll("\\s+", " ").strip();
+    }
+
+    /** The table method within two edits of {@code name} (a typo), or null. */
+    private static String closestMethod(String name) {
+        String best = null;
+        int bestDistance = 3;
+        for (String m : sortedMethods()) {
+            int d = editDistance(name, m);
+            if (d < bestDistance) {
+                best = m;
+                bestDistance = d;
+            }
+        }
+        return best;
+    }
+
+    private static int editDistance(String a, String b) {
+        int[] row = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) row[j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            int diagonal = row[0];
+            row[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int above = row[j];
+                row[j] = Math.min(Math.min(row[j] + 1, row[j - 1] + 1), diagonal + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+                diagonal = above;
+            }
+        }
+        return row[b.length()];
     }
 
     private int line(Token t) {

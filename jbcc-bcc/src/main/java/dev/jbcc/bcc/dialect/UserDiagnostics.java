@@ -87,8 +87,10 @@ final class UserDiagnostics {
                 while (at < marks.length() && marks.charAt(at) == ' ') at++;
                 if (at < marks.length()) {
                     int col = mapColumn(at + 1, commonPrefix(user[mapLine - 1], ours[mapLine - 1]), shiftFrom, delta);
-                    String rest = marks.substring(at).replaceAll("[^\\^~ ].*", "").stripTrailing();
-                    out.add(c.group(1) + "| " + " ".repeat(col - 1) + (rest.isEmpty() ? "^" : rest.substring(0, 1)));
+                    String rest = marks.substring(at);
+                    boolean fixIt = rest.charAt(0) != '^' && rest.charAt(0) != '~'; // clang's suggested text: kept
+                    String shown = fixIt ? names(rest) : rest.replaceAll("[^\\^~ ].*", "").stripTrailing().substring(0, 1);
+                    out.add(c.group(1) + "| " + " ".repeat(col - 1) + shown);
                     continue;
                 }
             }

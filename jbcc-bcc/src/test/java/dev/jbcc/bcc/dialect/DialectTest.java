@@ -398,10 +398,11 @@ class DialectTest {
                     return XDP_PASS;
                 }
                 """));
-        assertTrue(e.getMessage().startsWith("method.c:5: error: table 'counts' has no method 'frobnicate'; bcc tables have: "),
+        assertTrue(e.getMessage().startsWith("method.c:5:12: error: table 'counts' has no method 'frobnicate'; bcc tables have: "),
                 e.getMessage());
         assertTrue(e.getMessage().contains("lookup_or_try_init"), e.getMessage());
-        assertTrue(e.getMessage().contains("counts.frobnicate(&k);"), "the line is quoted: " + e.getMessage());
+        assertTrue(e.getMessage().endsWith("\n    5 |     counts.frobnicate(&k);\n      |            ^"),
+                "the line is quoted, the caret under the method: " + e.getMessage());
     }
 
     @Test
@@ -449,7 +450,7 @@ class DialectTest {
                     return 0;
                 }
                 """));
-        assertTrue(e.getMessage().startsWith("perf.c:4: error: 'perf_submit' needs a BPF_PERF_OUTPUT table; 'counts' is a BPF_HASH"),
+        assertTrue(e.getMessage().startsWith("perf.c:4:12: error: 'perf_submit' needs a BPF_PERF_OUTPUT table; 'counts' is a BPF_HASH"),
                 e.getMessage());
     }
 

@@ -35,20 +35,90 @@ class UserDiagnosticsTest {
     }
 
     @Test
-    void aMissingSemicolonBeforeATableCallIsShownOnTheUsersText() {
+    void aMissingSemicolonBeforeATableCallIsReportedWhereItIsMissing() {
+        // As clang says it of plain C: at the end of line 3, not as "expected expression" on line 4.
+        var e = error("""
+                BPF_HISTOGRAM(dist);
+                int kprobe__vfs_read(struct pt_regs *ctx) {
+                    u64 x = 1
+                    dist.increment(x);
+                    return 0;
+                }
+                """);
+        assertEquals(List.of("prog.c:3:14: error: expected ';' at end of declaration",
+                "    3 |     u64 x = 1",
+                "      |              ^",
+                "      |              ;",
+                "1 error generated."), e.diagnostics().lines().toList());
+        assertEquals("prog.c:3:14: error: expected ';' at end of declaration", e.getMessage());
+    }
+
+    @Test
+    void aMissingSemicolonAfterATableCallIsReportedWhereItIsMissing() {
         var e = error("""
                 BPF_HASH(counts, u32, u64);
                 TRACEPOINT_PROBE(syscalls, sys_enter_openat) {
-                    u32 key = 0
-                    counts.increment(key);
+                    u32 k = 0;
+                    u64 *v = counts.lookup(&k)
+                    if (v) *v += 1;
+                    return 0;
+                }
+                """);
+        assertEquals(List.of("prog.c:4:31: error: expected ';' at end of declaration",
+                "    4 |     u64 *v = counts.lookup(&k)",
+                "      |                               ^",
+                "      |                               ;"), e.diagnostics().lines().limit(4).toList());
+    }
+
+    @Test
+    void aMissingParenthesisInsideATableCallIsReportedWithTheOneItMatches() {
+        var e = error("""
+                BPF_HASH(counts, u64, u64);
+                TRACEPOINT_PROBE(syscalls, sys_exit_read) {
+                    counts.increment(bpf_log2l(args->ret);
+                    return 0;
+                }
+                """);
+        assertEquals(List.of("prog.c:3:42: error: expected ')'",
+                "    3 |     counts.increment(bpf_log2l(args->ret);",
+                "      |                                          ^",
+                "prog.c:3:21: note: to match this '('",
+                "    3 |     counts.increment(bpf_log2l(args->ret);",
+                "      |                     ^",
+                "1 error generated."), e.diagnostics().lines().toList());
+    }
+
+    @Test
+    void aMistypedTableMethodIsPointedAtWithTheNearestOne() {
+        var e = error("""
+                BPF_HASH(counts, u32, u64);
+                TRACEPOINT_PROBE(syscalls, sys_enter_openat) {
+                    u32 k = 0;
+                    counts.incremnt(k);
+                    return 0;
+                }
+                """);
+        List<String> lines = e.getMessage().lines().toList();
+        assertTrue(lines.get(0).startsWith("prog.c:4:12: error: table 'counts' has no method 'incremnt'; did you mean 'increment'?"),
+                lines.get(0));
+        assertEquals(List.of("    4 |     counts.incremnt(k);", "      |            ^"), lines.subList(1, 3));
+    }
+
+    @Test
+    void clangsSuggestedFixIsShownAsItsText() {
+        var e = error("""
+                BPF_HASH(counts, u32, u64);
+                TRACEPOINT_PROBE(syscalls, sys_enter_openat) {
+                    u32 key = 0;
+                    counts.increment(kee);
                     return 0;
                 }
                 """);
         List<String> lines = e.diagnostics().lines().toList();
-        assertTrue(lines.get(0).startsWith("prog.c:4:5: error: "), lines.get(0));
-        assertEquals("    4 |     counts.increment(key);", lines.get(1));
-        assertEquals("      |     ^", lines.get(2));
-        assertTrue(e.getMessage().startsWith("prog.c:4:5: error: "), e.getMessage());
+        assertEquals("prog.c:4:22: error: use of undeclared identifier 'kee'; did you mean 'key'?", lines.get(0));
+        assertEquals(List.of("    4 |     counts.increment(kee);",
+                "      |                      ^",
+                "      |                      key"), lines.subList(1, 4));
     }
 
     @Test

@@ -214,37 +214,35 @@ public final class Bpf {
 
     // ---- pinning and ids ----
 
-    /** BPF_OBJ_PIN: pins the object at {@code path}, which must be on a bpf file system. */
+    /**
+     * BPF_OBJ_PIN: pins the object at {@code path}, which must be on a bpf file system.
+     *
+     * @throws dev.jbcc.errors.PinException saying why not, and the fix
+     */
     public static void objPin(Fd object, String path) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment attr = attr(BpfAttr.Obj.LAYOUT);
             attr.set(U64, BpfAttr.Obj.PATHNAME, arena.allocateFrom(path).address());
             attr.set(U32, BpfAttr.Obj.BPF_FD, object.raw());
             long rc = raw(BpfCommand.OBJ_PIN, attr, BpfAttr.Obj.LAYOUT);
-            if (rc < 0) throw new SyscallException(BpfCommand.OBJ_PIN.kernelName(), (int) -rc, pinHint(path, (int) -rc));
+            if (rc < 0) throw BpfFs.pinFailed(path, (int) -rc);
         }
     }
 
-    /** BPF_OBJ_GET: opens the object pinned at {@code path}; {@code fileFlags} 0, BPF_F_RDONLY (8) or BPF_F_WRONLY (16). */
+    /**
+     * BPF_OBJ_GET: opens the object pinned at {@code path}; {@code fileFlags} 0, BPF_F_RDONLY (8) or BPF_F_WRONLY (16).
+     *
+     * @throws dev.jbcc.errors.PinException saying why not, and the fix
+     */
     public static Fd objGet(String path, int fileFlags) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment attr = attr(BpfAttr.Obj.LAYOUT);
             attr.set(U64, BpfAttr.Obj.PATHNAME, arena.allocateFrom(path).address());
             attr.set(U32, BpfAttr.Obj.FILE_FLAGS, fileFlags);
             long rc = raw(BpfCommand.OBJ_GET, attr, BpfAttr.Obj.LAYOUT);
-            if (rc < 0) throw new SyscallException(BpfCommand.OBJ_GET.kernelName(), (int) -rc, pinHint(path, (int) -rc));
+            if (rc < 0) throw BpfFs.getFailed(path, (int) -rc);
             return Fd.adopt((int) rc);
         }
-    }
-
-    private static String pinHint(String path, int errno) {
-        return switch (errno) {
-            case Errno.ENOENT -> path + " does not exist (or its directory does not)";
-            case Errno.EEXIST -> path + " already exists; unpin it first";
-            case Errno.EPERM -> path + " is not on a bpf file system (mount -t bpf bpf /sys/fs/bpf), or run as root";
-            case Errno.EINVAL -> path + " is not a pinned BPF object or not on a bpf file system";
-            default -> path;
-        };
     }
 
     private static int nextId(BpfCommand cmd, int startId) {

@@ -65,7 +65,7 @@ public final class Libc {
     // x86-64 system call numbers (arch/x86/entry/syscalls/syscall_64.tbl).
     static final long SYS_READ = 0, SYS_WRITE = 1, SYS_CLOSE = 3, SYS_POLL = 7, SYS_MMAP = 9, SYS_MUNMAP = 11,
             SYS_IOCTL = 16, SYS_SOCKET = 41, SYS_SENDTO = 44, SYS_RECVFROM = 45, SYS_BIND = 49,
-            SYS_SETSOCKOPT = 54, SYS_FCNTL = 72, SYS_MOUNT = 165, SYS_EPOLL_WAIT = 232, SYS_EPOLL_CTL = 233,
+            SYS_SETSOCKOPT = 54, SYS_FCNTL = 72, SYS_RMDIR = 84, SYS_MOUNT = 165, SYS_EPOLL_WAIT = 232, SYS_EPOLL_CTL = 233,
             SYS_OPENAT = 257, SYS_EVENTFD2 = 290, SYS_EPOLL_CREATE1 = 291, SYS_SETNS = 308;
     private static final long AT_FDCWD = -100;
 
@@ -288,6 +288,13 @@ public final class Libc {
         Reference.reachabilityFence(source);
         Reference.reachabilityFence(target);
         Reference.reachabilityFence(fsType);
+        return (int) rc;
+    }
+
+    /** rmdir(path): 0 or -errno. {@code path} is a NUL-terminated string. */
+    public static int rmdir(MemorySegment path) {
+        long rc = syscall(SYS_RMDIR, address(path), 0, 0, 0, 0, 0);
+        Reference.reachabilityFence(path);
         return (int) rc;
     }
 }

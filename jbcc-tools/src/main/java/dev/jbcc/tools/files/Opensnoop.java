@@ -1,8 +1,7 @@
-package dev.jbcc.cli.tools;
+package dev.jbcc.tools.files;
 
 import dev.jbcc.Collection;
 import dev.jbcc.CollectionOptions;
-import dev.jbcc.bcc.StopSignal;
 import dev.jbcc.btf.Btf;
 import dev.jbcc.compile.ClangCompiler;
 import dev.jbcc.compile.Source;
@@ -11,6 +10,9 @@ import dev.jbcc.link.TracepointLink;
 import dev.jbcc.ringbuf.RingBufferReader;
 import dev.jbcc.spec.CollectionSpec;
 import dev.jbcc.spec.ObjectReader;
+import dev.jbcc.tools.Columns;
+import dev.jbcc.tools.Session;
+import dev.jbcc.tools.Tool;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -38,8 +40,15 @@ import java.time.Duration;
  */
 @Command(name = "opensnoop", mixinStandardHelpOptions = true, description = {
         "Trace open() calls until Ctrl-C or -d SECS: PID, command, file descriptor, errno and path of each.",
-        "bcc's opensnoop, on jbcc: every openat(2) system-wide, from the syscalls tracepoints; FD is -1 and ERR the errno when the open failed."})
-public final class OpensnoopCommand implements java.util.concurrent.Callable<Integer> {
+        "bcc's opensnoop, on jbcc: every openat(2) system-wide, from the syscalls tracepoints; FD is -1 and ERR the errno when the open failed."},
+        footer = {"", "examples:",
+                "    jbcc opensnoop                 # trace all open() calls",
+                "    jbcc opensnoop -x              # only failed opens",
+                "    jbcc opensnoop -p 181          # only PID 181",
+                "    jbcc opensnoop -n main         # only processes whose name contains \"main\"",
+                "    jbcc opensnoop -U -d 10        # with the UID column, for 10 seconds",
+                "    jbcc opensnoop --json          # one JSON object per open"})
+public final class Opensnoop extends Tool {
 
     /** The program's source, a class path resource next to this class. */
     static final String PROGRAM = "opensnoop.bpf.c";
@@ -54,9 +63,6 @@ public final class OpensnoopCommand implements java.util.concurrent.Callable<Int
     private static final int PATH = 32;
     private static final int PATH_LEN = 256;
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     @Option(names = {"-p", "--pid"}, paramLabel = "PID", description = "Trace this process only.")
     int pid;
@@ -73,9 +79,6 @@ public final class OpensnoopCommand implements java.util.concurrent.Callable<Int
     @Option(names = {"-U", "--print-uid"}, description = "Print the UID column.")
     boolean printUid;
 
-    @Option(names = {"-v", "--verbose"}, description = "On an error, print its stack trace (as JBCC_DEBUG=1 does).")
-    boolean verbose;
-
     /**
      * The options parsed without picocli, for the common case, or null for anything this simple
      * parser does not take (help, version, a bad or repeated value, an unknown option, a value
@@ -84,8 +87,8 @@ public final class OpensnoopCommand implements java.util.concurrent.Callable<Int
      * are verified by the old type-inferencing verifier at every start (the AOT cache cannot
      * pre-link them): ~40 ms of a warm start on this machine.
      */
-    public static OpensnoopCommand parseSimple(String[] args) {
-        OpensnoopCommand c = new OpensnoopCommand();
+    public static Opensnoop parseSimple(String[] args) {
+        Opensnoop c = new Opensnoop();
         java.util.Set<String> seen = new java.util.HashSet<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -131,17 +134,19 @@ public final class OpensnoopCommand implements java.util.concurrent.Callable<Int
         return c;
     }
 
+    private static final Columns COLUMNS = Columns.of("%-6d %-16s %4d %3d %s", "PID", "COMM", "FD", "ERR", "PATH");
+    private static final Columns WITH_UID = COLUMNS.prepend("%-6d ", "UID");
+
     @Override
-    public Integer call() {
-        if (pid < 0) throw new CommandLine.ParameterException(spec.commandLine(), "-p PID must be positive, not " + pid);
-        if (seconds != null && !(seconds > 0)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "-d SECS must be positive, not " + seconds);
-        }
-        return run(spec.commandLine().getOut());
+    protected void run(Session s) {
+        if (pid < 0) throw usage("-p PID must be positive, not " + pid);
+        if (seconds != null && !(seconds > 0)) throw usage("-d SECS must be positive, not " + seconds);
+        trace(s);
     }
 
-    /** Traces until Ctrl-C or the duration, printing to {@code out}; the options are valid. */
-    public int run(PrintWriter out) {
+    /** Traces until Ctrl-C or the duration; the options are valid. */
+    private void trace(Session s) {
+        PrintWriter out = s.out();
         byte[] elf = ClangCompiler.create().compile(Source.of(PROGRAM, programSource()), java.util.List.of()).elf();
         // The kernel's BTF (~5 MB) is needed only while CO-RE relocates the programs: parsed here
         // rather than through Btf.kernel(), which keeps it for the life of the process.
@@ -151,43 +156,40 @@ public final class OpensnoopCommand implements java.util.concurrent.Callable<Int
                 .withVariable("failed_only", failedOnly ? 1 : 0);
 
         // Ctrl-C ends the loop; the links detach and the output is flushed before the JVM exits.
-        try (StopSignal stop = StopSignal.trap();
-             Collection objects = Collection.load(program, options);
+        try (Collection objects = Collection.load(program, options);
              TracepointLink enter = TracepointLink.attach(objects.program("enter_openat"), "syscalls", "sys_enter_openat");
              TracepointLink exit = TracepointLink.attach(objects.program("exit_openat"), "syscalls", "sys_exit_openat");
-             RingBufferReader reader = RingBufferReader.open(objects.map("events"), record -> print(out, record))) {
-            out.println((printUid ? String.format("%-6s ", "UID") : "")
-                    + String.format("%-6s %-16s %4s %3s %s", "PID", "COMM", "FD", "ERR", "PATH"));
-            out.flush();
+             RingBufferReader reader = RingBufferReader.open(objects.map("events"), record -> print(s, record))) {
+            s.header(printUid ? WITH_UID : COLUMNS);
             options = null;
             // Tracing from here on: give back the heap that loading used (the kernel BTF, the ELF);
             // with the launcher's heap free ratios a full collection also shrinks the heap.
             System.gc();
             long deadline = seconds == null ? Long.MAX_VALUE : System.nanoTime() + (long) (seconds * 1e9);
-            while (!stop.received()) {
+            // running() turns false on Ctrl-C and when standard output is closed (`jbcc opensnoop | head`)
+            while (s.running()) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) break;
                 reader.poll(Duration.ofNanos(Math.min(left, 100_000_000L)));
                 out.flush();
-                if (out.checkError()) return 0; // standard output closed (`jbcc opensnoop | head`): a normal end
             }
             reader.consume();
-            return 0;
         } finally {
             out.flush();
         }
     }
 
-    private void print(PrintWriter out, MemorySegment e) {
+    private void print(Session s, MemorySegment e) {
         String comm = string(e, COMM, COMM_LEN);
         if (name != null && !comm.contains(name)) return;
         int ret = e.get(INT, RET);
         // bcc's columns: FD is the result or -1, ERR the errno or 0.
         int fd = ret >= 0 ? ret : -1;
         int err = ret >= 0 ? 0 : -ret;
-        if (printUid) out.print(String.format("%-6d ", Integer.toUnsignedLong(e.get(INT, UID))));
-        out.println(String.format("%-6d %-16s %4d %3d %s", Integer.toUnsignedLong(e.get(INT, PID)), comm, fd, err,
-                string(e, PATH, PATH_LEN)));
+        long pid = Integer.toUnsignedLong(e.get(INT, PID));
+        String path = string(e, PATH, PATH_LEN);
+        if (printUid) s.row(WITH_UID, Integer.toUnsignedLong(e.get(INT, UID)), pid, comm, fd, err, path);
+        else s.row(COLUMNS, pid, comm, fd, err, path);
     }
 
     /** A NUL-terminated string in a fixed-size field. */
@@ -213,7 +215,7 @@ public final class OpensnoopCommand implements java.util.concurrent.Callable<Int
     }
 
     static String programSource() {
-        try (InputStream in = OpensnoopCommand.class.getResourceAsStream(PROGRAM)) {
+        try (InputStream in = Opensnoop.class.getResourceAsStream(PROGRAM)) {
             if (in == null) throw new IllegalStateException(PROGRAM + " is missing from jbcc's jar");
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {

@@ -1,6 +1,5 @@
-package dev.jbcc.cli.tools;
+package dev.jbcc.cli;
 
-import dev.jbcc.cli.Main;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -20,7 +19,6 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -159,29 +157,5 @@ class OpensnoopCommandTest {
         assertEquals(2, bad.execute("-d", "0"));
         assertTrue(err.toString().contains("-d SECS must be positive"), err.toString());
         assertNull(Main.toolCommandLine("btf"));
-    }
-
-    /** main() parses the usual options without picocli: the same values as picocli, or null to defer to it. */
-    @Test
-    void theSimpleParserAgreesWithPicocliOrDefersToIt() {
-        List<List<String>> accepted = List.of(List.of(), List.of("-d", "1"), List.of("--duration=2.5", "-x"),
-                List.of("-p", "42", "-U", "--name", "cat"), List.of("--pid=7", "--failed", "--print-uid", "-n", "a b"));
-        for (List<String> args : accepted) {
-            OpensnoopCommand simple = OpensnoopCommand.parseSimple(args.toArray(String[]::new));
-            assertNotNull(simple, args.toString());
-            OpensnoopCommand picocli = new OpensnoopCommand();
-            new CommandLine(picocli).parseArgs(args.toArray(String[]::new));
-            assertEquals(picocli.pid, simple.pid, args.toString());
-            assertEquals(picocli.seconds, simple.seconds, args.toString());
-            assertEquals(picocli.failedOnly, simple.failedOnly, args.toString());
-            assertEquals(picocli.name, simple.name, args.toString());
-            assertEquals(picocli.printUid, simple.printUid, args.toString());
-        }
-        List<List<String>> deferred = List.of(List.of("--help"), List.of("-h"), List.of("-V"), List.of("-p", "-5"),
-                List.of("-d", "0"), List.of("-d"), List.of("-p", "x"), List.of("-xU"), List.of("-d", "1", "-d", "2"),
-                List.of("--failed=true"), List.of("extra"), List.of("-n", "-x"));
-        for (List<String> args : deferred) {
-            assertNull(OpensnoopCommand.parseSimple(args.toArray(String[]::new)), args.toString());
-        }
     }
 }

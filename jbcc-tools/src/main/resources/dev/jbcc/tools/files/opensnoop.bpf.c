@@ -18,7 +18,7 @@ struct open_args {
 	int flags;
 };
 
-// Must match the Java (OpensnoopCommand) and C (opensnoop_loader.c) readers: 288 bytes.
+// Must match the Java (dev.jbcc.tools.files.Opensnoop) and C (opensnoop_loader.c) readers: 288 bytes.
 struct open_event {
 	__u32 pid;
 	__u32 uid;
