@@ -44,6 +44,9 @@ public final class Sslsniff extends Tool {
     private static final Library NSS = new Library("NSS", "nspr4",
             Map.of("PR_Write", "write_entry", "PR_Send", "write_entry"), Map.of("PR_Read", "read_entry", "PR_Recv", "read_entry"));
 
+    /** Pages of each CPU's perf buffer. */
+    private static final int PAGES = 64;
+
     @Option(names = {"-p", "--pid"}, paramLabel = "PID", description = "Sniff this PID only.")
     Integer pid;
 
@@ -111,7 +114,9 @@ public final class Sslsniff extends Tool {
                     + (extra ? String.format(" %-7s %-7s", "UID", "TID") : "") + (latency ? String.format(" %-7s", "LAT(ms)") : "");
             long[] first = {0};
             PerfEventArray events = b.get("events");
-            events.openPerfBuffer((cpu, data, size) -> print(s, events.event(data), first));
+            // each event carries up to --max-buffer-size bytes: room for many per CPU between polls
+            events.openPerfBuffer((cpu, data, size) -> print(s, events.event(data), first), PAGES,
+                    lost -> s.note("sslsniff: lost " + lost + " events (the reader fell behind)"));
             if (!s.json()) s.out().println(header);
             s.ready();
             s.pollUntilStopped(b, null);

@@ -58,8 +58,9 @@ class SslsniffTest {
             assertEquals("FUNC         TIME(s)            COMM             PID     LEN     UID     TID     LAT(ms)",
                     run.lines().getFirst().stripTrailing());
             long pid = tls(marker);
-            run.awaitLine(l -> l.equals("pong " + marker), Runs.EVENT).orElseThrow(
-                    () -> new AssertionError("no answer read: " + run.output() + run.errors()));
+            // the client's read of the answer: its header line, then the data
+            run.awaitLine(l -> l.startsWith("READ/RECV ") && l.contains(" " + ("pong " + marker).length() + " "), Runs.EVENT)
+                    .orElseThrow(() -> new AssertionError("no answer read: " + run.output() + run.errors()));
             assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
             List<String> lines = run.lines();
             // the client's write and the server's read both carry the marker: take the write
