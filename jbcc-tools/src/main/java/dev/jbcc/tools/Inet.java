@@ -44,9 +44,10 @@ public final class Inet {
     }
 
     /**
-     * The text of {@code owner}'s C resource with the kit's socket C in front of it: {@code
-     * sock_of_fd(fd)} (the sock behind a descriptor of the current task) and {@code sock_ends(sk,
-     * laddr, raddr, &lport, &rport)} (its family, addresses and ports). Load it with
+     * The text of {@code owner}'s C resource with the kit's network C in front of it: {@code
+     * sock_of_fd(fd)} (the sock behind a descriptor of the current task), {@code sock_ends(sk,
+     * laddr, raddr, &lport, &rport)} (its family, addresses and ports) and {@code TP_ADDRESSES(args,
+     * family, src, dst)} (the addresses a sock/tcp tracepoint carries). Load it with
      * {@link Session#load(String, String, Hook, java.util.Map)}.
      */
     public static String withSocketC(Class<?> owner, String resource) {

@@ -1,5 +1,6 @@
 // The network tools' shared C (the kit's; Inet.withSocketC puts it in front of a tool's own):
-// the sock behind a file descriptor of the current task, and a sock's two ends.
+// the sock behind a file descriptor of the current task, a sock's two ends, and the addresses
+// of the sock and tcp tracepoints.
 
 // current task -> files -> fd table -> file -> socket -> sock; NULL where a link is missing
 static __always_inline struct sock *sock_of_fd(long fd)
@@ -56,3 +57,16 @@ static __always_inline u16 sock_ends(struct sock *sk, u8 *laddr, u8 *raddr, u16 
     *rport = bpf_ntohs(dport);
     return family;
 }
+
+// the addresses a tracepoint of the sock and tcp families carries (saddr/daddr for IPv4,
+// saddr_v6/daddr_v6 for IPv6) into the 16-byte arrays src and dst
+#define TP_ADDRESSES(args, family, src, dst)                    \
+    do {                                                        \
+        if ((family) == AF_INET) {                              \
+            __builtin_memcpy(src, (args)->saddr, 4);            \
+            __builtin_memcpy(dst, (args)->daddr, 4);            \
+        } else {                                                \
+            __builtin_memcpy(src, (args)->saddr_v6, 16);        \
+            __builtin_memcpy(dst, (args)->daddr_v6, 16);        \
+        }                                                       \
+    } while (0)

@@ -10,12 +10,12 @@ import dev.jbcc.tools.Columns;
 import dev.jbcc.tools.Hook;
 import dev.jbcc.tools.Inet;
 import dev.jbcc.tools.Session;
+import dev.jbcc.tools.Stamps;
 import dev.jbcc.tools.Tool;
 import dev.jbcc.tools.Users;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,26 +78,21 @@ public final class Bindsnoop extends Tool {
                 : Columns.of("%8d %-12.12s %-4.4s %-15.15s %5d %-5s %2d", "PID", "COMM", "PROT", "ADDR", "PORT", "OPTS", "IF");
         if (errors) columns = columns.prepend(wide ? "%-25s " : "%3d ", "RC");
         if (printUid) columns = columns.prepend("%6d ", "UID");
-        if (timestamp) columns = columns.prepend("%-9.6f ", "TIME(s)");
-        Columns out = columns;
+        Stamps stamps = new Stamps(false, timestamp);
+        Columns out = stamps.prepend(columns, null, "%-9.6f ");
         Columns counts = Columns.of("%-32s %20d     %-10d", "LADDR", "LPORT", "BINDS");
         Map<List<Object>, Long> binds = new LinkedHashMap<>();
 
         Hook hook = s.choose(Hook.tracepoint("syscalls:sys_enter_bind", "syscalls:sys_exit_bind"));
         try (BPF b = s.load("bindsnoop.bpf.c", Inet.withSocketC(Bindsnoop.class, "bindsnoop.bpf.c"), hook, defines)) {
             PerfEventArray events = b.get("events");
-            long[] first = {-1};
             events.openPerfBuffer((cpu, data, size) -> {
                 Value e = events.event(data);
                 if (count) {
                     binds.merge(List.of(Inet.address(e, "addr"), e.getLong("port")), 1L, Long::sum);
                     return;
                 }
-                List<Object> row = new ArrayList<>();
-                if (timestamp) {
-                    if (first[0] < 0) first[0] = e.getLong("ts_us");
-                    row.add((e.getLong("ts_us") - first[0]) / 1e6);
-                }
+                List<Object> row = stamps.start(e.getLong("ts_us") * 1000);
                 if (printUid) row.add(e.getLong("uid"));
                 if (errors) row.add(wide ? error(e.getLong("ret")) : (Object) e.getLong("ret"));
                 row.addAll(List.of(e.getLong("pid"), e.getString("comm"), protocol(e.getLong("protocol")), Inet.address(e, "addr"),

@@ -6,6 +6,7 @@ import dev.jbcc.bcc.Value;
 import dev.jbcc.tools.Columns;
 import dev.jbcc.tools.Hook;
 import dev.jbcc.tools.Session;
+import dev.jbcc.tools.Stamps;
 import dev.jbcc.tools.Tool;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -14,7 +15,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,14 +58,13 @@ public final class Sofdsnoop extends Tool {
         defines.put("FILTER_PID", pid == null ? -1 : pid);
         defines.put("FILTER_TID", tid == null ? -1 : tid);
         Columns columns = Columns.of("%-6s %-6d %-16s %-25s %-5d %s", "ACTION", "TID", "COMM", "SOCKET", "FD", "NAME");
-        if (timestamp) columns = columns.prepend("%-14.9f", "TIME(s)");
-        Columns out = columns;
+        Stamps stamps = new Stamps(false, timestamp);
+        Columns out = stamps.prepend(columns, null, "%-14.9f");
 
         Hook hook = s.choose(Hook.tracepoint("syscalls:sys_enter_sendmsg", "syscalls:sys_exit_sendmsg",
                 "syscalls:sys_enter_recvmsg", "syscalls:sys_exit_recvmsg"));
         try (BPF b = s.load(Sofdsnoop.class, "sofdsnoop.bpf.c", hook, defines)) {
             PerfEventArray events = b.get("events");
-            long[] first = {-1};
             events.openPerfBuffer((cpu, data, size) -> {
                 Value e = events.event(data);
                 String comm = e.getString("comm");
@@ -75,11 +74,7 @@ public final class Sofdsnoop extends Tool {
                 List<Value> fds = e.field("fd").elements();
                 for (int i = 0; i < Math.min(fds.size(), e.getLong("fd_cnt")); i++) {
                     long fd = fds.get(i).value();
-                    List<Object> row = new ArrayList<>();
-                    if (timestamp) {
-                        if (first[0] < 0) first[0] = e.getLong("ts");
-                        row.add((e.getLong("ts") - first[0]) / 1e9);
-                    }
+                    List<Object> row = stamps.start(e.getLong("ts"));
                     row.addAll(List.of(e.getLong("action") == 0 ? "SEND" : "RECV", thread, comm,
                             socket + ":" + file(thread, socket), fd, file(thread, fd)));
                     s.row(out, row.toArray());

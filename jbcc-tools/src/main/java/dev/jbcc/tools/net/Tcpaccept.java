@@ -7,12 +7,12 @@ import dev.jbcc.tools.Columns;
 import dev.jbcc.tools.Hook;
 import dev.jbcc.tools.Inet;
 import dev.jbcc.tools.Session;
+import dev.jbcc.tools.Stamps;
 import dev.jbcc.tools.Tool;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,22 +55,15 @@ public final class Tcpaccept extends Tool {
         }
         defines.put("FILTER_PID", pid == null ? -1 : pid);
         Columns columns = Columns.of("%-7d %-12.12s %-2d %-16s %-5d %-16s %-5d", "PID", "COMM", "IP", "RADDR", "RPORT", "LADDR", "LPORT");
-        if (timestamp) columns = columns.prepend("%-9.3f", "TIME(s)");
-        if (time) columns = columns.prepend("%-9s", "TIME");
-        Columns out = columns;
+        Stamps stamps = new Stamps(time, timestamp);
+        Columns out = stamps.prepend(columns, "%-9s", "%-9.3f");
 
         Hook hook = s.choose(Hook.tracepoint("syscalls:sys_exit_accept4", "syscalls:sys_exit_accept"));
         try (BPF b = s.load("tcpaccept.bpf.c", Inet.withSocketC(Tcpaccept.class, "tcpaccept.bpf.c"), hook, defines)) {
             PerfEventArray events = b.get("events");
-            long[] first = {-1};
             events.openPerfBuffer((cpu, data, size) -> {
                 Value e = events.event(data);
-                List<Object> row = new ArrayList<>();
-                if (time) row.add(Session.clock());
-                if (timestamp) {
-                    if (first[0] < 0) first[0] = e.getLong("ts_us");
-                    row.add((e.getLong("ts_us") - first[0]) / 1e6);
-                }
+                List<Object> row = stamps.start(e.getLong("ts_us") * 1000);
                 row.addAll(List.of(e.getLong("pid"), e.getString("comm"), Inet.version(e.getLong("family")),
                         Inet.address(e, "raddr"), e.getLong("rport"), Inet.address(e, "laddr"), e.getLong("lport")));
                 s.row(out, row.toArray());

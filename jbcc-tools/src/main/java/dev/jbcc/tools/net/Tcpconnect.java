@@ -7,13 +7,13 @@ import dev.jbcc.tools.Columns;
 import dev.jbcc.tools.Hook;
 import dev.jbcc.tools.Inet;
 import dev.jbcc.tools.Session;
+import dev.jbcc.tools.Stamps;
 import dev.jbcc.tools.Tool;
 import dev.jbcc.tools.Users;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,15 +72,14 @@ public final class Tcpconnect extends Tool {
                 ? Columns.of("%-7d %-12.12s %-2d %-16s %-6d %-16s %-6d", "PID", "COMM", "IP", "SADDR", "LPORT", "DADDR", "DPORT")
                 : Columns.of("%-7d %-12.12s %-2d %-16s %-16s %-6d", "PID", "COMM", "IP", "SADDR", "DADDR", "DPORT");
         if (printUid) columns = columns.prepend("%-6d", "UID");
-        if (timestamp) columns = columns.prepend("%-9.3f", "TIME(s)");
-        Columns out = columns;
+        Stamps stamps = new Stamps(false, timestamp);
+        Columns out = stamps.prepend(columns, null, "%-9.3f");
         Columns counts = Columns.of("%-25s %-25s %-20s %-10d", "LADDR", "RADDR", "RPORT", "CONNECTS");
         Map<List<String>, Long> connects = new LinkedHashMap<>();
 
         Hook hook = s.choose(Hook.tracepoint("sock:inet_sock_set_state", "syscalls:sys_exit_connect"));
-        try (BPF b = s.load(Tcpconnect.class, "tcpconnect.bpf.c", hook, defines)) {
+        try (BPF b = s.load("tcpconnect.bpf.c", Inet.withSocketC(Tcpconnect.class, "tcpconnect.bpf.c"), hook, defines)) {
             PerfEventArray events = b.get("events");
-            long[] first = {-1};
             events.openPerfBuffer((cpu, data, size) -> {
                 Value e = events.event(data);
                 String saddr = Inet.address(e, "saddr"), daddr = Inet.address(e, "daddr");
@@ -88,11 +87,7 @@ public final class Tcpconnect extends Tool {
                     connects.merge(List.of(saddr, daddr, Long.toString(e.getLong("dport"))), 1L, Long::sum);
                     return;
                 }
-                List<Object> row = new ArrayList<>();
-                if (timestamp) {
-                    if (first[0] < 0) first[0] = e.getLong("ts_us");
-                    row.add((e.getLong("ts_us") - first[0]) / 1e6);
-                }
+                List<Object> row = stamps.start(e.getLong("ts_us") * 1000);
                 if (printUid) row.add(e.getLong("uid"));
                 row.addAll(List.of(e.getLong("pid"), e.getString("comm"), Inet.version(e.getLong("family")), saddr));
                 if (lport) row.add(e.getLong("lport"));

@@ -7,13 +7,13 @@ import dev.jbcc.tools.Columns;
 import dev.jbcc.tools.Hook;
 import dev.jbcc.tools.Inet;
 import dev.jbcc.tools.Session;
+import dev.jbcc.tools.Stamps;
 import dev.jbcc.tools.Tool;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,21 +61,16 @@ public final class Tcpconnlat extends Tool {
         Columns columns = lport
                 ? Columns.of("%-7d %-12.12s %-2d %-16s %-6d %-16s %-5d %.2f", "PID", "COMM", "IP", "SADDR", "LPORT", "DADDR", "DPORT", "LAT(ms)")
                 : Columns.of("%-7d %-12.12s %-2d %-16s %-16s %-5d %.2f", "PID", "COMM", "IP", "SADDR", "DADDR", "DPORT", "LAT(ms)");
-        if (timestamp) columns = columns.prepend("%-9.3f", "TIME(s)");
-        Columns out = columns;
+        Stamps stamps = new Stamps(false, timestamp);
+        Columns out = stamps.prepend(columns, null, "%-9.3f");
 
         Hook hook = s.choose(Hook.tracepoint("sock:inet_sock_set_state"));
-        try (BPF b = s.load(Tcpconnlat.class, "tcpconnlat.bpf.c", hook, defines)) {
+        try (BPF b = s.load("tcpconnlat.bpf.c", Inet.withSocketC(Tcpconnlat.class, "tcpconnlat.bpf.c"), hook, defines)) {
             PerfEventArray events = b.get("events");
-            long[] first = {-1};
             events.openPerfBuffer((cpu, data, size) -> {
                 Value e = events.event(data);
                 if (family != 0 && e.getLong("family") != family) return;
-                List<Object> row = new ArrayList<>();
-                if (timestamp) {
-                    if (first[0] < 0) first[0] = e.getLong("ts_us");
-                    row.add((e.getLong("ts_us") - first[0]) / 1e6);
-                }
+                List<Object> row = stamps.start(e.getLong("ts_us") * 1000);
                 row.addAll(List.of(e.getLong("pid"), e.getString("comm"), Inet.version(e.getLong("family")), Inet.address(e, "saddr")));
                 if (lport) row.add(e.getLong("lport"));
                 row.addAll(List.of(Inet.address(e, "daddr"), e.getLong("dport"), e.getLong("delta_us") / 1000.0));

@@ -7,12 +7,12 @@ import dev.jbcc.tools.Columns;
 import dev.jbcc.tools.Hook;
 import dev.jbcc.tools.Inet;
 import dev.jbcc.tools.Session;
+import dev.jbcc.tools.Stamps;
 import dev.jbcc.tools.Tool;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,23 +67,16 @@ public final class Tcpstates extends Tool {
                 : wide ? Columns.of("%-16x %-5d %-16.16s %-2d %-26s %-5d %-26s %-5d %-11s -> %-11s %.3f", names)
                 : Columns.of("%-16x %-5d %-10.10s %-15s %-5d %-15s %-5d %-11s -> %-11s %.3f",
                         "SKADDR", "C-PID", "C-COMM", "LADDR", "LPORT", "RADDR", "RPORT", "OLDSTATE", "NEWSTATE", "MS");
-        if (timestamp) columns = columns.prepend(csv ? "%.6f," : "%-9.6f ", "TIME(s)");
-        if (time) columns = columns.prepend(csv ? "%s," : "%-8s ", "TIME");
-        Columns out = columns;
+        Stamps stamps = new Stamps(time, timestamp);
+        Columns out = stamps.prepend(columns, csv ? "%s," : "%-8s ", csv ? "%.6f," : "%-9.6f ");
         boolean ipColumn = csv || wide;
 
         Hook hook = s.choose(Hook.tracepoint("sock:inet_sock_set_state"));
-        try (BPF b = s.load(Tcpstates.class, "tcpstates.bpf.c", hook, defines)) {
+        try (BPF b = s.load("tcpstates.bpf.c", Inet.withSocketC(Tcpstates.class, "tcpstates.bpf.c"), hook, defines)) {
             PerfEventArray events = b.get("events");
-            long[] first = {-1};
             events.openPerfBuffer((cpu, data, size) -> {
                 Value e = events.event(data);
-                List<Object> row = new ArrayList<>();
-                if (time) row.add(Session.clock());
-                if (timestamp) {
-                    if (first[0] < 0) first[0] = e.getLong("ts_us");
-                    row.add((e.getLong("ts_us") - first[0]) / 1e6);
-                }
+                List<Object> row = stamps.start(e.getLong("ts_us") * 1000);
                 row.addAll(List.of(e.getLong("skaddr"), e.getLong("pid"), e.getString("comm")));
                 if (ipColumn) row.add(Inet.version(e.getLong("family")));
                 row.addAll(List.of(Inet.address(e, "saddr"), e.getLong("lport"), Inet.address(e, "daddr"), e.getLong("dport"),

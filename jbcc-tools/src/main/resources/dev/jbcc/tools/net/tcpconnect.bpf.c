@@ -42,13 +42,7 @@ TRACEPOINT_PROBE(sock, inet_sock_set_state)
     c.sk = (u64)args->skaddr;
     c.family = family;
     c.dport = dport;
-    if (family == AF_INET) {
-        __builtin_memcpy(c.saddr, args->saddr, 4);
-        __builtin_memcpy(c.daddr, args->daddr, 4);
-    } else {
-        __builtin_memcpy(c.saddr, args->saddr_v6, 16);
-        __builtin_memcpy(c.daddr, args->daddr_v6, 16);
-    }
+    TP_ADDRESSES(args, family, c.saddr, c.daddr);
     bpf_get_current_comm(&c.comm, sizeof(c.comm));
     connecting.update(&tid, &c);
     return 0;

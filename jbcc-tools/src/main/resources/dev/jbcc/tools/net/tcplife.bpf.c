@@ -80,13 +80,7 @@ TRACEPOINT_PROBE(sock, inet_sock_set_state)
     l.family = family;
     l.lport = lport;
     l.dport = dport;
-    if (family == AF_INET) {
-        __builtin_memcpy(l.saddr, args->saddr, 4);
-        __builtin_memcpy(l.daddr, args->daddr, 4);
-    } else {
-        __builtin_memcpy(l.saddr, args->saddr_v6, 16);
-        __builtin_memcpy(l.daddr, args->daddr_v6, 16);
-    }
+    TP_ADDRESSES(args, family, l.saddr, l.daddr);
     events.perf_submit(args, &l, sizeof(l));
     return 0;
 }

@@ -31,13 +31,7 @@ TRACEPOINT_PROBE(tcp, tcp_retransmit_skb)
     r.family = family;
     r.lport = args->sport;
     r.dport = args->dport;
-    if (family == AF_INET) {
-        __builtin_memcpy(r.saddr, args->saddr, 4);
-        __builtin_memcpy(r.daddr, args->daddr, 4);
-    } else {
-        __builtin_memcpy(r.saddr, args->saddr_v6, 16);
-        __builtin_memcpy(r.daddr, args->daddr_v6, 16);
-    }
+    TP_ADDRESSES(args, family, r.saddr, r.daddr);
 #if SEQUENCE
     struct sk_buff *skb = (struct sk_buff *)args->skbaddr;
     struct tcp_skb_cb *cb = (struct tcp_skb_cb *)skb->cb;
