@@ -1,7 +1,10 @@
 package dev.jbcc.tools;
 
 import dev.jbcc.bcc.Value;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +29,9 @@ public final class Inet {
      * trace, 0 for both, as the tools' C takes it in {@code FILTER_FAMILY}.
      */
     public static final class Families {
+        @Spec(Spec.Target.MIXEE)
+        CommandSpec tool;
+
         @Option(names = {"-4", "--ipv4"}, description = "Trace IPv4 family only.")
         boolean ipv4;
 
@@ -35,10 +41,10 @@ public final class Inet {
         /**
          * {@link #AF_INET}, {@link #AF_INET6} or 0 (both).
          *
-         * @throws IllegalArgumentException when both options were given
+         * @throws ParameterException (a usage error) when both options were given
          */
         public int family() {
-            if (ipv4 && ipv6) throw new IllegalArgumentException("-4 and -6 cannot be used together");
+            if (ipv4 && ipv6) throw new ParameterException(tool.commandLine(), "-4 and -6 cannot be used together");
             return ipv4 ? AF_INET : ipv6 ? AF_INET6 : 0;
         }
     }

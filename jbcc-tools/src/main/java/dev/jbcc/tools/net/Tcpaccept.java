@@ -47,8 +47,8 @@ public final class Tcpaccept extends Tool {
     @Override
     protected void run(Session s) {
         Map<String, Object> defines = new LinkedHashMap<>();
+        defines.put("FILTER_FAMILY", families.family());
         try {
-            defines.put("FILTER_FAMILY", families.family());
             defines.put("LPORT_OK", Inet.portTest("lport", ports));
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());

@@ -59,8 +59,8 @@ public final class Tcpconnect extends Tool {
     @Override
     protected void run(Session s) {
         Map<String, Object> defines = new LinkedHashMap<>();
+        defines.put("FILTER_FAMILY", families.family());
         try {
-            defines.put("FILTER_FAMILY", families.family());
             defines.put("DPORT_OK", Inet.portTest("dport", ports));
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());

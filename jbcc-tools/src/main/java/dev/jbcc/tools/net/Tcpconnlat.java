@@ -49,12 +49,7 @@ public final class Tcpconnlat extends Tool {
     @Override
     protected void run(Session s) {
         if (minMs != null && minMs < 0) throw usage("duration_ms must not be negative, not " + minMs);
-        int family;
-        try {
-            family = families.family();
-        } catch (IllegalArgumentException e) {
-            throw usage(e.getMessage());
-        }
+        int family = families.family();
         Map<String, Object> defines = new LinkedHashMap<>();
         defines.put("FILTER_PID", pid == null ? -1 : pid);
         defines.put("MIN_US", minMs == null ? 0 : Math.round(minMs * 1000));

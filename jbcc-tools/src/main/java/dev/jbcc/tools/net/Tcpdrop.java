@@ -35,11 +35,7 @@ public final class Tcpdrop extends Tool {
     @Override
     protected void run(Session s) {
         Map<String, Object> defines = new LinkedHashMap<>();
-        try {
-            defines.put("FILTER_FAMILY", families.family());
-        } catch (IllegalArgumentException e) {
-            throw usage(e.getMessage());
-        }
+        defines.put("FILTER_FAMILY", families.family());
         Columns out = Columns.of("%-8s %-7d %-2d %-20s > %-20s %s (%s)", "TIME", "PID", "IP", "SADDR:SPORT", "DADDR:DPORT", "STATE", "FLAGS");
 
         Hook hook = s.choose(Hook.tracepoint("skb:kfree_skb"));

@@ -46,11 +46,7 @@ public final class Tcpretrans extends Tool {
     @Override
     protected void run(Session s) {
         Map<String, Object> defines = new LinkedHashMap<>();
-        try {
-            defines.put("FILTER_FAMILY", families.family());
-        } catch (IllegalArgumentException e) {
-            throw usage(e.getMessage());
-        }
+        defines.put("FILTER_FAMILY", families.family());
         defines.put("SEQUENCE", sequence ? 1 : 0);
         Columns out = sequence
                 ? Columns.of("%-8s %-7d %-2d %-20s %1s> %-20s %-12s %d", "TIME", "PID", "IP", "LADDR:LPORT", "T", "RADDR:RPORT", "STATE", "SEQ")

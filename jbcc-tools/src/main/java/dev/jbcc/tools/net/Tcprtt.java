@@ -80,11 +80,7 @@ public final class Tcprtt extends Tool {
         if (interval != null && interval <= 0) throw usage("interval must be positive, not " + interval);
         if (duration != null && duration <= 0) throw usage("duration must be positive, not " + duration);
         Map<String, Object> defines = new LinkedHashMap<>();
-        try {
-            defines.put("FILTER_FAMILY", families.family());
-        } catch (IllegalArgumentException e) {
-            throw usage(e.getMessage());
-        }
+        defines.put("FILTER_FAMILY", families.family());
         defines.put("LPORT", lport == null ? -1 : lport);
         defines.put("RPORT", rport == null ? -1 : rport);
         defines.put("LADDR", laddr == null ? 0 : ipv4(laddr));

@@ -55,8 +55,8 @@ public final class Tcpstates extends Tool {
     @Override
     protected void run(Session s) {
         Map<String, Object> defines = new LinkedHashMap<>();
+        defines.put("FILTER_FAMILY", families.family());
         try {
-            defines.put("FILTER_FAMILY", families.family());
             defines.put("LPORT_OK", Inet.portTest("lport", localPorts));
             defines.put("DPORT_OK", Inet.portTest("dport", remotePorts));
         } catch (IllegalArgumentException e) {

@@ -27,12 +27,7 @@ public final class Tcpsynbl extends Tool {
 
     @Override
     protected void run(Session s) {
-        int family;
-        try {
-            family = families.family();
-        } catch (IllegalArgumentException e) {
-            throw usage(e.getMessage());
-        }
+        int family = families.family();
         List<String> functions = new ArrayList<>();
         if (family != Inet.AF_INET6) functions.add("tcp_v4_syn_recv_sock");
         if (family != Inet.AF_INET) functions.add("tcp_v6_syn_recv_sock");

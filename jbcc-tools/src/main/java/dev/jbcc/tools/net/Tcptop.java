@@ -59,11 +59,7 @@ public final class Tcptop extends Tool {
         if (interval <= 0) throw usage("interval must be positive, not " + interval);
         if (count < 0) throw usage("count must be positive, not " + count);
         Map<String, Object> defines = new LinkedHashMap<>();
-        try {
-            defines.put("FILTER_FAMILY", families.family());
-        } catch (IllegalArgumentException e) {
-            throw usage(e.getMessage());
-        }
+        defines.put("FILTER_FAMILY", families.family());
         defines.put("FILTER_PID", pid == null ? -1 : pid);
         Columns v4 = Columns.of("%-7d %-12.12s %-21s %-21s %6d %6d", "PID", "COMM", "LADDR", "RADDR", "RX_KB", "TX_KB");
         Columns v6 = Columns.of("%-7d %-12.12s %-32s %-32s %6d %6d", "PID", "COMM", "LADDR6", "RADDR6", "RX_KB", "TX_KB");
