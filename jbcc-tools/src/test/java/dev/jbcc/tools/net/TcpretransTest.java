@@ -1,12 +1,11 @@
 package dev.jbcc.tools.net;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.jbcc.features.Features;
 import dev.jbcc.tools.Runs;
-import dev.jbcc.tools.Session;
 import dev.jbcc.tools.ToolRun;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import dev.jbcc.features.Features;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

@@ -35,10 +35,10 @@ class TcprttTest {
     }
 
     @Test
-    void jsonForADuration() throws Exception {
+    void jsonForADurationWithAddressFilters() throws Exception {
         try (ServerSocketChannel server = Net.listener()) {
             int port = Net.port(server);
-            try (ToolRun run = Runs.started("tcprtt", "--json", "-m", "-P", Integer.toString(port), "-d", "2")) {
+            try (ToolRun run = Runs.started("tcprtt", "--json", "-m", "-P", Integer.toString(port), "-a", "127.0.0.1", "-A", "127.0.0.1", "-d", "2")) {
                 try (Net.Connected c = Net.connect(server)) {
                     for (int i = 0; i < 20; i++) c.send(1000);
                 }

@@ -1,6 +1,5 @@
 package dev.jbcc.tools.net;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.jbcc.tools.Runs;
 import dev.jbcc.tools.ToolRun;
 import org.junit.jupiter.api.Test;
