@@ -664,22 +664,37 @@ public final class BPF implements AutoCloseable {
     }
 
     private List<UprobeLink> uprobesMatching(String name, String symRe, String fnName, int pid, boolean retprobe) {
+        Path binary = dev.jbcc.symbols.Libraries.resolve(name, pid > 0 ? pid : -1);
+        List<UprobeLink> out = new ArrayList<>();
+        for (String sym : getUserFunctions(name, symRe, pid)) {
+            out.add(attachUprobe(UprobeOptions.symbol(binary.toString(), sym), fnName, pid, retprobe));
+        }
+        return out;
+    }
+
+    /**
+     * The functions of binary or library {@code name} whose names match {@code symRe} from the
+     * start, one name per address (the first of aliases such as {@code malloc} and
+     * {@code __libc_malloc}), in symbol table order: what {@code attach_uprobe(sym_re=)} attaches.
+     *
+     * @param pid the process whose view of {@code name} counts, or -1
+     * @throws NotFoundException when none matches
+     */
+    public static List<String> getUserFunctions(String name, String symRe, int pid) {
         Pattern p = Pattern.compile(symRe);
         Path binary = dev.jbcc.symbols.Libraries.resolve(name, pid > 0 ? pid : -1);
-        var names = new java.util.LinkedHashSet<String>();
+        var byAddress = new java.util.LinkedHashMap<Long, String>();
         try (var arena = java.lang.foreign.Arena.ofConfined()) {
             var elf = dev.jbcc.elf.ElfFile.map(binary, arena);
             for (var s : Stream.concat(elf.symbols().stream(), elf.dynamicSymbols().stream()).toList()) {
                 if (s.type() == dev.jbcc.elf.Symbol.Type.FUNC && !s.isUndefined() && s.value() != 0
-                        && p.matcher(s.name()).lookingAt()) names.add(s.name());
+                        && p.matcher(s.name()).lookingAt()) byAddress.putIfAbsent(s.value(), s.name());
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + binary, e);
         }
-        List<UprobeLink> out = new ArrayList<>();
-        for (String sym : names) out.add(attachUprobe(UprobeOptions.symbol(binary.toString(), sym), fnName, pid, retprobe));
-        if (out.isEmpty()) throw new NotFoundException("no function in " + binary + " matches '" + symRe + "'");
-        return out;
+        if (byAddress.isEmpty()) throw new NotFoundException("no function in " + binary + " matches '" + symRe + "'");
+        return List.copyOf(byAddress.values());
     }
 
     private static String uprobeKey(UprobeOptions o) {

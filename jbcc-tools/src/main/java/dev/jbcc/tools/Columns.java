@@ -91,4 +91,11 @@ public final class Columns {
         n.addAll(names);
         return of(format + this.format, n.toArray(String[]::new));
     }
+
+    /** The names with a column added at the end, as options such as drsnoop's -v do. */
+    public Columns append(String format, String name) {
+        List<String> n = new ArrayList<>(names);
+        n.add(name);
+        return of(this.format + format, n.toArray(String[]::new));
+    }
 }

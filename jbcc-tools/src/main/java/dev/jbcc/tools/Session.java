@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.jbcc.bcc.BPF;
 import dev.jbcc.bcc.Histogram;
 import dev.jbcc.bcc.KeyedTable;
+import dev.jbcc.bcc.USDT;
 import dev.jbcc.errors.UnsupportedFeatureException;
 
 import java.io.IOException;
@@ -109,15 +110,33 @@ public final class Session {
      * bcc's conventions attach themselves.
      */
     public BPF load(Class<?> owner, String resource, Map<String, ?> defines) {
-        return load(resource, text(owner, resource), defines);
+        return load(owner, resource, "", defines);
+    }
+
+    /**
+     * {@link #load(Class, String, Map)} with {@code generated} C appended to the resource: the
+     * functions a multitool writes for the probes it was given.
+     */
+    public BPF load(Class<?> owner, String resource, String generated, Map<String, ?> defines) {
+        return load(owner, resource, generated, defines, List.of());
+    }
+
+    /** {@link #load(Class, String, String, Map)} with USDT contexts, which attach their functions at load. */
+    public BPF load(Class<?> owner, String resource, String generated, Map<String, ?> defines, List<USDT> usdt) {
+        if (!generated.isEmpty()) verbose("generated C:\n" + generated);
+        return load(resource, text(owner, resource) + generated, defines, usdt);
     }
 
     /** As {@link #load(Class, String, Map)} for C the tool put together itself, named {@code name}. */
     public BPF load(String name, String text, Map<String, ?> defines) {
+        return load(name, text, defines, List.of());
+    }
+
+    private BPF load(String name, String text, Map<String, ?> defines, List<USDT> usdt) {
         List<String> cflags = new ArrayList<>();
         defines.forEach((k, v) -> cflags.add(v == null ? "-D" + k : "-D" + k + "=" + v));
         verbose("cflags " + cflags);
-        return BPF.builder().text(name, text).cflags(cflags).build();
+        return BPF.builder().text(name, text).cflags(cflags).usdtContexts(usdt).build();
     }
 
     /** {@link #load(Class, String, Map)} with the chosen hook's symbol defined too. */

@@ -98,9 +98,24 @@ public final class Tools {
         // end of network
 
         // tracing multitools
+        add(Group.TRACING, dev.jbcc.tools.tracing.Tplist.class);
+        add(Group.TRACING, dev.jbcc.tools.tracing.Funccount.class);
+        add(Group.TRACING, dev.jbcc.tools.tracing.Funclatency.class);
+        add(Group.TRACING, dev.jbcc.tools.tracing.Stackcount.class);
+        add(Group.TRACING, dev.jbcc.tools.tracing.Trace.class);
+        add(Group.TRACING, dev.jbcc.tools.tracing.Argdist.class);
+        add(Group.TRACING, dev.jbcc.tools.tracing.Funcslower.class);
+        add(Group.TRACING, dev.jbcc.tools.tracing.Funcinterval.class);
         // end of tracing multitools
 
         // memory
+        add(Group.MEMORY, dev.jbcc.tools.memory.Oomkill.class);
+        add(Group.MEMORY, dev.jbcc.tools.memory.Drsnoop.class);
+        add(Group.MEMORY, dev.jbcc.tools.memory.Shmsnoop.class);
+        add(Group.MEMORY, dev.jbcc.tools.memory.Slabratetop.class);
+        add(Group.MEMORY, dev.jbcc.tools.memory.Cachestat.class);
+        add(Group.MEMORY, dev.jbcc.tools.memory.Memleak.class);
+        add(Group.MEMORY, dev.jbcc.tools.memory.Cachetop.class);
         // end of memory
 
         // other

@@ -166,13 +166,15 @@ class BpfSyscallTest {
         try (Arena arena = Arena.ofConfined(); Fd map = hash(arena, "jbcc_pinned", 4)) {
             String path = dir.resolve("m").toString();
             Bpf.objPin(map, path);
-            var dup = assertThrows(SyscallException.class, () -> Bpf.objPin(map, path));
+            var dup = assertThrows(dev.jbcc.errors.PinException.class, () -> Bpf.objPin(map, path));
+            assertEquals(dev.jbcc.errors.PinException.Reason.EXISTS, dup.reason());
             assertEquals(Errno.EEXIST, dup.errno());
             try (Fd opened = Bpf.objGet(path, 0)) {
                 assertEquals(Bpf.mapInfo(map).id(), Bpf.mapInfo(opened).id());
             }
             Files.delete(dir.resolve("m"));
-            var gone = assertThrows(SyscallException.class, () -> Bpf.objGet(path, 0));
+            var gone = assertThrows(dev.jbcc.errors.PinException.class, () -> Bpf.objGet(path, 0));
+            assertEquals(dev.jbcc.errors.PinException.Reason.NOT_FOUND, gone.reason());
             assertEquals(Errno.ENOENT, gone.errno());
             assertTrue(gone.getMessage().contains(path), gone.getMessage());
         } finally {
