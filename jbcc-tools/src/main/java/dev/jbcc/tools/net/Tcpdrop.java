@@ -8,6 +8,7 @@ import dev.jbcc.tools.Columns;
 import dev.jbcc.tools.Hook;
 import dev.jbcc.tools.Inet;
 import dev.jbcc.tools.Session;
+import dev.jbcc.tools.Stacks;
 import dev.jbcc.tools.Tool;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,8 +45,7 @@ public final class Tcpdrop extends Tool {
             StackTrace stacks = b.get("stacks");
             events.openPerfBuffer((cpu, data, size) -> {
                 Value e = events.event(data);
-                int stackId = (int) e.getLong("stack_id");
-                List<String> stack = stackId < 0 ? List.of() : stacks.walk(stackId, a -> BPF.ksym(a, false, true));
+                List<String> stack = Stacks.kernel(stacks, e.getLong("stack_id"), true, false);
                 Object[] row = {Session.clock(), e.getLong("pid"), Inet.version(e.getLong("family")),
                         Inet.address(e, "saddr") + ":" + e.getLong("sport"), Inet.address(e, "daddr") + ":" + e.getLong("dport"),
                         Inet.tcpState(e.getLong("state")), flags(e.getLong("flags"))};
