@@ -7,6 +7,7 @@ import dev.jbcc.btf.Btf;
 import dev.jbcc.btf.BtfType;
 import dev.jbcc.errors.Errno;
 import dev.jbcc.tools.Columns;
+import dev.jbcc.tools.Containers;
 import dev.jbcc.tools.Hook;
 import dev.jbcc.tools.Inet;
 import dev.jbcc.tools.Session;
@@ -14,6 +15,7 @@ import dev.jbcc.tools.Stamps;
 import dev.jbcc.tools.Tool;
 import dev.jbcc.tools.Users;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.LinkedHashMap;
@@ -33,6 +35,7 @@ import java.util.Optional;
                 "    jbcc bindsnoop -E              # failed binds too, with their error",
                 "    jbcc bindsnoop -U -u 1000      # with a UID column, UID 1000 only",
                 "    jbcc bindsnoop --count         # count binds per address and port; print on Ctrl-C",
+                "    jbcc bindsnoop --cgroupmap /sys/fs/bpf/cg   # only cgroups in this pinned map (--mntnsmap: mount namespaces)",
                 "    jbcc bindsnoop --json          # one JSON object per bind",
                 "",
                 "OPTS: F freebind, T transparent, N bind-address-no-port, R reuseaddr, r reuseport."})
@@ -57,6 +60,9 @@ public final class Bindsnoop extends Tool {
 
     @Option(names = {"-u", "--uid"}, paramLabel = "UID", description = "Trace this UID (or user name) only.")
     String user;
+
+    @Mixin
+    Containers containers = new Containers();
 
     @Option(names = "--count", description = "Count binds per address and port; print on Ctrl-C.")
     boolean count;
@@ -84,7 +90,7 @@ public final class Bindsnoop extends Tool {
         Map<List<Object>, Long> binds = new LinkedHashMap<>();
 
         Hook hook = s.choose(Hook.tracepoint("syscalls:sys_enter_bind", "syscalls:sys_exit_bind"));
-        try (BPF b = s.load("bindsnoop.bpf.c", Inet.withSocketC(Bindsnoop.class, "bindsnoop.bpf.c"), hook, defines)) {
+        try (BPF b = s.load("bindsnoop.bpf.c", containers.c() + Inet.withSocketC(Bindsnoop.class, "bindsnoop.bpf.c"), hook, defines)) {
             PerfEventArray events = b.get("events");
             events.openPerfBuffer((cpu, data, size) -> {
                 Value e = events.event(data);

@@ -4,6 +4,7 @@ import dev.jbcc.bcc.BPF;
 import dev.jbcc.bcc.PerfEventArray;
 import dev.jbcc.bcc.Value;
 import dev.jbcc.tools.Columns;
+import dev.jbcc.tools.Containers;
 import dev.jbcc.tools.Hook;
 import dev.jbcc.tools.Inet;
 import dev.jbcc.tools.Session;
@@ -27,6 +28,7 @@ import java.util.Map;
                 "    jbcc tcpaccept -P 80,81        # local ports 80 and 81 only",
                 "    jbcc tcpaccept -p 181          # process 181 only",
                 "    jbcc tcpaccept -4              # IPv4 only (-6: IPv6 only)",
+                "    jbcc tcpaccept --cgroupmap /sys/fs/bpf/cg   # only cgroups in this pinned map (--mntnsmap: mount namespaces)",
                 "    jbcc tcpaccept --json          # one JSON object per accept"})
 public final class Tcpaccept extends Tool {
     @Option(names = {"-T", "--time"}, description = "Include a time column (HH:MM:SS).")
@@ -44,6 +46,9 @@ public final class Tcpaccept extends Tool {
     @Mixin
     Inet.Families families = new Inet.Families();
 
+    @Mixin
+    Containers containers = new Containers();
+
     @Override
     protected void run(Session s) {
         Map<String, Object> defines = new LinkedHashMap<>();
@@ -59,7 +64,7 @@ public final class Tcpaccept extends Tool {
         Columns out = stamps.prepend(columns, "%-9s", "%-9.3f");
 
         Hook hook = s.choose(Hook.tracepoint("syscalls:sys_exit_accept4", "syscalls:sys_exit_accept"));
-        try (BPF b = s.load("tcpaccept.bpf.c", Inet.withSocketC(Tcpaccept.class, "tcpaccept.bpf.c"), hook, defines)) {
+        try (BPF b = s.load("tcpaccept.bpf.c", containers.c() + Inet.withSocketC(Tcpaccept.class, "tcpaccept.bpf.c"), hook, defines)) {
             PerfEventArray events = b.get("events");
             events.openPerfBuffer((cpu, data, size) -> {
                 Value e = events.event(data);

@@ -4,6 +4,7 @@ import dev.jbcc.bcc.BPF;
 import dev.jbcc.bcc.PerfEventArray;
 import dev.jbcc.bcc.Value;
 import dev.jbcc.tools.Columns;
+import dev.jbcc.tools.Containers;
 import dev.jbcc.tools.Hook;
 import dev.jbcc.tools.Inet;
 import dev.jbcc.tools.Session;
@@ -30,6 +31,7 @@ import java.util.Map;
                 "    jbcc tcpconnect -U -u 1000     # with a UID column, UID 1000 only",
                 "    jbcc tcpconnect -L             # with the local port",
                 "    jbcc tcpconnect -c             # count connects per source, destination and port",
+                "    jbcc tcpconnect --cgroupmap /sys/fs/bpf/cg  # only cgroups in this pinned map (--mntnsmap: mount namespaces)",
                 "    jbcc tcpconnect --json         # one JSON object per connect"})
 public final class Tcpconnect extends Tool {
     @Option(names = {"-t", "--timestamp"}, description = "Include a timestamp column (seconds since start).")
@@ -52,6 +54,9 @@ public final class Tcpconnect extends Tool {
 
     @Option(names = {"-u", "--uid"}, paramLabel = "UID", description = "Trace this UID (or user name) only.")
     String user;
+
+    @Mixin
+    Containers containers = new Containers();
 
     @Option(names = {"-c", "--count"}, description = "Count connects per source address and destination address and port; print on Ctrl-C.")
     boolean count;
@@ -78,7 +83,7 @@ public final class Tcpconnect extends Tool {
         Map<List<String>, Long> connects = new LinkedHashMap<>();
 
         Hook hook = s.choose(Hook.tracepoint("sock:inet_sock_set_state", "syscalls:sys_exit_connect"));
-        try (BPF b = s.load("tcpconnect.bpf.c", Inet.withSocketC(Tcpconnect.class, "tcpconnect.bpf.c"), hook, defines)) {
+        try (BPF b = s.load("tcpconnect.bpf.c", containers.c() + Inet.withSocketC(Tcpconnect.class, "tcpconnect.bpf.c"), hook, defines)) {
             PerfEventArray events = b.get("events");
             events.openPerfBuffer((cpu, data, size) -> {
                 Value e = events.event(data);

@@ -4,6 +4,7 @@ import dev.jbcc.bcc.BPF;
 import dev.jbcc.bcc.KeyedTable;
 import dev.jbcc.bcc.Value;
 import dev.jbcc.tools.Columns;
+import dev.jbcc.tools.Containers;
 import dev.jbcc.tools.Hook;
 import dev.jbcc.tools.Inet;
 import dev.jbcc.tools.Session;
@@ -31,6 +32,7 @@ import java.util.Map;
                 "    jbcc tcptop -p 181             # process 181 only",
                 "    jbcc tcptop 5 10               # 5 second summaries, 10 times",
                 "    jbcc tcptop -4                 # IPv4 only (-6: IPv6 only)",
+                "    jbcc tcptop --cgroupmap /sys/fs/bpf/cg      # only cgroups in this pinned map (--mntnsmap: mount namespaces)",
                 "    jbcc tcptop --json             # one JSON object per connection and interval"})
 public final class Tcptop extends Tool {
     @Option(names = {"-C", "--noclear"}, description = "Do not clear the screen.")
@@ -44,6 +46,9 @@ public final class Tcptop extends Tool {
 
     @Mixin
     Inet.Families families = new Inet.Families();
+
+    @Mixin
+    Containers containers = new Containers();
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "interval", description = "Output interval, in seconds (default 1).")
     int interval = 1;
@@ -66,7 +71,7 @@ public final class Tcptop extends Tool {
 
         Hook hook = s.choose(Hook.kprobe("tcp_sendmsg", "tcp_cleanup_rbuf"),
                 Hook.tracepoint("sock:sock_send_length", "sock:sock_recv_length"));
-        try (BPF b = s.load("tcptop.bpf.c", Inet.withSocketC(Tcptop.class, "tcptop.bpf.c"), hook, defines)) {
+        try (BPF b = s.load("tcptop.bpf.c", containers.c() + Inet.withSocketC(Tcptop.class, "tcptop.bpf.c"), hook, defines)) {
             KeyedTable<?> sent = b.get("sent");
             KeyedTable<?> received = b.get("received");
             s.ready();

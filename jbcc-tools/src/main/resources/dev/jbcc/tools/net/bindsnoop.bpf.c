@@ -2,6 +2,7 @@
 // when it returns, its sock (sock_of_fd) gives the protocol, the bound address and port (chosen
 // by the kernel for port 0), the bound interface and the options set on it, each option a bit the
 // tool located in this kernel's BTF (the *_BIT defines, -1 where the kernel has none).
+// container_filtered(): the kit's --cgroupmap/--mntnsmap test (Containers).
 // Defines: FILTER_PID, FILTER_UID (-1: any), PORT_OK (a test of port), ERRORS (failed binds too),
 // FREEBIND_BIT, TRANSPARENT_BIT, NOPORT_BIT, REUSE_BIT, REUSEPORT_BIT.
 struct bind_t {
@@ -38,6 +39,8 @@ TRACEPOINT_PROBE(syscalls, sys_enter_bind)
     if (FILTER_PID >= 0 && (id >> 32) != FILTER_PID)
         return 0;
     if (FILTER_UID >= 0 && (u32)bpf_get_current_uid_gid() != FILTER_UID)
+        return 0;
+    if (container_filtered())
         return 0;
     u32 tid = (u32)id;
     int fd = args->fd;

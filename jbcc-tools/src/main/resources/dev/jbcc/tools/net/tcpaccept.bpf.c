@@ -1,6 +1,7 @@
 // jbcc tcpaccept: passive TCP opens, as accept(2) and accept4(2) return them. The new descriptor
 // leads to the socket (sock_of_fd), which holds the addresses and ports; the task is the one
 // that accepted.
+// container_filtered(): the kit's --cgroupmap/--mntnsmap test (Containers).
 // Defines: FILTER_PID (-1: any), FILTER_FAMILY (0: any), LPORT_OK (a test of lport).
 struct accept_t {
     u64 ts_us;
@@ -18,7 +19,7 @@ BPF_PERF_OUTPUT(events);
 static __always_inline int accepted(void *ctx, long fd)
 {
     u32 pid = bpf_get_current_pid_tgid() >> 32;
-    if (FILTER_PID >= 0 && pid != FILTER_PID)
+    if ((FILTER_PID >= 0 && pid != FILTER_PID) || container_filtered())
         return 0;
     struct sock *sk = sock_of_fd(fd);
     if (!sk)

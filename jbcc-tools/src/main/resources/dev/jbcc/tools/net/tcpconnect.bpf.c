@@ -1,6 +1,7 @@
 // jbcc tcpconnect: active TCP opens. The socket's move to SYN_SENT (inside connect(), so the
 // task is the caller) carries the addresses and destination port; the local port is chosen
 // after it, so the event is sent when that connect() returns, with the port read from the socket.
+// container_filtered(): the kit's --cgroupmap/--mntnsmap test (Containers).
 // Defines: FILTER_PID, FILTER_UID (-1: any), FILTER_FAMILY (0: any), DPORT_OK (a test of dport).
 struct conn_t {
     u64 ts_us;
@@ -34,6 +35,8 @@ TRACEPOINT_PROBE(sock, inet_sock_set_state)
         return 0;
     u32 uid = (u32)bpf_get_current_uid_gid();
     if (FILTER_UID >= 0 && uid != FILTER_UID)
+        return 0;
+    if (container_filtered())
         return 0;
     struct conn_t c = {};
     c.ts_us = bpf_ktime_get_ns() / 1000;

@@ -2,6 +2,7 @@
 // (the size asked) and tcp_cleanup_rbuf (what recvmsg copied), as bcc; HOOK_TRACEPOINT (6.3 on):
 // sock:sock_send_length and sock:sock_recv_length, the lengths sendmsg/recvmsg returned. The
 // connection's ends come from its sock (sock_ends).
+// container_filtered(): the kit's --cgroupmap/--mntnsmap test (Containers).
 // Defines: FILTER_PID (-1: any), FILTER_FAMILY (0: any).
 #define MSG_PEEK 2
 
@@ -24,7 +25,7 @@ static __always_inline void count(struct sock *sk, long bytes, int receiving)
     if (bytes <= 0)
         return;
     u32 pid = bpf_get_current_pid_tgid() >> 32;
-    if (FILTER_PID >= 0 && pid != FILTER_PID)
+    if ((FILTER_PID >= 0 && pid != FILTER_PID) || container_filtered())
         return;
     struct key_t key = {};
     key.family = sock_ends(sk, key.laddr, key.daddr, &key.lport, &key.dport);

@@ -1,6 +1,7 @@
 package dev.jbcc.tools.net;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.jbcc.tools.PinnedSet;
 import dev.jbcc.tools.Runs;
 import dev.jbcc.tools.ToolRun;
 import org.junit.jupiter.api.Test;
@@ -58,5 +59,32 @@ class TcpconnectTest {
         ToolRun run = ToolRun.start("tcpconnect", "-4", "-6");
         assertEquals(2, run.await(Duration.ofSeconds(30)));
         assertTrue(run.errors().contains("-4 and -6 cannot be used together"), run.errors());
+    }
+
+    @Test
+    void cgroupAndMountNamespaceMapsLeaveOutTasksNotInThem() throws Exception {
+        try (ServerSocketChannel server = Net.listener();
+             PinnedSet cgroups = new PinnedSet(8, PinnedSet.ownCgroup());
+             PinnedSet otherCgroups = new PinnedSet(8, PinnedSet.ownCgroup() + 1);
+             PinnedSet namespaces = new PinnedSet(4, PinnedSet.ownMountNamespace())) {
+            String port = Integer.toString(Net.port(server));
+            try (ToolRun ours = Runs.started("tcpconnect", "-P", port, "--cgroupmap", cgroups.path().toString(),
+                    "--mntnsmap", namespaces.path().toString());
+                 ToolRun others = Runs.started("tcpconnect", "-P", port, "--cgroupmap", otherCgroups.path().toString())) {
+                Net.connect(server).close();
+                ours.awaitLine(l -> l.stripTrailing().endsWith(" " + port), Runs.EVENT).orElseThrow(
+                        () -> new AssertionError("no connect in our cgroup: " + ours.output() + ours.errors()));
+                assertEquals(0, others.stop(Duration.ofSeconds(30)), others.errors());
+                assertEquals(1, others.lines().size(), "only the header: " + others.output());
+            }
+        }
+    }
+
+    @Test
+    void aMapPathWithNothingPinnedIsOneLine() throws Exception {
+        ToolRun run = ToolRun.start("tcpconnect", "--cgroupmap", "/sys/fs/bpf/jbcc-nothing-" + java.util.UUID.randomUUID());
+        assertEquals(1, run.await(Duration.ofSeconds(60)), run.errors());
+        assertTrue(run.errors().startsWith("jbcc: no pinned map at /sys/fs/bpf/jbcc-nothing-"), run.errors());
+        assertEquals(1, run.errors().lines().count(), run.errors());
     }
 }
