@@ -30,6 +30,7 @@ import java.util.Map;
                 "    jbcc sslsniff -x               # with UID and TID columns",
                 "    jbcc sslsniff -l               # with each call's latency",
                 "    jbcc sslsniff --hexdump        # the data as hex",
+                "    jbcc sslsniff --extra-lib openssl:/opt/app/libssl.so.3  # a library of a program's own too",
                 "    jbcc sslsniff --json           # one JSON object per call, the data as text"})
 public final class Sslsniff extends Tool {
     /** A TLS library: the name to look it up by, its write and read functions (entry program for each). */
@@ -77,6 +78,9 @@ public final class Sslsniff extends Tool {
     @Option(names = {"-l", "--latency"}, description = "Show each call's latency.")
     boolean latency;
 
+    @Option(names = "--extra-lib", paramLabel = "EXTRA_LIB", description = "Sniff calls into this library too, as TYPE:PATH (TYPE openssl, gnutls or nss).")
+    List<String> extraLibs = new ArrayList<>();
+
     @Override
     protected void run(Session s) {
         if (maxBufferSize < 1 || maxBufferSize > 32768 || Integer.bitCount(maxBufferSize) != 1) {
@@ -90,6 +94,17 @@ public final class Sslsniff extends Tool {
         if (!noOpenssl) wanted.add(OPENSSL);
         if (!noGnutls) wanted.add(GNUTLS);
         if (!noNss) wanted.add(NSS);
+        for (String extra : extraLibs) {
+            int colon = extra.indexOf(':');
+            Library type = colon < 0 ? null : switch (extra.substring(0, colon)) {
+                case "openssl" -> OPENSSL;
+                case "gnutls" -> GNUTLS;
+                case "nss" -> NSS;
+                default -> null;
+            };
+            if (type == null) throw usage("--extra-lib " + extra + " is not TYPE:PATH with TYPE openssl, gnutls or nss");
+            wanted.add(new Library(type.title(), extra.substring(colon + 1), type.writes(), type.reads()));
+        }
         if (wanted.isEmpty()) throw usage("-o, -g and -n leave no TLS library to sniff");
 
         try (BPF b = s.load(Sslsniff.class, "sslsniff.bpf.c", defines)) {
@@ -100,7 +115,7 @@ public final class Sslsniff extends Tool {
                 try {
                     path = Libraries.resolve(lib.name(), pid == null ? -1 : pid).toString();
                 } catch (NotFoundException e) {
-                    missing.add(lib.title() + " (lib" + lib.name() + ")");
+                    missing.add(lib.title() + " (" + (lib.name().contains("/") ? lib.name() : "lib" + lib.name()) + ")");
                     continue;
                 }
                 attached += attach(b, path, lib.writes(), "write_return") + attach(b, path, lib.reads(), "read_return");

@@ -88,9 +88,10 @@ class SslsniffTest {
     }
 
     @Test
-    void jsonWithHexdumpAndATruncatedBuffer() throws Exception {
+    void jsonWithHexdumpATruncatedBufferAndTheLibraryByPath() throws Exception {
         String marker = "jbcc-" + UUID.randomUUID();
-        try (ToolRun run = Runs.started("sslsniff", "--json", "--hexdump", "--max-buffer-size", "8", "-g", "-n")) {
+        try (ToolRun run = Runs.started("sslsniff", "--json", "--hexdump", "--max-buffer-size", "8", "-o", "-g", "-n",
+                "--extra-lib", "openssl:" + dev.jbcc.symbols.Libraries.resolve("ssl", -1))) {
             long pid = tls(marker);
             JsonNode e = Runs.json(run.awaitLine(l -> l.contains("\"pid\":" + pid + ",") && l.contains("WRITE/SEND")
                             && l.contains("\"len\":" + marker.length() + ","), Runs.EVENT)
@@ -99,5 +100,12 @@ class SslsniffTest {
             assertEquals(java.util.HexFormat.of().formatHex(marker.substring(0, 8).getBytes(StandardCharsets.UTF_8)), e.get("data").asText());
             assertEquals(marker.length() - 8, e.get("lost").asInt());
         }
+    }
+
+    @Test
+    void anExtraLibraryOfAnUnknownTypeIsAUsageError() throws Exception {
+        ToolRun run = ToolRun.start("sslsniff", "--extra-lib", "boringssl:/nowhere/libssl.so");
+        assertEquals(2, run.await(Duration.ofSeconds(30)));
+        assertTrue(run.errors().contains("--extra-lib boringssl:/nowhere/libssl.so is not TYPE:PATH"), run.errors());
     }
 }
