@@ -3,6 +3,8 @@
 # and runs dev.jbcc.bench.events.EventBench, which alternates Java and C repetitions.
 #   BENCH_REPS   repetitions per case and side (default 7); the medians are printed
 #   BENCH_SCALE  multiplies the record counts (default 1)
+#   BENCH_PIN    CONSUMER,PRODUCER CPUs both sides pin their two threads to (default 0,1 with two
+#                CPUs or more; empty: no pinning), exported to both as EVENTS_PIN
 set -euo pipefail
 C_DIR="$REPO/jbcc-bench/src/main/c"
 # The benchmark's ring, and each CPU's perf ring: the same bytes on both sides.
@@ -23,7 +25,9 @@ build_events() {
 # run_events ring|perf: prints the figures, then '#misses' and one line per missed target.
 run_events() {
     build_events
-    "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$BENCH_CP" dev.jbcc.bench.events.EventBench \
+    local pin=""
+    [ "$(nproc)" -ge 2 ] && pin=0,1
+    EVENTS_PIN=${BENCH_PIN-$pin} "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$BENCH_CP" dev.jbcc.bench.events.EventBench \
         "$1" "$BENCH_WORK/events.bpf.o" "$BENCH_WORK/events" "${BENCH_REPS:-7}" "$BUFFER_BYTES"
 }
 

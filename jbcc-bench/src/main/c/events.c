@@ -12,12 +12,15 @@
 // elapsed_ns runs from the producer's start to the consumer's last delivered batch; cpu_ns is the
 // consumer thread's CPU time over its whole loop. The producer runs on its own thread: ring burst
 // calls BPF_PROG_TEST_RUN with CHUNK records per call, perf burst calls getppid() once per CHUNK
-// records; tp calls getpid() COUNT times, one record each.
+// records; tp calls getpid() COUNT times, one record each. With EVENTS_PIN=CONSUMER,PRODUCER in the
+// environment the consuming (main) thread and the producer thread pin themselves to those CPUs, as
+// the Java side does.
 #define _GNU_SOURCE
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -82,8 +85,25 @@ static void on_perf_sample(void *ctx, int cpu, void *data, uint32_t size)
     delivered++;
 }
 
+/* Pins the calling thread to CPU n of EVENTS_PIN=CONSUMER,PRODUCER (index 0 or 1); no-op without it. */
+static void pin(int index)
+{
+    const char *pin = getenv("EVENTS_PIN");
+    int cpus[2];
+    if (!pin || !*pin)
+        return;
+    if (sscanf(pin, "%d,%d", &cpus[0], &cpus[1]) != 2)
+        die("EVENTS_PIN is not CONSUMER,PRODUCER", EINVAL);
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpus[index], &set);
+    if (sched_setaffinity(0, sizeof(set), &set))
+        die("sched_setaffinity", errno);
+}
+
 static void *produce(void *unused)
 {
+    pin(1);
     uint64_t p0 = now_ns(CLOCK_MONOTONIC);
     if (use_burst && !use_ring) {
         /* burst_perf: each getppid() of this thread emits a chunk with bpf_loop */
@@ -163,6 +183,7 @@ int main(int argc, char **argv)
     uint64_t buffer_bytes = strtoull(argv[6], NULL, 10);
     chunk = atoi(argv[7]);
 
+    pin(0);
     libbpf_set_strict_mode(LIBBPF_STRICT_ALL);
     struct bpf_object *obj = bpf_object__open_file(argv[1], NULL);
     if (!obj)

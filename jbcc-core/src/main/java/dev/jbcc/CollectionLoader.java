@@ -69,7 +69,9 @@ final class CollectionLoader {
             createMaps(kconfig);
             for (ProgramSpec p : spec.programs().values()) {
                 if (options.programs() != null && !options.programs().contains(p.name())) continue;
-                var relocated = CoreRelocations.apply(p, spec.btf(), options.kernel(), options.kernelBtf() == null);
+                // The kernel's BTF only for programs that need it: parsing it is most of a cold load otherwise.
+                Btf kernel = p.coreRelocations().isEmpty() ? null : options.kernel();
+                var relocated = CoreRelocations.apply(p, spec.btf(), kernel, options.kernelBtf() == null);
                 programs.put(p.name(), Program.load(resolve(p, relocated.instructions()), new Program.LoadContext(btfFd,
                         btfStrings, log -> CoreRelocations.explainPoison(log, relocated.poisoned()), options.logLevel())));
             }

@@ -53,6 +53,7 @@ final class CoreRelocations {
      * patched values, and poisoned instructions (calls of a nonexistent helper) where the kernel
      * lacks a field or enumerator.
      *
+     * @param kernel the target types; may be null for a program without CO-RE relocations
      * @throws CoreRelocationException if a relocation does not fit its instruction or is ambiguous
      * @throws FormatException         if a relocation does not fit the object's BTF
      */

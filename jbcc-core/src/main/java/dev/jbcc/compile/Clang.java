@@ -157,7 +157,7 @@ public record Clang(Path executable, String version) {
         try {
             Path real = exe.toRealPath();
             var attrs = Files.readAttributes(real, java.nio.file.attribute.BasicFileAttributes.class);
-            return CompileCache.sha256Hex(real + "\0" + attrs.size() + "\0" + attrs.lastModifiedTime().toInstant());
+            return CompileCache.keyHex(real + "\0" + attrs.size() + "\0" + attrs.lastModifiedTime().toInstant());
         } catch (IOException e) {
             throw FileAccessException.of("inspect", exe, e);
         }

@@ -155,6 +155,27 @@ public final class ClangCompiler {
         return BASE_FLAGS;
     }
 
+    /**
+     * What every object this compiler makes depends on besides the source, its flags and the
+     * working directory: the cache format, the clang binary and its version, and the kernel
+     * headers' identity (generating vmlinux.h on first use). Front-ends that cache their own
+     * results of a compile (jbcc-bcc's whole-program cache) put it in their keys, so that a new
+     * clang or kernel misses there too.
+     *
+     * @return empty when objects also depend on files the identity does not pin down (kernel
+     *         headers from a directory given by path, whose files this compiler's own cache checks
+     *         one by one): such results are not to be cached on this identity alone
+     */
+    public Optional<String> cacheIdentity() {
+        KernelHeaders.Resolved headers = options.kernelHeaders().resolve(cache);
+        return headers.directory() == null || headers.contentIsKeyed() ? Optional.of(cacheIdentity(headers)) : Optional.empty();
+    }
+
+    private String cacheIdentity(KernelHeaders.Resolved headers) {
+        return String.join("\0", CACHE_FORMAT, clang.executable().toAbsolutePath().toString(), clang.version(),
+                headers.identity());
+    }
+
     /** Compiles source text that has no file; diagnostics call it {@code <source>}. */
     public CompiledObject compile(String text) {
         return compile(Source.of(text), List.of());
@@ -189,17 +210,16 @@ public final class ClangCompiler {
         if (headers.directory() != null) args.addAll(List.of("-I", headers.directory().toString()));
 
         String key = new CompileCache.KeyBuilder()
-                .add(CACHE_FORMAT)
-                .add(clang.executable().toAbsolutePath().toString()).add(clang.version())
+                .add(cacheIdentity(headers))
                 .add(workingDir.toString())
-                .add(headers.identity())
                 .add(String.join("\0", args))
                 .add(source.name()).add(source.text())
                 .hex();
         if (options.useCache()) {
             Optional<CompileCache.Entry> hit = cache.lookup(key);
             if (hit.isPresent()) {
-                return new CompiledObject(source.name(), hit.get().object(), hit.get().warnings(), true);
+                var inputs = hit.get().dependencies().stream().map(d -> Path.of(d.path())).toList();
+                return new CompiledObject(source.name(), hit.get().object(), hit.get().warnings(), true, inputs);
             }
         }
 
@@ -245,12 +265,14 @@ public final class ClangCompiler {
                 throw new CompileException(Diagnostics.summary(output, result.exitCode()), output);
             }
             byte[] elf = Files.readAllBytes(object);
+            List<Path> inputs = inputs(ProcessRunner.readText(depFile), workingDir, headers).stream()
+                    .filter(p -> !p.startsWith(sourceDir)).toList();
             if (options.useCache()) {
-                var deps = dependencies(ProcessRunner.readText(depFile), workingDir, headers).stream()
-                        .filter(d -> !d.path().startsWith(sourceDir.toString())).toList();
+                var deps = new ArrayList<CompileCache.Dependency>();
+                for (Path p : inputs) deps.add(CompileCache.Dependency.of(p));
                 cache.store(key, new CompileCache.Entry(elf, output, deps));
             }
-            return new CompiledObject(source.name(), elf, output, false);
+            return new CompiledObject(source.name(), elf, output, false, inputs);
         } catch (IOException e) {
             throw FileAccessException.of("compile " + source.name() + " in", temp, e);
         } finally {
@@ -271,15 +293,14 @@ public final class ClangCompiler {
      * The files a compile read, from clang's make-style dependency file, except those whose
      * content the key already fixes (generated kernel headers).
      */
-    static List<CompileCache.Dependency> dependencies(String depFile, Path workingDir, KernelHeaders.Resolved headers)
-            throws IOException {
-        var deps = new ArrayList<CompileCache.Dependency>();
+    static List<Path> inputs(String depFile, Path workingDir, KernelHeaders.Resolved headers) {
+        var files = new ArrayList<Path>();
         for (String name : parseDependencyFile(depFile)) {
             Path file = workingDir.resolve(name).normalize();
             if (headers.contentIsKeyed() && file.startsWith(headers.directory())) continue;
-            deps.add(CompileCache.Dependency.of(file));
+            files.add(file);
         }
-        return deps;
+        return files;
     }
 
     /** The prerequisites of the one rule in a make dependency file (backslash escapes, continuations). */

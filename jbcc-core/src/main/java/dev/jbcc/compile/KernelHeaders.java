@@ -79,7 +79,7 @@ public final class KernelHeaders {
             case DIRECTORY -> new Resolved(path, "directory:" + path, false);
             case GENERATED -> {
                 String id = identity();
-                Path dir = cache.subdirectory("kernel", CompileCache.sha256Hex(id).substring(0, 32));
+                Path dir = cache.subdirectory("kernel", CompileCache.keyHex(id));
                 Path header = dir.resolve(HEADER);
                 // One generation per instance at a time; across processes the rename makes a
                 // race harmless (both write the same text).
@@ -200,7 +200,7 @@ public final class KernelHeaders {
             if (id == null) {
                 try (InputStream in = BtfHeaderWriter.class.getResourceAsStream("BtfHeaderWriter.class")) {
                     if (in == null) throw new IllegalStateException("BtfHeaderWriter.class is not readable as a resource");
-                    id = "BtfHeaderWriter:" + CompileCache.sha256Hex(in).substring(0, 16);
+                    id = "BtfHeaderWriter:" + new CompileCache.KeyBuilder().add(in.readAllBytes()).hex();
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }

@@ -151,15 +151,22 @@ public final class Session {
         return load(name, text, all);
     }
 
-    /** A text resource beside {@code owner}. */
+    /**
+     * A text resource beside {@code owner}, with each line {@code #include "NAME"} replaced by the
+     * resource NAME beside {@code owner} (C the tools of a group share, e.g. files/fd_file.h).
+     */
     public static String text(Class<?> owner, String resource) {
+        String text;
         try (InputStream in = owner.getResourceAsStream(resource)) {
             if (in == null) throw new IllegalStateException(resource + " is missing beside " + owner.getName());
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return INCLUDE.matcher(text).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(text(owner, m.group(1))));
     }
+
+    private static final java.util.regex.Pattern INCLUDE = java.util.regex.Pattern.compile("(?m)^#include \"([\\w.-]+)\"$");
 
     /**
      * Tracing has begun (everything is attached): in-process callers ({@link ToolRun}) may cause

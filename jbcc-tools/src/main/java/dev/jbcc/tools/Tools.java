@@ -63,18 +63,47 @@ public final class Tools {
     static {
         // process
         add(Group.PROCESS, dev.jbcc.tools.process.Execsnoop.class);
+        add(Group.PROCESS, dev.jbcc.tools.process.Exitsnoop.class);
+        add(Group.PROCESS, dev.jbcc.tools.process.Killsnoop.class);
+        add(Group.PROCESS, dev.jbcc.tools.process.Threadsnoop.class);
+        add(Group.PROCESS, dev.jbcc.tools.process.Pidpersec.class);
         // end of process
 
         // files
         add(Group.FILES, dev.jbcc.tools.files.Opensnoop.class);
+        add(Group.FILES, dev.jbcc.tools.files.Statsnoop.class);
+        add(Group.FILES, dev.jbcc.tools.files.Syncsnoop.class);
+        add(Group.FILES, dev.jbcc.tools.files.Mountsnoop.class);
+        add(Group.FILES, dev.jbcc.tools.files.Filelife.class);
+        add(Group.FILES, dev.jbcc.tools.files.Fileslower.class);
+        add(Group.FILES, dev.jbcc.tools.files.Filetop.class);
+        add(Group.FILES, dev.jbcc.tools.files.Vfsstat.class);
+        add(Group.FILES, dev.jbcc.tools.files.Vfscount.class);
+        add(Group.FILES, dev.jbcc.tools.files.Dcstat.class);
+        add(Group.FILES, dev.jbcc.tools.files.Dcsnoop.class);
         // end of files
 
         // block I/O
         add(Group.BLOCK, dev.jbcc.tools.block.Biolatency.class);
         add(Group.BLOCK, dev.jbcc.tools.block.Biolatpcts.class);
+        add(Group.BLOCK, dev.jbcc.tools.block.Biosnoop.class);
+        add(Group.BLOCK, dev.jbcc.tools.block.Biotop.class);
+        add(Group.BLOCK, dev.jbcc.tools.block.Bitesize.class);
+        add(Group.BLOCK, dev.jbcc.tools.block.Biopattern.class);
         // end of block I/O
 
         // CPU and scheduler
+        add(Group.CPU, dev.jbcc.tools.cpu.Runqlat.class);
+        add(Group.CPU, dev.jbcc.tools.cpu.Cpudist.class);
+        add(Group.CPU, dev.jbcc.tools.cpu.Runqslower.class);
+        add(Group.CPU, dev.jbcc.tools.cpu.Profile.class);
+        add(Group.CPU, dev.jbcc.tools.cpu.Offcputime.class);
+        add(Group.CPU, dev.jbcc.tools.cpu.Hardirqs.class);
+        add(Group.CPU, dev.jbcc.tools.cpu.Softirqs.class);
+        add(Group.CPU, dev.jbcc.tools.cpu.Runqlen.class);
+        add(Group.CPU, dev.jbcc.tools.cpu.Wakeuptime.class);
+        add(Group.CPU, dev.jbcc.tools.cpu.Offwaketime.class);
+        add(Group.CPU, dev.jbcc.tools.cpu.Llcstat.class);
         // end of CPU and scheduler
 
         // network
@@ -121,6 +150,16 @@ public final class Tools {
         // other
         add(Group.OTHER, dev.jbcc.tools.other.Bpflist.class);
         add(Group.OTHER, dev.jbcc.tools.other.Bashreadline.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Capable.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Ttysnoop.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Syscount.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Wqlat.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Compactsnoop.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Ext4slower.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Ext4dist.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Cpuunclaimed.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Numasched.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Readahead.class);
         // end of other
     }
 

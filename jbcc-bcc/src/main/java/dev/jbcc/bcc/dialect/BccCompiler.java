@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,6 +39,10 @@ import java.util.regex.Pattern;
  * and the program is rewritten the way bcc rewrites it (tables, methods, probe arguments, implicit
  * kernel reads, tracepoint structs, {@code bpf_trace_printk}) before {@link ClangCompiler} compiles
  * it, cached.
+ *
+ * <p>A program compiled before (same text, flags and USDT readers, same clang and kernel, same
+ * jbcc, its own headers unchanged) comes back from a whole-program cache ({@link ProgramCache})
+ * without the prelude, the passes or clang: only its object is parsed again.
  *
  * <p>The rewrite keeps every line where the user wrote it, so clang's diagnostics and the
  * verifier's messages (through BTF line_info) name the user's lines.
@@ -57,6 +62,7 @@ public final class BccCompiler {
     private final Path cacheRoot;
     private final List<Path> tracefsRoots;
     private volatile Prelude prelude;
+    private final java.util.concurrent.atomic.AtomicInteger passRuns = new java.util.concurrent.atomic.AtomicInteger();
 
     private BccCompiler(ClangCompiler compiler, List<Path> tracefsRoots) {
         this.compiler = compiler;
@@ -125,7 +131,6 @@ public final class BccCompiler {
 
     private BccProgram rewriteAndCompile(Source source, List<String> userFlags, List<UsdtBinding> usdt) {
         long start = System.nanoTime();
-        Prelude p = prelude();
         var seen = new java.util.HashMap<String, UsdtBinding>();
         for (UsdtBinding b : usdt) {
             UsdtBinding before = seen.putIfAbsent(b.function(), b);
@@ -136,6 +141,14 @@ public final class BccCompiler {
             }
         }
 
+        String programKey = programKey(source, userFlags, usdt);
+        if (programKey != null) {
+            Optional<ProgramCache.Entry> hit = programCache().lookup(programKey);
+            if (hit.isPresent()) return fromCache(source, hit.get(), start);
+        }
+
+        passRuns.incrementAndGet();
+        Prelude p = prelude();
         java.util.BitSet inactive = Conditionals.present(source.text())
                 ? inactiveLines(p, source, clangFlags(p, userFlags, usdt, source.text())) : new java.util.BitSet();
         PrePass.Result pre = PrePass.run(source.name(), source.text(),
@@ -169,18 +182,63 @@ public final class BccCompiler {
             if (e.diagnostics().isBlank()) throw e;
             throw userError(source, rewritten.text(), e.diagnostics(), 1);
         }
-        CollectionSpec spec;
-        try {
-            spec = ObjectReader.read(object.elf(), source.name());
-        } catch (FormatException e) {
-            throw new CompileException("the object compiled from " + source.name() + " is not readable: " + e.getMessage(), "");
-        }
+        CollectionSpec spec = read(source, object);
         long end = System.nanoTime();
 
+        List<TableDecl> tables = pre.tables().values().stream().sorted(java.util.Comparator.comparingInt(TableDecl::line)).toList();
+        if (programKey != null) {
+            var inputs = new ArrayList<>(object.inputs());
+            for (TracepointFormat tp : pre.tracepoints()) {
+                Path format = TracepointFormat.formatFile(tracefsRoots, tp.category(), tp.event());
+                if (format != null) inputs.add(format);
+            }
+            programCache().store(programKey, new ProgramCache.Entry(rewritten, tables, object.elf(), object.warnings()), inputs);
+        }
         var timings = new BccProgram.Timings(Duration.ofNanos(rewriteEnd - start), Duration.ofNanos(astEnd - astStart),
                 Duration.ofNanos(end - rewriteEnd));
         return new BccProgram(source.name(), source.text(), rewritten.text(), object, spec,
-                functions(rewritten, spec), tables(pre, rewritten, spec), SourceMap.of(source.text()), timings);
+                functions(rewritten, spec), tables(tables, rewritten, spec), SourceMap.of(source.text()), timings);
+    }
+
+    /**
+     * The whole-program cache's key ({@link ProgramCache}), or null when results are not cached:
+     * caching is off, or the compiler's objects depend on headers its identity does not pin down.
+     */
+    private String programKey(Source source, List<String> userFlags, List<UsdtBinding> usdt) {
+        if (!compiler.options().useCache()) return null;
+        Optional<String> compilerIdentity = compiler.cacheIdentity();
+        if (compilerIdentity.isEmpty()) return null;
+        return ProgramCache.key(List.of(compilerIdentity.get(), source.name(), source.text(),
+                String.valueOf(source.includeDirectory()), Path.of("").toAbsolutePath().toString(),
+                String.join("\0", userFlags), usdt.isEmpty() ? "" : UsdtHeader.text(usdt),
+                UsdtHeader.argumentCounts(usdt).toString(), Long.toString(pageSize()), tracefsRoots.toString()));
+    }
+
+    /** How many compiles of this instance ran the passes (missed the whole-program cache); tests use it to see hits. */
+    int passRuns() {
+        return passRuns.get();
+    }
+
+    private ProgramCache programCache() {
+        return new ProgramCache(CompileCache.open(cacheRoot));
+    }
+
+    /** A program from the whole-program cache: only its object is parsed again. */
+    private static BccProgram fromCache(Source source, ProgramCache.Entry entry, long start) {
+        var object = new CompiledObject(source.name(), entry.elf(), entry.warnings(), true);
+        CollectionSpec spec = read(source, object);
+        var timings = new BccProgram.Timings(Duration.ZERO, Duration.ZERO, Duration.ofNanos(System.nanoTime() - start));
+        return new BccProgram(source.name(), source.text(), entry.rewrite().text(), object, spec,
+                functions(entry.rewrite(), spec), tables(entry.tables(), entry.rewrite(), spec), SourceMap.of(source.text()),
+                timings);
+    }
+
+    private static CollectionSpec read(Source source, CompiledObject object) {
+        try {
+            return ObjectReader.read(object.elf(), source.name());
+        } catch (FormatException e) {
+            throw new CompileException("the object compiled from " + source.name() + " is not readable: " + e.getMessage(), "");
+        }
     }
 
     /** The flags clang gets for a program, after the base flags. */
@@ -374,10 +432,11 @@ public final class BccCompiler {
         return out;
     }
 
-    private static Map<String, BccTable> tables(PrePass.Result pre, AstPass.Result rewritten, CollectionSpec spec) {
+    /** The tables, {@code declared} in declaration order, with what the object says of each. */
+    private static Map<String, BccTable> tables(List<TableDecl> declared, AstPass.Result rewritten, CollectionSpec spec) {
         Btf btf = spec.btf();
         var out = new LinkedHashMap<String, BccTable>();
-        for (TableDecl d : pre.tables().values().stream().sorted(java.util.Comparator.comparingInt(TableDecl::line)).toList()) {
+        for (TableDecl d : declared) {
             MapSpec m = spec.maps().get(d.name());
             if (m == null) {
                 throw new CompileException("table " + d.name() + " (line " + d.line() + ") is missing from the compiled object", "");

@@ -3,8 +3,6 @@ package dev.jbcc.bcc.dialect;
 import dev.jbcc.compile.internal.CompileCache;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -15,11 +13,10 @@ import java.util.List;
 /**
  * The AST pass's results on disk, so a warm compile runs no clang at all: the key is everything
  * the AST depends on (the pre-pass output, flags, the prelude's identity, the program's own
- * headers, this rewriter's bytecode), the value the rewritten text and what the pass found.
+ * headers, the front-end's code), the value the rewritten text and what the pass found.
  */
 final class RewriteCache {
     private static final String MAGIC = "JBCC-REWRITE-1";
-    private static volatile String rewriterIdentity;
 
     private final Path directory;
 
@@ -29,29 +26,11 @@ final class RewriteCache {
 
     static String key(List<String> parts) {
         var all = new ArrayList<String>(parts.size() + 1);
-        all.add(rewriterIdentity());
+        all.add(ProgramCache.frontEndIdentity());
         all.addAll(parts);
         var sb = new StringBuilder();
         for (String p : all) sb.append(p.length()).append(':').append(p);
         return CompileCache.sha256Hex(sb.toString());
-    }
-
-    /** The rewriter's classes: a changed rewriter must not reuse old rewrites. */
-    private static String rewriterIdentity() {
-        String id = rewriterIdentity;
-        if (id == null) {
-            var sb = new StringBuilder();
-            for (Class<?> c : List.of(AstPass.class, ClangAst.class, PrePass.class)) {
-                try (InputStream in = c.getResourceAsStream(c.getSimpleName() + ".class")) {
-                    if (in == null) throw new IllegalStateException(c + " is not readable as a resource");
-                    sb.append(CompileCache.sha256Hex(new String(in.readAllBytes(), StandardCharsets.ISO_8859_1)));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-            rewriterIdentity = id = sb.toString();
-        }
-        return id;
     }
 
     AstPass.Result lookup(String key) {
@@ -75,7 +54,7 @@ final class RewriteCache {
         CompileCache.writeAtomically(directory.resolve(key), encode(result).getBytes(StandardCharsets.UTF_8));
     }
 
-    private static String encode(AstPass.Result r) {
+    static String encode(AstPass.Result r) {
         var sb = new StringBuilder(MAGIC).append('\n');
         sb.append(r.functions().size()).append('\n');
         for (AstPass.Function f : r.functions()) {
@@ -90,7 +69,7 @@ final class RewriteCache {
         return sb.append(r.text()).toString();
     }
 
-    private static AstPass.Result decode(String s) {
+    static AstPass.Result decode(String s) {
         String[] head = s.split("\n", -1);
         if (!head[0].equals(MAGIC)) throw new IllegalArgumentException("not a rewrite entry");
         int at = 1;

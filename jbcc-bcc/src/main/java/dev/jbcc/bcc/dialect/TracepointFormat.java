@@ -57,15 +57,13 @@ public record TracepointFormat(String category, String event, List<Field> fields
             throw new CompileException("tracepoint " + category + ":" + event
                     + " is not a valid name (letters, digits and underscores)", "");
         }
-        for (Path root : roots) {
-            Path events = root.resolve("events");
-            if (!Files.isDirectory(events)) continue;
-            Path format = events.resolve(category).resolve(event).resolve("format");
+        Path format = formatFile(roots, category, event);
+        if (format != null) {
             try {
                 return parse(category, event, Files.readString(format));
             } catch (NoSuchFileException e) {
                 throw new CompileException("tracepoint " + category + ":" + event + " does not exist on this kernel (no "
-                        + format + "); list them with `ls " + events + "`", "");
+                        + format + "); list them with `ls " + format.getParent().getParent().getParent() + "`", "");
             } catch (IOException e) {
                 throw FileAccessException.of("read", format, e);
             }
@@ -77,6 +75,18 @@ public record TracepointFormat(String category, String event, List<Field> fields
         }
         throw new CompileException("TRACEPOINT_PROBE(" + category + ", " + event + ") needs tracefs, which is not mounted"
                 + " at " + roots.getFirst() + ": mount it with `mount -t tracefs nodev " + roots.getFirst() + "`", "");
+    }
+
+    /**
+     * The format file of a tracepoint under the first tracefs root that has an {@code events}
+     * directory (the file itself may not exist), or null if no root has one.
+     */
+    static Path formatFile(List<Path> roots, String category, String event) {
+        for (Path root : roots) {
+            Path events = root.resolve("events");
+            if (Files.isDirectory(events)) return events.resolve(category).resolve(event).resolve("format");
+        }
+        return null;
     }
 
     /** Parses a format file's text. */

@@ -52,11 +52,19 @@ import java.util.Map;
  * callbacks get a pointer. Repetitions alternate Java and C and the medians are printed. The Java side first runs
  * two unmeasured repetitions so that the JIT has compiled the poll loop, as it would have in any
  * tool that runs longer than a second.
+ *
+ * <p>Placement: with {@code EVENTS_PIN=CONSUMER,PRODUCER} (CPU numbers; events-common.sh sets
+ * {@code 0,1} on a machine with two CPUs or more) both sides pin the consuming thread and the
+ * producer thread to those CPUs with sched_setaffinity, so that the figures do not swing with
+ * where the scheduler happens to put the two threads (on the same CPU a wake-up per record
+ * becomes a context switch per record).
  */
 public final class EventBench {
     private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.nativeOrder());
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
-    private static final MethodHandle GETPID, GETPPID, GETTID;
+    private static final MethodHandle GETPID, GETPPID, GETTID, SCHED_SETAFFINITY;
+    /** The consumer's and the producer's CPU from EVENTS_PIN, or -1 for no pinning. */
+    private static final int CONSUMER_CPU = pinned(0), PRODUCER_CPU = pinned(1);
 
     static {
         Linker linker = Linker.nativeLinker();
@@ -64,6 +72,29 @@ public final class EventBench {
         GETPID = linker.downcallHandle(linker.defaultLookup().findOrThrow("getpid"), intFn);
         GETPPID = linker.downcallHandle(linker.defaultLookup().findOrThrow("getppid"), intFn);
         GETTID = linker.downcallHandle(linker.defaultLookup().findOrThrow("gettid"), intFn);
+        SCHED_SETAFFINITY = linker.downcallHandle(linker.defaultLookup().findOrThrow("sched_setaffinity"),
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS));
+    }
+
+    private static int pinned(int index) {
+        String pin = System.getenv("EVENTS_PIN");
+        if (pin == null || pin.isBlank()) return -1;
+        String[] cpus = pin.split(",");
+        if (cpus.length != 2) throw new IllegalArgumentException("EVENTS_PIN=" + pin + ": give CONSUMER,PRODUCER, e.g. 0,1");
+        return Integer.parseInt(cpus[index].strip());
+    }
+
+    /** Pins the calling thread to {@code cpu} (no-op for -1): sched_setaffinity(0, …) acts on the caller only. */
+    private static void pin(int cpu) {
+        if (cpu < 0) return;
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            MemorySegment mask = arena.allocate(128); // cpu_set_t: 1024 CPUs
+            mask.set(ValueLayout.JAVA_BYTE, cpu / 8, (byte) (1 << (cpu % 8)));
+            int rc = (int) SCHED_SETAFFINITY.invokeExact(0, mask.byteSize(), mask);
+            if (rc != 0) throw new IllegalStateException("sched_setaffinity to CPU " + cpu + " failed");
+        } catch (Throwable t) {
+            throw t instanceof RuntimeException r ? r : new IllegalStateException(t);
+        }
     }
 
     /** One benchmark case: producer, record size, records per run, records per burst call. */
@@ -105,6 +136,7 @@ public final class EventBench {
             System.exit(2);
         }
         String kind = args[0];
+        pin(CONSUMER_CPU);
         int reps = Integer.parseInt(args[3]);
         var bench = new EventBench(kind, Path.of(args[1]), Path.of(args[2]), Long.parseLong(args[4]));
         double scale = Double.parseDouble(System.getenv().getOrDefault("BENCH_SCALE", "1"));
@@ -202,6 +234,7 @@ public final class EventBench {
         producerFailure = null;
         Thread producer = Thread.ofPlatform().name("producer").unstarted(() -> {
             try {
+                pin(PRODUCER_CPU);
                 long p0 = System.nanoTime();
                 produce(coll, program, config, c, count);
                 produceNanos = System.nanoTime() - p0;

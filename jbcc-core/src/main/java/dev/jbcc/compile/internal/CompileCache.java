@@ -356,13 +356,15 @@ public final class CompileCache {
         }
     }
 
-    private static void writeString(DataOutputStream out, String s) throws IOException {
+    /** A string as its UTF-8 length and bytes; {@link #readString} reads it back. */
+    public static void writeString(DataOutputStream out, String s) throws IOException {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         out.writeInt(b.length);
         out.write(b);
     }
 
-    private static String readString(DataInputStream in) throws IOException {
+    /** A string {@link #writeString} wrote; EOFException for a length past the input's end. */
+    public static String readString(DataInputStream in) throws IOException {
         int length = in.readInt();
         if (length < 0 || length > in.available()) throw new EOFException("bad string length " + length);
         return new String(in.readNBytes(length), StandardCharsets.UTF_8);
@@ -460,19 +462,76 @@ public final class CompileCache {
         return HexFormat.of().formatHex(md.digest());
     }
 
-    /** Accumulates a cache key from length-prefixed parts, so "ab"+"c" and "a"+"bc" differ. */
+    /** {@link KeyBuilder}'s key of one string: for names derived from short identities. */
+    public static String keyHex(String s) {
+        return new KeyBuilder().add(s).hex();
+    }
+
+    /**
+     * Accumulates a cache key from length-prefixed parts, so "ab"+"c" and "a"+"bc" differ: a
+     * 128-bit hash, 32 hex digits. Not SHA-256: a cold JVM spends ~50 ms setting up the security
+     * providers for its first {@code MessageDigest} and then runs the digest interpreted, where a
+     * cached compile should cost a few milliseconds in all. A key only has to tell inputs apart,
+     * not resist forgery: the cache directory is private to its user, who is the only one writing
+     * entries. Two 64-bit lanes, each word multiplied, rotated and folded in with different
+     * constants, then both finalised with a 64-bit avalanche mix: an accidental collision among
+     * the cache's entries is as unlikely as for any 128-bit hash.
+     */
     public static final class KeyBuilder {
-        private final MessageDigest md = sha256();
+        private static final long C1 = 0x87c37b91114253d5L, C2 = 0x4cf5ad432745937fL;
+        private long h1 = 0x9e3779b97f4a7c15L, h2 = 0x632be59bd9b4e019L;
+        private long length;
+        private final byte[] lengthBytes = new byte[4];
 
         public KeyBuilder add(String part) {
-            byte[] b = part.getBytes(StandardCharsets.UTF_8);
-            md.update(java.nio.ByteBuffer.allocate(4).putInt(b.length).array());
-            md.update(b);
+            return add(part.getBytes(StandardCharsets.UTF_8));
+        }
+
+        public KeyBuilder add(byte[] part) {
+            int n = part.length;
+            lengthBytes[0] = (byte) (n >>> 24);
+            lengthBytes[1] = (byte) (n >>> 16);
+            lengthBytes[2] = (byte) (n >>> 8);
+            lengthBytes[3] = (byte) n;
+            bytes(lengthBytes);
+            bytes(part);
             return this;
         }
 
+        private void bytes(byte[] b) {
+            int i = 0;
+            for (; i + 8 <= b.length; i += 8) {
+                word((b[i] & 0xffL) | (b[i + 1] & 0xffL) << 8 | (b[i + 2] & 0xffL) << 16 | (b[i + 3] & 0xffL) << 24
+                        | (b[i + 4] & 0xffL) << 32 | (b[i + 5] & 0xffL) << 40 | (b[i + 6] & 0xffL) << 48 | (b[i + 7] & 0xffL) << 56);
+            }
+            if (i < b.length) {
+                long w = 0;
+                for (int shift = 0; i < b.length; i++, shift += 8) w |= (b[i] & 0xffL) << shift;
+                word(w ^ 0x8000000000000000L >>> (b.length & 7)); // the tail's length is part of its word
+            }
+            length += b.length;
+        }
+
+        private void word(long w) {
+            h1 = Long.rotateLeft(h1 ^ Long.rotateLeft(w * C1, 31) * C2, 27) * 5 + 0x52dce729;
+            h2 = Long.rotateLeft(h2 ^ Long.rotateLeft(w * C2, 33) * C1, 31) * 5 + 0x38495ab5;
+        }
+
         public String hex() {
-            return HexFormat.of().formatHex(md.digest());
+            long a = h1 ^ length, b = h2 ^ length;
+            a += b;
+            b += a;
+            a = avalanche(a);
+            b = avalanche(b);
+            a += b;
+            b += a;
+            return HexFormat.of().toHexDigits(a) + HexFormat.of().toHexDigits(b);
+        }
+
+        private static long avalanche(long z) {
+            z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
+            z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;
+            return z ^ (z >>> 33);
         }
     }
 }

@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The cache's size cap: least recently used objects go first. */
+/** The cache's size cap (least recently used objects go first) and its keys. */
 class CompileCacheTest {
     @TempDir
     Path temp;
@@ -89,5 +89,34 @@ class CompileCacheTest {
             assertEquals(List.of(), left.toList());
         }
         assertEquals(0, ClangCompiler.cleanCache(temp.resolve("never-made")));
+    }
+
+    @Test
+    void keysTellPartsApartAndDoNotCollide() {
+        String key = new CompileCache.KeyBuilder().add("ab").add("c").hex();
+        assertTrue(key.matches("[0-9a-f]{32}"), key);
+        assertEquals(key, new CompileCache.KeyBuilder().add("ab").add("c").hex(), "the same parts give the same key");
+        assertFalse(key.equals(new CompileCache.KeyBuilder().add("a").add("bc").hex()), "parts are length-prefixed");
+        assertFalse(key.equals(new CompileCache.KeyBuilder().add("abc").hex()));
+        assertFalse(CompileCache.keyHex("").equals(CompileCache.keyHex("\0")));
+        // Inputs one bit apart, of every length up to a few words, and many similar texts: all distinct.
+        var seen = new java.util.HashSet<String>();
+        int count = 0;
+        for (int length = 0; length <= 40; length++) {
+            byte[] b = new byte[length];
+            seen.add(new CompileCache.KeyBuilder().add(b).hex());
+            count++;
+            for (int bit = 0; bit < length * 8; bit++) {
+                byte[] flipped = b.clone();
+                flipped[bit / 8] ^= (byte) (1 << (bit % 8));
+                seen.add(new CompileCache.KeyBuilder().add(flipped).hex());
+                count++;
+            }
+        }
+        for (int i = 0; i < 200_000; i++) {
+            seen.add(CompileCache.keyHex("-DVALUE=" + i));
+            count++;
+        }
+        assertEquals(count, seen.size());
     }
 }

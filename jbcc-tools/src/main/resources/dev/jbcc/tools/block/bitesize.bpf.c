@@ -1,0 +1,17 @@
+// jbcc bitesize: the size of each block I/O as it is issued, a log2 histogram of Kbytes per
+// process name (block_rq_issue carries the size and the issuing command).
+// a name, then the slot: no padding to hash
+struct proc_key_t {
+    char name[TASK_COMM_LEN];
+    u64 slot;
+};
+
+BPF_HISTOGRAM(dist, struct proc_key_t);
+
+TRACEPOINT_PROBE(block, block_rq_issue)
+{
+    struct proc_key_t key = {.slot = bpf_log2l(args->bytes / 1024)};
+    bpf_probe_read_kernel(&key.name, sizeof(key.name), args->comm);
+    dist.atomic_increment(key);
+    return 0;
+}
