@@ -123,18 +123,32 @@ public final class Session {
 
     /** {@link #load(Class, String, String, Map)} with USDT contexts, which attach their functions at load. */
     public BPF load(Class<?> owner, String resource, String generated, Map<String, ?> defines, List<USDT> usdt) {
+        if (!generated.isEmpty()) verbose("generated C:\n" + generated);
+        return load(resource, text(owner, resource) + generated, defines, usdt);
+    }
+
+    /** As {@link #load(Class, String, Map)} for C the tool put together itself, named {@code name}. */
+    public BPF load(String name, String text, Map<String, ?> defines) {
+        return load(name, text, defines, List.of());
+    }
+
+    private BPF load(String name, String text, Map<String, ?> defines, List<USDT> usdt) {
         List<String> cflags = new ArrayList<>();
         defines.forEach((k, v) -> cflags.add(v == null ? "-D" + k : "-D" + k + "=" + v));
         verbose("cflags " + cflags);
-        if (!generated.isEmpty()) verbose("generated C:\n" + generated);
-        return BPF.builder().text(resource, text(owner, resource) + generated).cflags(cflags).usdtContexts(usdt).build();
+        return BPF.builder().text(name, text).cflags(cflags).usdtContexts(usdt).build();
     }
 
     /** {@link #load(Class, String, Map)} with the chosen hook's symbol defined too. */
     public BPF load(Class<?> owner, String resource, Hook hook, Map<String, ?> defines) {
+        return load(resource, text(owner, resource), hook, defines);
+    }
+
+    /** {@link #load(String, String, Map)} with the chosen hook's symbol defined too. */
+    public BPF load(String name, String text, Hook hook, Map<String, ?> defines) {
         Map<String, Object> all = new LinkedHashMap<>(defines);
         all.put(hook.define(), null);
-        return load(owner, resource, all);
+        return load(name, text, all);
     }
 
     /**

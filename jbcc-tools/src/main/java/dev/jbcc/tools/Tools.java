@@ -109,6 +109,21 @@ public final class Tools {
         // end of CPU and scheduler
 
         // network
+        add(Group.NETWORK, dev.jbcc.tools.net.Tcpconnect.class);
+        add(Group.NETWORK, dev.jbcc.tools.net.Tcpaccept.class);
+        add(Group.NETWORK, dev.jbcc.tools.net.Tcplife.class);
+        add(Group.NETWORK, dev.jbcc.tools.net.Tcpstates.class);
+        add(Group.NETWORK, dev.jbcc.tools.net.Tcpconnlat.class);
+        add(Group.NETWORK, dev.jbcc.tools.net.Tcptop.class);
+        add(Group.NETWORK, dev.jbcc.tools.net.Tcpretrans.class);
+        add(Group.NETWORK, dev.jbcc.tools.net.Tcprtt.class);
+        add(Group.NETWORK, dev.jbcc.tools.net.Tcpdrop.class);
+        add(Group.NETWORK, dev.jbcc.tools.net.Tcpsynbl.class);
+        add(Group.NETWORK, dev.jbcc.tools.net.Solisten.class);
+        add(Group.NETWORK, dev.jbcc.tools.net.Bindsnoop.class);
+        add(Group.NETWORK, dev.jbcc.tools.net.Sofdsnoop.class);
+        add(Group.NETWORK, dev.jbcc.tools.net.Gethostlatency.class);
+        add(Group.NETWORK, dev.jbcc.tools.net.Sslsniff.class);
         add(Group.NETWORK, dev.jbcc.tools.net.Tcpsubnet.class);
         add(Group.NETWORK, dev.jbcc.tools.net.Netqtop.class);
         // end of network
