@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** tcpconnect on connects the test makes to a port of its own on 127.0.0.1. */
+@org.junit.jupiter.api.Tag("vm")
 class TcpconnectTest {
     @Test
     void showsTheTestsConnectWithItsPidAndPorts() throws Exception {

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** tcplife on a session the test opens to itself, sends 100 KiB over and closes. */
+@org.junit.jupiter.api.Tag("vm")
 class TcplifeTest {
     private static final int KIB = 100;
 

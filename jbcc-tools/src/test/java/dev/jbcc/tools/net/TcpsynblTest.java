@@ -19,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** tcpsynbl on connections the test queues, none accepted, on a listener with a backlog of its own (37). */
+@org.junit.jupiter.api.Tag("vm")
 class TcpsynblTest {
     private static final int BACKLOG = 37, CONNECTIONS = 3;
 

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** tcptop on 300 KiB the test sends to itself over its own loopback session. */
+@org.junit.jupiter.api.Tag("vm")
 class TcptopTest {
     private static final String PID = Long.toString(ProcessHandle.current().pid());
     private static final int KIB = 300;
