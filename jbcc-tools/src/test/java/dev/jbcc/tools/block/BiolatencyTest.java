@@ -1,14 +1,13 @@
 package dev.jbcc.tools.block;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.jbcc.tools.LoopDevice;
 import dev.jbcc.tools.Runs;
 import dev.jbcc.tools.ToolRun;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,20 +19,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @org.junit.jupiter.api.Tag("vm")
 class BiolatencyTest {
     private static final int READS = 64;
-    private Path backing;
+    private LoopDevice device;
     private String loop;
 
     @BeforeEach
     void loopDevice() throws Exception {
-        backing = Files.createTempFile("jbcc-biolatency", ".img");
-        Runs.sh("truncate", "-s", "8M", backing.toString());
-        loop = Runs.sh("losetup", "--find", "--show", "--direct-io=on", backing.toString()).trim();
+        device = LoopDevice.create(8);
+        loop = device.device();
     }
 
     @AfterEach
     void remove() throws Exception {
-        if (loop != null) Runs.sh("losetup", "-d", loop);
-        Files.deleteIfExists(backing);
+        if (device != null) device.close();
     }
 
     private void directReads() throws Exception {

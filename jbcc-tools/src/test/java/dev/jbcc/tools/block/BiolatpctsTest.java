@@ -1,14 +1,13 @@
 package dev.jbcc.tools.block;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.jbcc.tools.LoopDevice;
 import dev.jbcc.tools.Runs;
 import dev.jbcc.tools.ToolRun;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -17,20 +16,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** biolatpcts on a loop device the test sets up, with O_DIRECT reads it does itself. */
 class BiolatpctsTest {
-    private Path backing;
+    private LoopDevice device;
     private String loop;
 
     @BeforeEach
     void loopDevice() throws Exception {
-        backing = Files.createTempFile("jbcc-biolatpcts", ".img");
-        Runs.sh("truncate", "-s", "8M", backing.toString());
-        loop = Runs.sh("losetup", "--find", "--show", "--direct-io=on", backing.toString()).trim();
+        device = LoopDevice.create(8);
+        loop = device.device();
     }
 
     @AfterEach
     void remove() throws Exception {
-        if (loop != null) Runs.sh("losetup", "-d", loop);
-        Files.deleteIfExists(backing);
+        if (device != null) device.close();
     }
 
     @Test
