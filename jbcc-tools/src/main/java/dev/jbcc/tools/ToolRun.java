@@ -98,11 +98,11 @@ public final class ToolRun implements AutoCloseable {
         return await(timeout);
     }
 
-    /** Stops the tool, waiting up to a minute. */
+    /** Stops the tool, waiting up to five minutes (symbolizing a big process under emulation takes a while). */
     @Override
     public void close() throws InterruptedException {
-        if (stop(Duration.ofMinutes(1)) == -1 && thread.isAlive()) {
-            throw new IllegalStateException("tool " + thread.getName() + " did not stop within a minute");
+        if (stop(Duration.ofMinutes(5)) == -1 && thread.isAlive()) {
+            throw new IllegalStateException("tool " + thread.getName() + " did not stop within five minutes");
         }
     }
 

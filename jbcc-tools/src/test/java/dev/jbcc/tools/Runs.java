@@ -30,7 +30,7 @@ public final class Runs {
     public static ToolRun started(String tool, String... args) throws InterruptedException {
         ToolRun run = ToolRun.start(tool, args);
         if (!run.awaitReady(READY)) {
-            int status = run.stop(Duration.ofMinutes(2));
+            int status = run.stop(Runs.READY);
             fail(tool + " did not start (status " + status + "): " + run.errors() + "\n" + run.output());
         }
         return run;

@@ -42,7 +42,7 @@ class BiolatencyTest {
         String disk = loop.substring("/dev/".length());
         try (ToolRun run = Runs.started("biolatency", "-d", disk, "-D")) {
             directReads();
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
             String out = run.output();
             assertTrue(out.contains("disk = " + disk), out);
             assertTrue(out.contains("usecs") && out.contains("count") && out.contains("distribution"), out);
@@ -58,7 +58,7 @@ class BiolatencyTest {
         String disk = loop.substring("/dev/".length());
         try (ToolRun run = Runs.started("biolatency", "-j", "-m", "-d", disk, "1", "1")) {
             directReads();
-            assertEquals(0, run.await(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.await(Runs.READY), run.errors());
             JsonNode h = Runs.json(run.lines().stream().filter(l -> l.startsWith("{")).findFirst().orElseThrow());
             assertEquals("msecs", h.get("val_type").asText());
             long total = 0;

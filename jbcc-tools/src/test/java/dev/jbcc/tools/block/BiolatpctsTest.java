@@ -35,7 +35,7 @@ class BiolatpctsTest {
         String disk = loop.substring("/dev/".length());
         try (ToolRun run = Runs.started("biolatpcts", "-i", "-1", loop)) {
             Runs.sh("dd", "if=" + loop, "of=/dev/null", "bs=4096", "count=64", "iflag=direct");
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
             List<String> lines = run.lines();
             assertEquals(List.of(disk, "p1", "p5", "p10", "p16", "p25", "p50", "p75", "p84", "p90", "p95", "p99", "p100"),
                     List.of(lines.get(0).trim().split("\\s+")), run.output());
@@ -55,7 +55,7 @@ class BiolatpctsTest {
     void jsonInSecondsWithTheGivenPercentiles() throws Exception {
         try (ToolRun run = Runs.started("biolatpcts", "-j", "-p", "50,99.9", "-i", "-1", loop)) {
             Runs.sh("dd", "if=" + loop, "of=/dev/null", "bs=4096", "count=16", "iflag=direct");
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
             JsonNode o = Runs.json(run.lines().getLast());
             JsonNode read = o.get("read");
             assertTrue(read.get("50").asDouble() > 0 && read.get("50").asDouble() <= read.get("99.9").asDouble(), o.toString());

@@ -25,7 +25,7 @@ class BiosnoopTest {
             long pid = loop.get().directReads(4096, 8, 100);
             run.awaitLine(l -> l.contains(" " + (100 + 7) * 8 + " "), Runs.EVENT)
                     .orElseThrow(() -> new AssertionError("no line for the last read: " + run.output() + run.errors()));
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
             List<String> lines = run.lines().stream().skip(1).toList();
             assertEquals(8, lines.size(), run.output());
             for (int i = 0; i < 8; i++) {

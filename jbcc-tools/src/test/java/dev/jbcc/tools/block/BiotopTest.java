@@ -29,7 +29,7 @@ class BiotopTest {
                     .orElseThrow(() -> new AssertionError("no row for dd " + pid + ": " + run.output() + run.errors()));
             // the writes may straddle two intervals: wait for the next one, then add up
             Thread.sleep(1500);
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
             assertTrue(run.output().contains(" loadavg: "), run.output());
             assertTrue(run.output().contains("PID     COMM             D MAJ MIN DISK       I/O  Kbytes  AVGms"), run.output());
             assertTrue(run.output().endsWith("Detaching..."), run.output());

@@ -24,7 +24,7 @@ class BitesizeTest {
     void histogramPerProcessName() throws Exception {
         try (ToolRun run = Runs.started("bitesize")) {
             loop.get().directReads(16384, READS, 0);
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
             String out = run.output();
             assertTrue(run.errors().contains("Tracing block I/O... Hit Ctrl-C to end."), run.errors());
             int dd = out.indexOf("Process Name = dd\n");
@@ -42,7 +42,7 @@ class BitesizeTest {
     void jsonHistogramPerProcessName() throws Exception {
         try (ToolRun run = Runs.started("bitesize", "--json")) {
             loop.get().directReads(4096, READS, 0);
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
             JsonNode dd = run.lines().stream().map(Runs::json)
                     .filter(h -> "dd".equals(h.path("Process Name").asText())).findFirst()
                     .orElseThrow(() -> new AssertionError("no histogram for dd: " + run.output()));

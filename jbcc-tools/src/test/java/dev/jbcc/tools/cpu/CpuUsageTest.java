@@ -1,5 +1,6 @@
 package dev.jbcc.tools.cpu;
 
+import dev.jbcc.tools.Runs;
 import dev.jbcc.tools.ToolRun;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -30,7 +31,7 @@ class CpuUsageTest {
     void oneLineAndStatusTwo(String command, String expected) throws Exception {
         List<String> words = List.of(command.trim().split("\\s+"));
         ToolRun run = ToolRun.start(words.getFirst(), words.subList(1, words.size()).toArray(String[]::new));
-        assertEquals(2, run.await(Duration.ofMinutes(1)), command + ": " + run.errors() + run.output());
+        assertEquals(2, run.await(Runs.READY), command + ": " + run.errors() + run.output());
         List<String> lines = run.errors().lines().toList();
         assertEquals(1, lines.size(), run.errors());
         assertTrue(lines.getFirst().startsWith("jbcc: ") && lines.getFirst().contains(expected), lines.getFirst());

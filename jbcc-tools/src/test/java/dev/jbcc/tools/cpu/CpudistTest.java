@@ -25,7 +25,7 @@ class CpudistTest {
                 tid = w.tids().getFirst();
             }
             long elapsedUs = (System.nanoTime() - began) / 1000;
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
             String out = run.output();
             String rows = Histograms.section(out, "tid = " + tid);
             long n = Histograms.total(rows);
@@ -46,7 +46,7 @@ class CpudistTest {
         try (ToolRun run = Runs.started("cpudist", "-P", "-m", "-p", pid); Workers w = Workers.spinners("cpdspin", 1).go()) {
             Thread.sleep(500);
             w.close();
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
             String out = run.output();
             assertTrue(out.contains("msecs"), out);
             assertTrue(Histograms.total(Histograms.section(out, "pid = " + pid)) >= 1, out);

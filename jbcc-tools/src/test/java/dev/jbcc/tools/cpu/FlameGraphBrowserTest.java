@@ -73,7 +73,7 @@ class FlameGraphBrowserTest {
         Process spinner = new ProcessBuilder(binary.toString()).start();
         try (ToolRun run = Runs.started("profile", "-U", "-F", "199", "-p", Long.toString(spinner.pid()),
                 "--flamegraph", html.toString(), "3")) {
-            assertEquals(0, run.await(Duration.ofMinutes(2)), run.errors());
+            assertEquals(0, run.await(Runs.READY), run.errors());
         } finally {
             spinner.destroyForcibly().waitFor();
         }

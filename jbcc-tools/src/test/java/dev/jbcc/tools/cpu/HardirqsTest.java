@@ -44,7 +44,7 @@ class HardirqsTest {
             innerBefore = ProcCounts.interrupts();
             deviceIo();
             innerAfter = ProcCounts.interrupts();
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
             List<String> lines = run.lines();
             int header = lines.indexOf("HARDIRQ                    TOTAL_count");
             assertTrue(header >= 0, run.output());
@@ -72,7 +72,7 @@ class HardirqsTest {
     void timesAndHistogramsInNanoseconds() throws Exception {
         try (ToolRun run = Runs.started("hardirqs", "-d", "-N")) {
             deviceIo();
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
             String out = run.output();
             assertTrue(out.contains("hardirq = ") && out.contains("nsecs"), out);
             String handler = out.lines().filter(l -> l.startsWith("hardirq = ")).findFirst().orElseThrow().substring("hardirq = ".length());
@@ -80,7 +80,7 @@ class HardirqsTest {
         }
         try (ToolRun run = Runs.started("hardirqs", "--json", "-T", "1", "1")) {
             deviceIo();
-            assertEquals(0, run.await(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.await(Runs.READY), run.errors());
             assertTrue(run.lines().stream().map(Runs::json).anyMatch(r -> r.get("total_usecs").asLong() >= 0 && !r.get("hardirq").asText().isEmpty()),
                     run.output());
         }

@@ -29,7 +29,7 @@ class LlcstatTest {
     void referencesOfThisProcessOrOneLineWithoutCounters() throws Exception {
         if (!cpuPmu()) {
             ToolRun run = ToolRun.start("llcstat", "1");
-            assertEquals(1, run.await(Duration.ofMinutes(2)), run.output() + run.errors());
+            assertEquals(1, run.await(Runs.READY), run.output() + run.errors());
             List<String> lines = run.errors().lines().toList();
             assertEquals(1, lines.size(), run.errors());
             assertTrue(lines.getFirst().startsWith("jbcc: ") && lines.getFirst().contains("PMU"), lines.getFirst());
@@ -39,7 +39,7 @@ class LlcstatTest {
         try (ToolRun run = Runs.started("llcstat", "-c", "10", "1")) {
             byte[] sweep = new byte[64 << 20];
             for (int round = 0; round < 4; round++) for (int i = 0; i < sweep.length; i += 64) sweep[i]++;
-            assertEquals(0, run.await(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.await(Runs.READY), run.errors());
             assertEquals("PID      NAME             CPU     REFERENCE         MISS    HIT%", run.lines().getFirst());
             assertTrue(run.lines().stream().anyMatch(l -> l.startsWith(pid + " ") && Runs.columns(l, 6).get(3).matches("\\d+")), run.output());
             assertTrue(run.lines().getLast().matches("Total References: \\d+ Total Misses: \\d+ Hit Rate: \\d+\\.\\d\\d%"), run.output());

@@ -27,7 +27,7 @@ class OffcputimeTest {
                 name = w.name();
             }
             long elapsedUs = (System.nanoTime() - began) / 1000;
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
             List<String> lines = run.lines().stream().filter(l -> l.startsWith(name + ";")).toList();
             assertFalse(lines.isEmpty(), run.output());
             long us = 0;
@@ -46,7 +46,7 @@ class OffcputimeTest {
             long tid = w.tids().getFirst();
             try (ToolRun run = Runs.started("offcputime", "-K", "-t", String.valueOf(tid))) {
                 w.go().join();
-                assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+                assertEquals(0, run.stop(Runs.READY), run.errors());
                 String out = run.output();
                 assertTrue(out.contains(String.format("    %-16s %s (%d)%n", "-", w.name(), tid).trim()), out);
                 assertTrue(out.contains("\n    schedule\n") || out.contains("\n    __schedule\n"), out);
@@ -55,7 +55,7 @@ class OffcputimeTest {
                 long tid2 = again.tids().getFirst();
                 try (ToolRun run = Runs.started("offcputime", "--json", "-t", String.valueOf(tid2))) {
                     again.go().join();
-                    assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+                    assertEquals(0, run.stop(Runs.READY), run.errors());
                     List<JsonNode> stacks = run.lines().stream().map(Runs::json).toList();
                     assertFalse(stacks.isEmpty(), run.output());
                     for (JsonNode st : stacks) {

@@ -23,7 +23,7 @@ class OffwaketimeTest {
         Path svg = Files.createTempFile("jbcc-offwaketime", ".svg");
         try (ToolRun run = Runs.started("offwaketime", "-f", "-K", "-p", pid, "--flamegraph", svg.toString())) {
             long elapsedUs = p.run();
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
             // target;its kernel stack (root first);--;the waker's kernel stack (leaf first);waker
             List<String> lines = run.lines().stream().filter(l -> l.startsWith(p.waiter() + ";") && l.matches(".*;--;.*;" + p.waker() + " \\d+")).toList();
             assertFalse(lines.isEmpty(), run.output());
@@ -45,7 +45,7 @@ class OffwaketimeTest {
         String pid = String.valueOf(ProcessHandle.current().pid());
         try (ToolRun run = Runs.started("offwaketime", "--json", "-p", pid)) {
             p.run();
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
             JsonNode mine = run.lines().stream().map(Runs::json)
                     .filter(o -> o.get("target").asText().equals(p.waiter()) && o.get("waker").asText().equals(p.waker()))
                     .findFirst().orElseThrow(() -> new AssertionError(run.output()));

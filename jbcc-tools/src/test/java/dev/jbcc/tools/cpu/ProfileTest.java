@@ -24,7 +24,7 @@ class ProfileTest {
         try (Workers w = Workers.spinners("prof", 1)) {
             try (ToolRun run = Runs.started("profile", "-f", "-F", "199", "-p", pid, "--flamegraph", html.toString(), "2")) {
                 w.go();
-                assertEquals(0, run.await(Duration.ofSeconds(60)), run.errors());
+                assertEquals(0, run.await(Runs.READY), run.errors());
                 List<String> lines = run.lines().stream().filter(l -> l.startsWith(w.name() + ";") || l.startsWith(w.name() + " ")).toList();
                 assertFalse(lines.isEmpty(), "no stacks of " + w.name() + ":\n" + run.output());
                 long samples = 0;
@@ -50,7 +50,7 @@ class ProfileTest {
             long tid = w.tids().getFirst();
             try (ToolRun run = Runs.started("profile", "--json", "-K", "-L", String.valueOf(tid), "-F", "99", "1")) {
                 w.go();
-                assertEquals(0, run.await(Duration.ofSeconds(60)), run.errors());
+                assertEquals(0, run.await(Runs.READY), run.errors());
                 List<JsonNode> stacks = run.lines().stream().map(Runs::json).toList();
                 assertFalse(stacks.isEmpty(), run.output());
                 for (JsonNode st : stacks) {

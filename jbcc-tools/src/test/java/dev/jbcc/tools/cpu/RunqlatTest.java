@@ -20,7 +20,7 @@ class RunqlatTest {
         String pid = String.valueOf(ProcessHandle.current().pid());
         try (ToolRun run = Runs.started("runqlat", "-L", "-p", pid); Workers w = Workers.sleepers("rql", 2, 1, SLEEPS).go()) {
             w.join();
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
             String out = run.output();
             assertTrue(out.contains("usecs"), out);
             for (long tid : w.tids()) {
@@ -36,7 +36,7 @@ class RunqlatTest {
         String pid = String.valueOf(ProcessHandle.current().pid());
         try (ToolRun run = Runs.started("runqlat", "--json", "-m", "-p", pid, "1", "1"); Workers w = Workers.sleepers("rqlj", 1, 1, 50).go()) {
             w.join();
-            assertEquals(0, run.await(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.await(Runs.READY), run.errors());
             JsonNode h = Runs.json(run.lines().stream().filter(l -> l.startsWith("{")).findFirst().orElseThrow(() -> new AssertionError(run.output())));
             assertEquals("msecs", h.get("val_type").asText());
             long total = 0;

@@ -22,7 +22,7 @@ class RunqlenTest {
     void queuedSamplesWhileMoreThreadsSpinThanThereAreCpus() throws Exception {
         try (Workers w = Workers.spinners("rqlen", SPINNERS); ToolRun run = Runs.started("runqlen", "-C", "1", "1")) {
             w.go();
-            assertEquals(0, run.await(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.await(Runs.READY), run.errors());
             String out = run.output();
             assertTrue(out.contains("runqlen") && out.contains("cpu = 0"), out);
             long waiting = 0, samples = 0;
@@ -42,7 +42,7 @@ class RunqlenTest {
     void occupancyAsJson() throws Exception {
         try (Workers w = Workers.spinners("rqocc", SPINNERS); ToolRun run = Runs.started("runqlen", "--json", "-O", "-C", "1", "1")) {
             w.go();
-            assertEquals(0, run.await(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.await(Runs.READY), run.errors());
             List<JsonNode> rows = run.lines().stream().map(Runs::json).toList();
             assertFalse(rows.isEmpty(), run.output());
             for (JsonNode r : rows) {

@@ -25,7 +25,7 @@ class RunqslowerTest {
             assertEquals(w.name(), c.get(1));
             assertEquals(w.tids().getFirst(), Long.parseLong(c.get(2)));
             assertTrue(Long.parseLong(c.get(3)) >= 0, line);
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
             long rows = run.lines().stream().filter(l -> isRowOf(l, w.name())).count();
             assertTrue(rows >= 20, "20 wake-ups, " + rows + " rows:\n" + run.output());
         }

@@ -39,7 +39,7 @@ class SoftirqsTest {
             innerBefore = ProcCounts.softirqs();
             datagrams(200);
             innerAfter = ProcCounts.softirqs();
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
             List<String> lines = run.lines();
             int header = lines.indexOf("SOFTIRQ          TOTAL_count");
             assertTrue(header >= 0, run.output());
@@ -61,7 +61,7 @@ class SoftirqsTest {
     void jsonTotalsAndHistograms() throws Exception {
         try (ToolRun run = Runs.started("softirqs", "--json", "1", "1")) {
             datagrams(50);
-            assertEquals(0, run.await(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.await(Runs.READY), run.errors());
             List<JsonNode> rows = run.lines().stream().map(Runs::json).toList();
             assertFalse(rows.isEmpty(), run.output());
             assertTrue(rows.stream().anyMatch(r -> r.get("softirq").asText().equals("net_rx") && r.get("total_usecs").asLong() >= 0), run.output());
@@ -69,7 +69,7 @@ class SoftirqsTest {
         }
         try (ToolRun run = Runs.started("softirqs", "-d", "1", "1")) {
             datagrams(50);
-            assertEquals(0, run.await(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.await(Runs.READY), run.errors());
             String out = run.output();
             assertTrue(out.contains("softirq = net_rx") && out.contains("usecs"), out);
             assertTrue(Histograms.total(Histograms.section(out, "softirq = net_rx")) >= 1, out);

@@ -59,7 +59,7 @@ class WakeuptimeTest {
         String pid = String.valueOf(ProcessHandle.current().pid());
         try (ToolRun run = Runs.started("wakeuptime", "-f", "-p", pid)) {
             long elapsedUs = p.run();
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
             List<String> lines = run.lines().stream().filter(l -> l.startsWith(p.waker() + ";") && l.matches(".*;" + p.waiter() + " \\d+")).toList();
             assertFalse(lines.isEmpty(), run.output());
             long us = 0;
@@ -77,7 +77,7 @@ class WakeuptimeTest {
         String pid = String.valueOf(ProcessHandle.current().pid());
         try (ToolRun run = Runs.started("wakeuptime", "-v", "-p", pid)) {
             p.run();
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
             String out = run.output();
             assertTrue(out.contains(String.format("    %-16s %s%n", "target:", p.waiter())), out);
             assertTrue(out.contains(String.format("    %-16s %s%n", "waker:", p.waker())), out);
@@ -86,7 +86,7 @@ class WakeuptimeTest {
         Pair q = Pair.named("c");
         try (ToolRun run = Runs.started("wakeuptime", "--json", "-p", pid)) {
             q.run();
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
             List<JsonNode> objects = run.lines().stream().map(Runs::json).toList();
             JsonNode mine = objects.stream().filter(o -> o.get("target").asText().equals(q.waiter()) && o.get("waker").asText().equals(q.waker()))
                     .findFirst().orElseThrow(() -> new AssertionError(run.output()));

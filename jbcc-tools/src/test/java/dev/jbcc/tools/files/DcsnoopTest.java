@@ -50,7 +50,7 @@ class DcsnoopTest {
             List<String> c = Runs.columns(line, 5);
             assertEquals(String.valueOf(ProcessHandle.current().pid()), c.get(1));
             assertTrue(Double.parseDouble(c.get(0)) >= 0, line);
-            assertEquals(0, run.stop(Duration.ofSeconds(30)));
+            assertEquals(0, run.stop(Runs.READY));
         }
         try (ToolRun run = Runs.started("dcsnoop", "-a", "--json")) {
             Files.readAttributes(dir.resolve(name), java.nio.file.attribute.BasicFileAttributes.class);

@@ -45,7 +45,7 @@ class DcstatTest {
         try (ToolRun run = Runs.started("dcstat")) {
             assertEquals("TIME         REFS/s   SLOW/s   MISS/s     HIT%", run.lines().getFirst());
             for (int i = 0; i < DIRS; i++) Files.createDirectory(dir.resolve("d" + i)); // each new name: a d_lookup() miss
-            assertEquals(0, run.stop(Duration.ofSeconds(30)));
+            assertEquals(0, run.stop(Runs.READY));
             long refs = 0, slow = 0, miss = 0;
             for (String l : run.lines().subList(1, run.lines().size())) {
                 assertTrue(l.matches("\\d\\d:\\d\\d:\\d\\d:( +\\d+){3} +(\\d+\\.\\d\\d|-%)"), l);
@@ -57,7 +57,7 @@ class DcstatTest {
             assertTrue(miss >= DIRS && slow >= miss && refs > 0, refs + " refs, " + slow + " slow, " + miss + " misses:\n" + run.output());
         }
         try (ToolRun run = Runs.started("dcstat", "--json", "1", "1")) {
-            assertEquals(0, run.await(Duration.ofSeconds(30)));
+            assertEquals(0, run.await(Runs.READY));
             JsonNode e = Runs.json(run.lines().getFirst());
             assertTrue(e.has("refs_s") && e.has("miss_s") && e.has("hit"), e.toString());
         }

@@ -41,7 +41,7 @@ class FileslowerTest {
             assertTrue(Double.parseDouble(w.get(5)) >= 0 && Double.parseDouble(w.get(0)) >= 0, w.toString());
             List<String> r = Runs.columns(line(run, " R ", name), 7);
             assertEquals(List.of(tid, "R", "100", name), List.of(r.get(2), r.get(3), r.get(4), r.get(6)));
-            assertEquals(0, run.stop(Duration.ofSeconds(30)));
+            assertEquals(0, run.stop(Runs.READY));
         }
     }
 
@@ -59,7 +59,7 @@ class FileslowerTest {
         try (ToolRun run = Runs.started("fileslower", "-p", String.valueOf(ProcessHandle.current().pid()), "10000")) {
             Files.write(file, new byte[10]);
             Files.readAllBytes(file);
-            assertEquals(0, run.stop(Duration.ofSeconds(30)));
+            assertEquals(0, run.stop(Runs.READY));
             assertEquals(1, run.lines().size(), "nothing takes 10 s: " + run.output());
         }
     }

@@ -40,7 +40,7 @@ class FiletopTest {
         try (ToolRun run = Runs.started("filetop", "-C", "-p", String.valueOf(ProcessHandle.current().pid()), "1")) {
             String name = io();
             run.awaitLine(l -> l.endsWith(" R " + name), Runs.EVENT);
-            assertEquals(0, run.stop(Duration.ofSeconds(30)));
+            assertEquals(0, run.stop(Runs.READY));
             long[] sums = new long[4];
             for (String l : run.lines()) {
                 if (!l.endsWith(" R " + name)) continue;
@@ -60,7 +60,7 @@ class FiletopTest {
         try (ToolRun run = Runs.started("filetop", "--json", "-s", "wbytes", "-r", "1", "-p",
                 String.valueOf(ProcessHandle.current().pid()), "1", "2")) {
             String name = io();
-            assertEquals(0, run.await(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.await(Runs.READY), run.errors());
             assertTrue(run.lines().size() <= 2, "one row per interval with -r 1: " + run.output());
             JsonNode e = run.lines().stream().map(Runs::json).filter(j -> j.get("file").asText().equals(name)).findFirst()
                     .orElseThrow(() -> new AssertionError("no row for " + name + ": " + run.output()));

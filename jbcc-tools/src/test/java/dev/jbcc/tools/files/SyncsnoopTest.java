@@ -34,7 +34,7 @@ class SyncsnoopTest {
             String fdatasync = mine(run, pid, "fdatasync()");
             List<String> a = Runs.columns(fsync, 4), b = Runs.columns(fdatasync, 4);
             assertTrue(Double.parseDouble(a.get(0)) <= Double.parseDouble(b.get(0)), "in order: " + a + " " + b);
-            assertEquals(0, run.stop(Duration.ofSeconds(30)));
+            assertEquals(0, run.stop(Runs.READY));
         }
     }
 

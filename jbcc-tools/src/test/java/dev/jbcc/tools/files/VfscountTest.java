@@ -53,7 +53,7 @@ class VfscountTest {
     void countsTheTestsReads() throws Exception {
         try (ToolRun run = Runs.started("vfscount")) {
             reads();
-            assertEquals(0, run.stop(Duration.ofSeconds(60)));
+            assertEquals(0, run.stop(Runs.READY));
             assertEquals("Tracing... Ctrl-C to end.", run.errors());
             assertEquals(List.of("", "ADDR             FUNC                          COUNT"), run.lines().subList(0, 2));
             String read = run.lines().stream().filter(l -> l.matches("\\p{XDigit}+ +vfs_read +\\d+")).findFirst().orElseThrow(
@@ -62,7 +62,7 @@ class VfscountTest {
         }
         try (ToolRun run = Runs.started("vfscount", "--json", "1")) {
             reads();
-            assertEquals(0, run.await(Duration.ofSeconds(60)));
+            assertEquals(0, run.await(Runs.READY));
             JsonNode e = run.lines().stream().map(Runs::json).filter(j -> j.get("func").asText().equals("vfs_read")).findFirst()
                     .orElseThrow(() -> new AssertionError("no vfs_read: " + run.output()));
             assertTrue(e.get("count").asLong() >= READS, e.toString());

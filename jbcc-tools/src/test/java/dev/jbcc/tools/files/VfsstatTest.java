@@ -44,7 +44,7 @@ class VfsstatTest {
         try (ToolRun run = Runs.started("vfsstat", "-p", String.valueOf(ProcessHandle.current().pid()))) {
             assertEquals("TIME         READ/s  WRITE/s CREATE/s   OPEN/s  FSYNC/s", run.lines().getFirst());
             io();
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
             long[] sums = new long[5];
             List<String> lines = run.lines().subList(1, run.lines().size());
             assertTrue(!lines.isEmpty(), "a summary on stop at least");
@@ -65,7 +65,7 @@ class VfsstatTest {
     void jsonIntervalAndCount() throws Exception {
         try (ToolRun run = Runs.started("vfsstat", "--json", "-p", String.valueOf(ProcessHandle.current().pid()), "2", "1")) {
             io();
-            assertEquals(0, run.await(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.await(Runs.READY), run.errors());
             assertEquals(1, run.lines().size(), run.output());
             JsonNode e = Runs.json(run.lines().getFirst());
             List<String> keys = new java.util.ArrayList<>();

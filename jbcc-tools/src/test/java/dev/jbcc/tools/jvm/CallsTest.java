@@ -27,7 +27,7 @@ class CallsTest {
         try (TargetJvm jvm = TargetJvm.start(jdk, "-XX:+DTraceMethodProbes");
              ToolRun run = Runs.started("jvm calls", "-L", "-p", Long.toString(jvm.pid()))) {
             jvm.ask("calls 1000");
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
             assertEquals("METHOD                                              # CALLS TIME (us)", run.lines().get(1), run.output());
             String line = run.lines().stream().filter(l -> l.startsWith("Workload.jbccCalled ")).findFirst().orElseThrow(
                     () -> new AssertionError("no Workload.jbccCalled: " + run.output() + run.errors()));
@@ -43,8 +43,8 @@ class CallsTest {
              ToolRun all = Runs.started("jvm calls", "--json", Long.toString(jvm.pid()));
              ToolRun top = Runs.started("jvm calls", "--json", "-T", "5", Long.toString(jvm.pid()))) {
             jvm.ask("calls 5000");
-            assertEquals(0, all.stop(Duration.ofSeconds(30)), all.errors());
-            assertEquals(0, top.stop(Duration.ofSeconds(30)), top.errors());
+            assertEquals(0, all.stop(Runs.READY), all.errors());
+            assertEquals(0, top.stop(Runs.READY), top.errors());
             var called = all.lines().stream().map(Runs::json).filter(e -> e.get("method").asText().equals("Workload.jbccCalled"))
                     .findFirst().orElseThrow(() -> new AssertionError("no Workload.jbccCalled: " + all.output()));
             assertEquals(5000, called.get("calls").asLong(), called.toString());

@@ -44,7 +44,7 @@ class ClassloadTest {
             List<String> d = Runs.columns(run.awaitLine(l -> l.endsWith(" " + second.replace('/', '.')), Runs.EVENT).orElseThrow(), 6);
             assertNotEquals(c.get(3), d.get(3), "each class has a fresh loader");
             assertTrue(run.lines().stream().skip(1).allMatch(l -> l.contains(" jbcc.test.")), "-n filters: " + run.output());
-            assertEquals(0, run.stop(Duration.ofSeconds(30)));
+            assertEquals(0, run.stop(Runs.READY));
         }
     }
 

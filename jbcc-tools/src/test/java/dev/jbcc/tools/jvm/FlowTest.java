@@ -31,7 +31,7 @@ class FlowTest {
             jvm.ask("calls 3");
             run.awaitLine(l -> l.endsWith("<- Workload.jbccCalled") && run.lines().stream().filter(x -> x.contains("<- ")).count() == 3,
                     Runs.EVENT);
-            assertEquals(0, run.stop(Duration.ofSeconds(30)));
+            assertEquals(0, run.stop(Runs.READY));
             List<String> calls = run.lines().subList(1, run.lines().size());
             assertEquals(6, calls.size(), "3 entries, 3 returns, nothing else (-C, -M): " + run.output());
             String indent = null;

@@ -29,7 +29,7 @@ class ObjnewTest {
                 TargetJvm.version(jdk) < 23 ? "-XX:+ExtendedDTraceProbes" : "-XX:+DTraceAllocProbes");
              ToolRun run = Runs.started("jvm objnew", "-p", Long.toString(jvm.pid()))) {
             jvm.ask("alloc 5000");
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
             List<String> lines = run.lines();
             assertEquals("NAME/TYPE                      # ALLOCS      # BYTES", lines.get(1), run.output());
             String line = lines.stream().filter(l -> l.startsWith("Workload$JbccBlob ")).findFirst().orElseThrow(
@@ -49,7 +49,7 @@ class ObjnewTest {
     void aJvmWithoutTheProbesFlagIsOneLineSayingWhatToAdd(Path jdk) throws Exception {
         try (TargetJvm jvm = TargetJvm.start(jdk);
              ToolRun run = ToolRun.start("jvm objnew", "-p", Long.toString(jvm.pid()))) {
-            assertEquals(1, run.await(Duration.ofSeconds(60)), run.output() + run.errors());
+            assertEquals(1, run.await(Runs.READY), run.output() + run.errors());
             // JDK 17 has -XX:+ExtendedDTraceProbes (all of the probes); JDK 25 only the single flags.
             String all = TargetJvm.version(jdk) < 23 ? " (or -XX:+ExtendedDTraceProbes for all of HotSpot's probes)" : "";
             assertEquals("jbcc: JVM " + jvm.pid() + " (" + jvm.source + ") does not fire hotspot:object__alloc: it runs without"
@@ -62,7 +62,7 @@ class ObjnewTest {
         try (TargetJvm jvm = TargetJvm.start(TargetJvm.jdks().getFirst(), "-XX:+DTraceAllocProbes");
              ToolRun run = Runs.started("jvm objnew", "--json", "-C", "1", Long.toString(jvm.pid()))) {
             jvm.ask("alloc 200000");
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
             assertEquals(1, run.lines().size(), "-C 1: one class: " + run.output());
             var e = Runs.json(run.lines().getFirst());
             assertEquals("Workload$JbccBlob", e.get("name_type").asText(), "the most objects: " + e);

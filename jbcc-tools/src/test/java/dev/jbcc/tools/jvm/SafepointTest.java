@@ -34,7 +34,7 @@ class SafepointTest {
             assertEquals(Long.toString(jvm.pid()), c.get(1));
             assertTrue(Double.parseDouble(c.get(2)) > 0, c.toString());
             assertEquals("yes", c.get(3), "a full collection stops the Java threads");
-            assertEquals(0, run.stop(Duration.ofSeconds(30)));
+            assertEquals(0, run.stop(Runs.READY));
         }
     }
 }

@@ -41,7 +41,7 @@ class ThreadsTest {
             assertTrue(Path.of("/proc", start.get(1), "task").toFile().isDirectory());
             List<String> stop = Runs.columns(run.awaitLine(l -> l.endsWith(" stop   " + name), Runs.EVENT).orElseThrow(), 6);
             assertEquals(start.subList(1, 4), stop.subList(1, 4), "the same thread stops");
-            assertEquals(0, run.stop(Duration.ofSeconds(30)));
+            assertEquals(0, run.stop(Runs.READY));
         }
     }
 
@@ -63,7 +63,7 @@ class ThreadsTest {
     @Test
     void aProcessThatIsNoJvmIsOneLine() throws Exception {
         try (ToolRun run = ToolRun.start("jvm threads", "-p", "1")) {
-            assertEquals(1, run.await(Duration.ofSeconds(30)));
+            assertEquals(1, run.await(Runs.READY));
             assertTrue(run.errors().matches("jbcc: process 1 \\(.*\\) is not a HotSpot JVM: it maps no libjvm.so; give the PID of a java process \\(jbcc jvm lists them\\)"),
                     run.errors());
         }

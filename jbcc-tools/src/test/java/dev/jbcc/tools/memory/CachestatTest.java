@@ -35,7 +35,7 @@ class CachestatTest {
         if (Features.haveKprobes()) return; // the VM runs the tests below
         for (String tool : new String[]{"cachestat", "cachetop"}) {
             try (ToolRun run = ToolRun.start(tool, "1")) {
-                assertEquals(1, run.await(Duration.ofSeconds(60)), run.errors());
+                assertEquals(1, run.await(Runs.READY), run.errors());
                 assertEquals("jbcc: kprobes (CONFIG_KPROBES) is not supported by this kernel: " + tool + " counts page cache accesses in kernel functions, which no tracepoint marks",
                         run.errors().strip());
             }
@@ -48,7 +48,7 @@ class CachestatTest {
         Path f = cachedFile();
         try (ToolRun run = Runs.started("cachestat", "--json", "2", "1")) {
             Runs.sh("cat", f.toString());
-            assertEquals(0, run.await(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.await(Runs.READY), run.errors());
             JsonNode r = Runs.json(run.lines().getFirst());
             assertTrue(r.get("hits").asLong() >= PAGES, r.toString());
             assertTrue(r.get("hitratio").asDouble() > 0, r.toString());

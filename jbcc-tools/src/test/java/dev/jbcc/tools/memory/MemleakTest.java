@@ -33,7 +33,7 @@ class MemleakTest {
             child.go();
             String line = run.awaitLine(l -> l.equals("\t30000 bytes in 6 allocations from stack"), Runs.EVENT)
                     .orElseThrow(() -> new AssertionError(run.output() + run.errors()));
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
             List<String> lines = run.lines();
             int at = lines.indexOf(line);
             assertTrue(lines.get(at + 1).matches("\t\tjbcc_leak\\+0x[0-9a-f]+ \\[.*/jbcc_target]"), lines.get(at + 1));
@@ -61,7 +61,7 @@ class MemleakTest {
         try (ToolRun run = Runs.started("memleak", "-o", "0", "-T", "100000", "2", "1")) {
             Path files = Files.createDirectory(dir.resolve("files"));
             for (int i = 0; i < 500; i++) Files.createFile(files.resolve("f" + i));
-            assertEquals(0, run.await(Duration.ofSeconds(60)), run.errors());
+            assertEquals(0, run.await(Runs.READY), run.errors());
             // each new name is a dentry the kernel allocated and keeps
             assertTrue(run.lines().stream().anyMatch(l -> l.matches("\t\t_*d_alloc\\w*\\+0x[0-9a-f]+( \\[.*])?")), run.output().length() > 4000 ? run.output().substring(0, 4000) : run.output());
         }

@@ -30,7 +30,7 @@ class SlabratetopTest {
     void theDentryCacheGrowsByTheTestsFiles() throws Exception {
         try (ToolRun run = Runs.started("slabratetop", "-C", "-r", "1000", "3", "1")) {
             createFiles();
-            assertEquals(0, run.await(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.await(Runs.READY), run.errors());
             List<String> lines = run.lines();
             assertTrue(lines.getFirst().matches("\\d\\d:\\d\\d:\\d\\d loadavg: [0-9. /]+"), lines.getFirst());
             assertEquals(String.format("%-32s %6s %10s", "CACHE", "ALLOCS", "BYTES"), lines.get(2));
@@ -45,7 +45,7 @@ class SlabratetopTest {
     void jsonRowsSortedByBytes() throws Exception {
         try (ToolRun run = Runs.started("slabratetop", "--json", "2", "1")) {
             createFiles();
-            assertEquals(0, run.await(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.await(Runs.READY), run.errors());
             long previous = Long.MAX_VALUE;
             boolean dentry = false;
             for (String line : run.lines()) {

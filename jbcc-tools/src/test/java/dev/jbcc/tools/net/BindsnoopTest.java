@@ -42,7 +42,7 @@ class BindsnoopTest {
                         () -> new AssertionError("no bind of " + udpPort + ": " + run.output() + run.errors()));
                 assertEquals(List.of("UDP", "127.0.0.1", Integer.toString(udpPort), "....."), Runs.columns(u, 7).subList(2, 6));
             }
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
         }
     }
 

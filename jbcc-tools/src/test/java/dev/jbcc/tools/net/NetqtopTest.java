@@ -17,7 +17,7 @@ class NetqtopTest {
         try (ToolRun run = Runs.started("netqtop", "-n", "lo", "-i", "30", "--json")) {
             // 1000 bytes of payload: 1042-byte frames, in [512, 2K); loopback sends and receives each.
             Runs.sh("ping", "-c", "5", "-i", "0.05", "-s", "1000", "-q", "127.0.0.1");
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
             JsonNode o = Runs.json(run.lines().getLast());
             for (String way : new String[] {"tx", "rx"}) {
                 long mid = 0;
@@ -31,7 +31,7 @@ class NetqtopTest {
     void printsBothTablesWithTotals() throws Exception {
         try (ToolRun run = Runs.started("netqtop", "-n", "lo", "-i", "30", "-t")) {
             Runs.sh("ping", "-c", "3", "-i", "0.05", "-s", "3000", "-q", "127.0.0.1");
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
             String out = run.output();
             assertTrue(out.contains("\nTX\n QueueID  avg_size    [0, 64)  [64, 512)  [512, 2K)  [2K, 16K) [16K, 64K)        BPS        PPS\n"), out);
             assertTrue(out.contains("\nRX\n"), out);
@@ -44,7 +44,7 @@ class NetqtopTest {
     @Test
     void anUnknownDeviceIsAUsageError() throws Exception {
         try (ToolRun run = ToolRun.start("netqtop", "-n", "jbcc-nonesuch")) {
-            assertEquals(2, run.await(Duration.ofSeconds(30)));
+            assertEquals(2, run.await(Runs.READY));
             assertEquals("jbcc: no network device jbcc-nonesuch in this network namespace (ip link lists them) (usage: jbcc netqtop --help)",
                     run.errors());
         }

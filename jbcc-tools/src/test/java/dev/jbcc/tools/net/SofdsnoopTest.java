@@ -53,7 +53,7 @@ class SofdsnoopTest {
             col = Runs.columns(recv, 6);
             assertTrue(col.get(3).startsWith(ids[4] + ":socket:["), recv);
             assertEquals(List.of(Long.toString(ids[2]), file.toString()), col.subList(4, 6));
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
         } finally {
             if (p[0] != null) p[0].destroy();
             Files.deleteIfExists(file);

@@ -36,7 +36,7 @@ class SolistenTest {
                 assertEquals(netns(), Long.parseLong(col.get(2)));
                 assertEquals(List.of("TCPv4", "16", Integer.toString(port), "127.0.0.1"), col.subList(3, 7));
             }
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
         }
     }
 
@@ -52,7 +52,7 @@ class SolistenTest {
             assertEquals("TCPv4", e.get("proto").asText());
             assertEquals(16, e.get("backlog").asInt());
             assertEquals("127.0.0.1", e.get("addr").asText());
-            assertEquals(0, other.stop(Duration.ofSeconds(30)), other.errors());
+            assertEquals(0, other.stop(Runs.READY), other.errors());
             assertEquals(1, other.lines().size(), "only the header: " + other.output());
         }
     }

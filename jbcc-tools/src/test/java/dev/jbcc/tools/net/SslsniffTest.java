@@ -61,7 +61,7 @@ class SslsniffTest {
             // the client's read of the answer: its header line, then the data
             run.awaitLine(l -> l.startsWith("READ/RECV ") && l.contains(" " + ("pong " + marker).length() + " "), Runs.EVENT)
                     .orElseThrow(() -> new AssertionError("no answer read: " + run.output() + run.errors()));
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
             List<String> lines = run.lines();
             // the client's write and the server's read both carry the marker: take the write
             int data = -1;
@@ -105,7 +105,7 @@ class SslsniffTest {
     @Test
     void anExtraLibraryOfAnUnknownTypeIsAUsageError() throws Exception {
         ToolRun run = ToolRun.start("sslsniff", "--extra-lib", "boringssl:/nowhere/libssl.so");
-        assertEquals(2, run.await(Duration.ofSeconds(30)));
+        assertEquals(2, run.await(Runs.READY));
         assertTrue(run.errors().contains("--extra-lib boringssl:/nowhere/libssl.so is not TYPE:PATH"), run.errors());
     }
 }

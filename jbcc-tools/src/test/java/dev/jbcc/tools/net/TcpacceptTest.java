@@ -30,7 +30,7 @@ class TcpacceptTest {
                     assertEquals(c.localPort(), Integer.parseInt(col.get(4)), "the client's port: " + line);
                     assertEquals("127.0.0.1", col.get(5));
                 }
-                assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+                assertEquals(0, run.stop(Runs.READY), run.errors());
             }
         }
     }

@@ -32,7 +32,7 @@ class TcpconnectTest {
                 assertEquals("127.0.0.1", col.get(3));
                 assertEquals(c.localPort(), Integer.parseInt(col.get(4)), line);
                 assertEquals("127.0.0.1", col.get(5));
-                assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+                assertEquals(0, run.stop(Runs.READY), run.errors());
                 c.close();
             }
         }
@@ -44,7 +44,7 @@ class TcpconnectTest {
             int port = Net.port(server);
             try (ToolRun run = Runs.started("tcpconnect", "-c", "--json", "-4", "-P", Integer.toString(port))) {
                 for (int i = 0; i < 3; i++) Net.connect(server).close();
-                assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+                assertEquals(0, run.stop(Runs.READY), run.errors());
                 JsonNode n = Runs.json(run.lines().stream().filter(l -> l.startsWith("{")).findFirst().orElseThrow(
                         () -> new AssertionError("no count: " + run.output() + run.errors())));
                 assertEquals("127.0.0.1", n.get("laddr").asText());
@@ -58,7 +58,7 @@ class TcpconnectTest {
     @Test
     void bothFamiliesIsAUsageError() throws Exception {
         ToolRun run = ToolRun.start("tcpconnect", "-4", "-6");
-        assertEquals(2, run.await(Duration.ofSeconds(30)));
+        assertEquals(2, run.await(Runs.READY));
         assertTrue(run.errors().contains("-4 and -6 cannot be used together"), run.errors());
     }
 
@@ -75,7 +75,7 @@ class TcpconnectTest {
                 Net.connect(server).close();
                 ours.awaitLine(l -> l.stripTrailing().endsWith(" " + port), Runs.EVENT).orElseThrow(
                         () -> new AssertionError("no connect in our cgroup: " + ours.output() + ours.errors()));
-                assertEquals(0, others.stop(Duration.ofSeconds(30)), others.errors());
+                assertEquals(0, others.stop(Runs.READY), others.errors());
                 assertEquals(1, others.lines().size(), "only the header: " + others.output());
             }
         }
@@ -84,7 +84,7 @@ class TcpconnectTest {
     @Test
     void aMapPathWithNothingPinnedIsOneLine() throws Exception {
         ToolRun run = ToolRun.start("tcpconnect", "--cgroupmap", "/sys/fs/bpf/jbcc-nothing-" + java.util.UUID.randomUUID());
-        assertEquals(1, run.await(Duration.ofSeconds(60)), run.errors());
+        assertEquals(1, run.await(Runs.READY), run.errors());
         assertTrue(run.errors().startsWith("jbcc: no pinned map at /sys/fs/bpf/jbcc-nothing-"), run.errors());
         assertEquals(1, run.errors().lines().count(), run.errors());
     }

@@ -43,7 +43,7 @@ class TcpdropTest {
                     () -> new AssertionError("no drop to " + to + ": " + run.output() + run.errors()));
             List<String> col = Runs.columns(line, 8);
             assertEquals(List.of("4", "127.0.0.1:" + clientPort, ">", to, "?", "(SYN)"), col.subList(2, 8));
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
             List<String> lines = run.lines();
             int at = lines.indexOf(line);
             assertTrue(lines.get(at + 1).startsWith("\t") && lines.get(at + 1).contains("+0x"), "a kernel stack: " + lines);

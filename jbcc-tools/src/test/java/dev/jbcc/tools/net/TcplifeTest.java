@@ -40,7 +40,7 @@ class TcplifeTest {
                 assertEquals(0, Integer.parseInt(col.get(6)), "the server sent nothing: " + line);
                 assertEquals(KIB, Integer.parseInt(col.get(7)), "the server received: " + line);
                 assertTrue(Double.parseDouble(col.get(8)) >= 0, line);
-                assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+                assertEquals(0, run.stop(Runs.READY), run.errors());
                 assertEquals(2, run.lines().size(), "no other session: " + run.output());
             }
         }

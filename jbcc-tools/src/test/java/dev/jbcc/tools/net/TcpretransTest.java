@@ -54,7 +54,7 @@ class TcpretransTest {
             assertTrue(Long.parseLong(col.get(7)) >= 0, line);
             p.destroy();
             p.waitFor();
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
         }
     }
 
@@ -64,7 +64,7 @@ class TcpretransTest {
             int[] ports = new int[2];
             Process p = unacked(2, ports);
             assertEquals(0, p.waitFor());
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
             String from = "[127.0.0.1]#" + ports[0];
             JsonNode n = Runs.json(run.lines().stream().filter(l -> l.contains("\"" + from + "\"")).findFirst().orElseThrow(
                     () -> new AssertionError("no count for " + from + ": " + run.output() + run.errors())));
@@ -77,12 +77,12 @@ class TcpretransTest {
     void lossProbesNeedKprobes() throws Exception {
         if (Features.haveKprobes()) {
             try (ToolRun run = Runs.started("tcpretrans", "-l")) {
-                assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+                assertEquals(0, run.stop(Runs.READY), run.errors());
             }
             return;
         }
         ToolRun run = ToolRun.start("tcpretrans", "-l");
-        assertEquals(1, run.await(Duration.ofSeconds(60)), run.errors());
+        assertEquals(1, run.await(Runs.READY), run.errors());
         assertTrue(run.errors().startsWith("jbcc: "), run.errors());
         assertTrue(run.errors().contains("kprobe: kprobes are not in this kernel"), run.errors());
         assertEquals(1, run.errors().lines().count(), run.errors());

@@ -23,7 +23,7 @@ class TcprttTest {
                 try (Net.Connected c = Net.connect(server)) {
                     for (int i = 0; i < 20; i++) c.send(1000);
                 }
-                assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+                assertEquals(0, run.stop(Runs.READY), run.errors());
                 String out = run.output();
                 assertTrue(out.contains("Local Address = 127.0.0.1 [AVG "), out);
                 long total = 0;
@@ -42,7 +42,7 @@ class TcprttTest {
                 try (Net.Connected c = Net.connect(server)) {
                     for (int i = 0; i < 20; i++) c.send(1000);
                 }
-                assertEquals(0, run.await(Duration.ofSeconds(30)), run.errors());
+                assertEquals(0, run.await(Runs.READY), run.errors());
                 JsonNode h = Runs.json(run.lines().stream().filter(l -> l.startsWith("{")).findFirst().orElseThrow(
                         () -> new AssertionError(run.output() + run.errors())));
                 assertEquals("msecs", h.get("val_type").asText());

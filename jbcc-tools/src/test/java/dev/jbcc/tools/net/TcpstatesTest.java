@@ -41,7 +41,7 @@ class TcpstatesTest {
                 assertEquals(clientPort, Integer.parseInt(established.get(4)));
                 assertEquals(List.of("SYN_SENT", "->", "ESTABLISHED"), established.subList(7, 10));
                 assertTrue(last.contains(first.get(0)), lines.toString());
-                assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+                assertEquals(0, run.stop(Runs.READY), run.errors());
             }
         }
     }

@@ -50,7 +50,7 @@ class TcpsubnetTest {
     void countsTheBytesTheTestSendsToItsSubnetWithTheBestHook() throws Exception {
         try (ToolRun run = Runs.started("tcpsubnet", "-v", "--json", "-i", "30", "127.0.0.77/32,0.0.0.0/0")) {
             send();
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
             JsonNode o = Runs.json(run.lines().getLast());
             assertEquals(BYTES, o.get("entries").get("127.0.0.77/32").asLong(), o.toString());
             String hook = Features.haveKprobes() ? "using kprobe tcp_sendmsg"
@@ -63,12 +63,12 @@ class TcpsubnetTest {
     void textInKBytesAndBadSubnetsAreUsageErrors() throws Exception {
         try (ToolRun run = Runs.started("tcpsubnet", "-f", "K", "-i", "30", "127.0.0.77/32")) {
             send();
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
             assertTrue(run.lines().getFirst().matches("\\[\\d\\d/\\d\\d/\\d\\d \\d\\d:\\d\\d:\\d\\d]"), run.output());
             assertEquals(String.format("%-21s %6d", "127.0.0.77/32", Math.round(BYTES / 1024.0)), run.lines().get(1));
         }
         try (ToolRun run = ToolRun.start("tcpsubnet", "10.0.0.0/33")) {
-            assertEquals(2, run.await(Duration.ofSeconds(30)));
+            assertEquals(2, run.await(Runs.READY));
             assertEquals("jbcc: not a subnet: 10.0.0.0/33 (write a.b.c.d/n) (usage: jbcc tcpsubnet --help)", run.errors());
         }
     }

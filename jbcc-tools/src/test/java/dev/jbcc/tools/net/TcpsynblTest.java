@@ -41,7 +41,7 @@ class TcpsynblTest {
              ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.INET)) {
             List<SocketChannel> clients = queue(server);
             Thread.sleep(200); // the last ACK may still be on its way through loopback
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
             for (SocketChannel c : clients) c.close();
             String out = run.output();
             int at = out.indexOf("backlog_max = " + BACKLOG + "\n");
@@ -63,7 +63,7 @@ class TcpsynblTest {
              ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.INET)) {
             List<SocketChannel> clients = queue(server);
             Thread.sleep(200);
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
             for (SocketChannel c : clients) c.close();
             JsonNode h = run.lines().stream().filter(l -> l.startsWith("{")).map(Runs::json)
                     .filter(j -> j.path("backlog_max").asText().equals(Integer.toString(BACKLOG))).findFirst()

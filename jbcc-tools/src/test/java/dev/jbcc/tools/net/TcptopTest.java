@@ -28,7 +28,7 @@ class TcptopTest {
                     client = "127.0.0.1:" + c.localPort();
                     served = "127.0.0.1:" + port;
                 }
-                assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+                assertEquals(0, run.stop(Runs.READY), run.errors());
                 List<String> lines = run.lines();
                 assertTrue(lines.stream().anyMatch(l -> l.matches("\\d\\d:\\d\\d:\\d\\d loadavg: .*")), lines.toString());
                 assertTrue(lines.contains("PID     COMM         LADDR                 RADDR                  RX_KB  TX_KB"), lines.toString());
@@ -51,7 +51,7 @@ class TcptopTest {
                 try (Net.Connected c = Net.connect(server)) {
                     c.send(KIB * 1024);
                 }
-                assertEquals(0, run.await(Duration.ofSeconds(30)), run.errors());
+                assertEquals(0, run.await(Runs.READY), run.errors());
                 long rx = run.lines().stream().filter(l -> l.contains("\"laddr\":\"127.0.0.1:" + port + "\""))
                         .map(Runs::json).mapToLong(j -> j.get("rx_kb").asLong()).sum();
                 assertTrue(rx >= KIB - 2 && rx <= KIB, "the server's " + KIB + " KiB, split over intervals: " + run.output());

@@ -31,8 +31,8 @@ class CompactsnoopTest {
                     .orElseThrow(() -> new AssertionError("no compaction of " + zone + ": " + json.output() + json.errors()));
             text.awaitLine(l -> l.contains(" " + zone + " "), Runs.EVENT)
                     .orElseThrow(() -> new AssertionError("no compaction of " + zone + ": " + text.output() + text.errors()));
-            assertEquals(0, text.stop(Duration.ofSeconds(30)), text.errors());
-            assertEquals(0, json.stop(Duration.ofSeconds(30)), json.errors());
+            assertEquals(0, text.stop(Runs.READY), text.errors());
+            assertEquals(0, json.stop(Runs.READY), json.errors());
 
             for (String line : json.lines()) {
                 JsonNode e = Runs.json(line);

@@ -28,7 +28,7 @@ class CpuunclaimedTest {
     void csvShowsTheRunQueueOfTheBusyCpu() throws Exception {
         List<Process> spinners = spin();
         try (ToolRun run = Runs.started("cpuunclaimed", "-J", "1", "2")) {
-            assertEquals(0, run.await(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.await(Runs.READY), run.errors());
             List<String> lines = run.lines();
             String header = lines.getFirst();
             assertTrue(header.startsWith("TIMESTAMP_ns,CPU0,") && header.contains(",OFFSET_ns_CPU0"), header);
@@ -61,7 +61,7 @@ class CpuunclaimedTest {
     void jsonSummaryPerInterval() throws Exception {
         List<Process> spinners = spin();
         try (ToolRun run = Runs.started("cpuunclaimed", "--json", "1", "2")) {
-            assertEquals(0, run.await(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.await(Runs.READY), run.errors());
             assertEquals(2, run.lines().size(), run.output());
             JsonNode o = Runs.json(run.lines().getLast());
             String what = o + "\n" + run.errors();

@@ -36,7 +36,7 @@ class Ext4Test {
                     assertTrue(run.awaitReady(Runs.READY), tool + ": " + run.errors());
                     continue;
                 }
-                assertEquals(1, run.await(Duration.ofSeconds(60)), run.errors());
+                assertEquals(1, run.await(Runs.READY), run.errors());
                 String error = run.errors();
                 assertEquals(1, error.lines().count(), error);
                 assertTrue(error.startsWith("jbcc: ") && error.contains("kprobe: ") && error.contains("fentry: "), error);
@@ -69,7 +69,7 @@ class Ext4Test {
                 assertEquals(0, dd.run());
                 run.awaitLine(l -> l.contains(" S ") && l.endsWith(file.getFileName().toString()), Runs.EVENT)
                         .orElseThrow(() -> new AssertionError("no fsync: " + run.output() + run.errors()));
-                assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+                assertEquals(0, run.stop(Runs.READY), run.errors());
                 List<List<String>> rows = run.lines().subList(2, run.lines().size()).stream()
                         .filter(l -> l.endsWith(" " + file.getFileName())).map(l -> Runs.columns(l, 8)).toList();
                 assertEquals("O", rows.getFirst().get(3), "opened first: " + run.output());
@@ -92,7 +92,7 @@ class Ext4Test {
             Path file = loop.mountExt4().resolve("jbcc-" + UUID.randomUUID().toString().substring(0, 8));
             try (Gated dd = writer(file); ToolRun run = Runs.started("ext4dist", "--json", "-p", Long.toString(dd.pid()))) {
                 assertEquals(0, dd.run());
-                assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+                assertEquals(0, run.stop(Runs.READY), run.errors());
                 Map<String, Long> counts = new java.util.TreeMap<>();
                 for (String line : run.lines()) {
                     JsonNode h = Runs.json(line);

@@ -50,7 +50,7 @@ class NumaschedTest {
                         .orElseThrow(() -> new AssertionError("no switch to the last node: " + run.output() + run.errors()));
             }
             Thread.sleep(500); // anything late
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
             for (String line : run.lines()) {
                 JsonNode e = Runs.json(line);
                 assertEquals(shell.pid(), e.get("pid").asLong(), line);
@@ -65,7 +65,7 @@ class NumaschedTest {
     void headerInColumns() throws Exception {
         try (ToolRun run = Runs.started("numasched", "-c", "jbcc-no-such-command")) {
             assertEquals("TIME     PID      TID      SRC_NID  -> DST_NID  COMM", run.lines().getFirst());
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
             assertTrue(run.errors().contains("Tracing task NUMA switch..."), run.errors());
         }
     }

@@ -25,7 +25,7 @@ class OtherToolsTest {
                 TRACEPOINT_PROBE(syscalls, sys_enter_getppid) { return 0; }
                 """)) {
             try (ToolRun run = ToolRun.start("bpflist", "--json")) {
-                assertEquals(0, run.await(Duration.ofSeconds(60)), run.errors());
+                assertEquals(0, run.await(Runs.READY), run.errors());
                 long progs = 0, maps = 0;
                 for (String line : run.lines()) {
                     JsonNode e = Runs.json(line);
@@ -38,7 +38,7 @@ class OtherToolsTest {
             }
         }
         try (ToolRun run = ToolRun.start("bpflist")) {
-            assertEquals(0, run.await(Duration.ofSeconds(60)), run.errors());
+            assertEquals(0, run.await(Runs.READY), run.errors());
             assertEquals("PID    COMM             TYPE     COUNT", run.lines().getFirst().stripTrailing());
         }
     }

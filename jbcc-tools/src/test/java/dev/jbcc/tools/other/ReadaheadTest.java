@@ -40,7 +40,7 @@ class ReadaheadTest {
                 Runs.sh("dd", "if=" + file, "of=/dev/null", "bs=4096", "count=4", "status=none");
                 Thread.sleep(20); // the used pages' age, in ms: at least a few
                 Runs.sh("dd", "if=" + file, "of=/dev/null", "bs=4096", "count=1", "skip=4", "status=none");
-                assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+                assertEquals(0, run.stop(Runs.READY), run.errors());
                 String out = run.output();
                 Matcher unused = Pattern.compile("Read-ahead unused pages: (-?\\d+)").matcher(out);
                 assertTrue(unused.find(), out);
@@ -61,7 +61,7 @@ class ReadaheadTest {
             Path file = uncachedFile(loop);
             try (ToolRun run = Runs.started("readahead", "--json", "-d", "2")) {
                 Runs.sh("dd", "if=" + file, "of=/dev/null", "bs=4096", "count=2", "status=none");
-                assertEquals(0, run.await(Duration.ofSeconds(30)), run.errors());
+                assertEquals(0, run.await(Runs.READY), run.errors());
                 assertEquals(2, run.lines().size(), run.output());
                 assertTrue(Runs.json(run.lines().get(0)).get("unused_pages").asLong() >= 1, run.output());
                 JsonNode h = Runs.json(run.lines().get(1));

@@ -36,7 +36,7 @@ class SyscountTest {
     void countsEachSyscallOfOneProcess() throws Exception {
         try (Gated dd = new Gated(DD); ToolRun run = Runs.started("syscount", "-p", Long.toString(dd.pid()))) {
             assertEquals(0, dd.run());
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
             List<String> lines = run.lines();
             assertTrue(lines.getFirst().matches("\\[\\d\\d:\\d\\d:\\d\\d]"), run.output());
             assertEquals("SYSCALL                   COUNT", lines.get(1));
@@ -54,7 +54,7 @@ class SyscountTest {
         try (Gated cat = new Gated("cat /nonexistent/jbcc-" + UUID.randomUUID());
              ToolRun run = Runs.started("syscount", "-x", "-e", "ENOENT", "-p", Long.toString(cat.pid()))) {
             assertEquals(1, cat.run());
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
             Map<String, Long> counts = counts(run.lines());
             assertTrue(counts.getOrDefault("openat", 0L) >= 1, run.output());
             // (execve fails with ENOENT too, in the shell's search of PATH for cat)
@@ -66,7 +66,7 @@ class SyscountTest {
     void jsonPerProcessWithLatency() throws Exception {
         try (Gated dd = new Gated(DD); ToolRun run = Runs.started("syscount", "--json", "-P", "-L", "-m", "-p", Long.toString(dd.pid()))) {
             assertEquals(0, dd.run());
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
             assertEquals(1, run.lines().size(), run.output());
             JsonNode processes = Runs.json(run.lines().getFirst()).get("processes");
             assertEquals(1, processes.size(), run.output());
@@ -81,7 +81,7 @@ class SyscountTest {
     @Test
     void unknownSyscallIsAUsageError() throws Exception {
         try (ToolRun run = dev.jbcc.tools.ToolRun.start("syscount", "--syscall", "nosuchcall")) {
-            assertEquals(2, run.await(Duration.ofSeconds(30)));
+            assertEquals(2, run.await(Runs.READY));
             assertEquals("jbcc: syscall 'nosuchcall' not found (-l lists them) (usage: jbcc syscount --help)", run.errors());
         }
     }
@@ -89,7 +89,7 @@ class SyscountTest {
     @Test
     void listsTheSyscallNames() throws Exception {
         try (ToolRun run = dev.jbcc.tools.ToolRun.start("syscount", "-l")) {
-            assertEquals(0, run.await(Duration.ofSeconds(30)));
+            assertEquals(0, run.await(Runs.READY));
             List<String> names = List.of(run.output().split("\\s+"));
             assertTrue(names.containsAll(List.of("openat", "execve", "read", "write")), run.output());
         }

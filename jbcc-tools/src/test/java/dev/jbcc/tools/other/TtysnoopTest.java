@@ -34,7 +34,7 @@ class TtysnoopTest {
                 assertTrue(run.awaitReady(Runs.READY), run.errors());
                 return;
             }
-            assertEquals(1, run.await(Duration.ofSeconds(60)), run.errors());
+            assertEquals(1, run.await(Runs.READY), run.errors());
             assertEquals(1, run.errors().lines().count(), run.errors());
             assertTrue(run.errors().startsWith("jbcc: ") && run.errors().contains("kprobe: ") && run.errors().contains("fentry: "), run.errors());
         }
@@ -43,7 +43,7 @@ class TtysnoopTest {
     @Test
     void noSuchTtyIsAUsageError() throws Exception {
         try (ToolRun run = ToolRun.start("ttysnoop", "9999999")) {
-            assertEquals(2, run.await(Duration.ofSeconds(30)));
+            assertEquals(2, run.await(Runs.READY));
             assertEquals("jbcc: no tty /dev/pts/9999999 (a path such as /dev/tty0, or a pts number) (usage: jbcc ttysnoop --help)", run.errors());
         }
     }

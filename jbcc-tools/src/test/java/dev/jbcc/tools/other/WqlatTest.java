@@ -34,7 +34,7 @@ class WqlatTest {
     void histogramOfTheLoopDevicesWorkqueue() throws Exception {
         try (ToolRun run = Runs.started("wqlat", "-W", "-w", loop.get().name())) {
             loop.get().directReads(4096, READS, 0);
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
             String out = run.output();
             assertTrue(out.contains("wqname = " + loop.get().name() + "\n"), out);
             assertTrue(out.contains("     usecs               : count     distribution"), out);
@@ -49,7 +49,7 @@ class WqlatTest {
     void jsonPerInterval() throws Exception {
         try (ToolRun run = Runs.started("wqlat", "--json", "-N", "-w", loop.get().name(), "1", "2")) {
             loop.get().directReads(4096, READS, 0);
-            assertEquals(0, run.await(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.await(Runs.READY), run.errors());
             assertEquals(2, run.lines().size(), run.output());
             long total = 0;
             for (String line : run.lines()) {

@@ -29,7 +29,7 @@ class ExecsnoopTest {
             assertEquals(ProcessHandle.current().pid(), Long.parseLong(c.get(2)));
             assertEquals("0", c.get(3));
             assertEquals("/bin/echo " + marker + " two words", c.get(4));
-            assertEquals(0, run.stop(Duration.ofSeconds(30)));
+            assertEquals(0, run.stop(Runs.READY));
         }
     }
 

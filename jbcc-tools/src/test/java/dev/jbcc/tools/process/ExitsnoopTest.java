@@ -36,7 +36,7 @@ class ExitsnoopTest {
             assertEquals("sleep", c.get(1));
             assertTrue(Double.parseDouble(c.get(5)) >= 0.19, "it lived 0.2 s at least: " + c);
             assertEquals("signal 9 (KILL)", c.get(6));
-            assertEquals(0, run.stop(Duration.ofSeconds(30)));
+            assertEquals(0, run.stop(Runs.READY));
         }
     }
 
@@ -54,7 +54,7 @@ class ExitsnoopTest {
             assertEquals(p.pid(), e.get("pid").asLong());
             assertEquals("code 7", e.get("exit_code").asText());
             assertEquals("sh", e.get("pcomm").asText());
-            assertEquals(0, run.stop(Duration.ofSeconds(30)));
+            assertEquals(0, run.stop(Runs.READY));
             assertEquals(1, run.lines().size(), "only the filtered process: " + run.lines());
         }
     }

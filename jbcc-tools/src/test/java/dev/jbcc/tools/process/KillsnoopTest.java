@@ -26,7 +26,7 @@ class KillsnoopTest {
             assertTrue(c.get(0).matches("\\d\\d:\\d\\d:\\d\\d"), line);
             assertEquals(ProcessHandle.current().pid(), Long.parseLong(c.get(1)));
             assertEquals(List.of("15", String.valueOf(child.pid()), "0"), c.subList(3, 6));
-            assertEquals(0, run.stop(Duration.ofSeconds(30)));
+            assertEquals(0, run.stop(Runs.READY));
         }
     }
 

@@ -35,7 +35,7 @@ class ThreadsnoopTest {
             assertEquals(comm, c.get(2), "the thread that called pthread_create");
             // HotSpot starts its threads in a function of libjvm; its symbol table names it
             assertTrue(c.get(3).matches("[A-Za-z_][\\w:]*"), "a symbol, not an address: " + line);
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
         }
     }
 

@@ -30,7 +30,7 @@ class ArgdistTest {
              ToolRun run = Runs.started("argdist", "-c", "-p", String.valueOf(child.pid()), "-C", spec)) {
             child.go();
             String row = run.awaitLine(l -> l.contains(tag), Runs.EVENT).orElseThrow(() -> new AssertionError(run.output() + run.errors()));
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
             assertEquals("\t3          us = 100, tag = " + tag, row);
             List<String> lines = run.lines();
             int at = lines.indexOf(row);
@@ -68,7 +68,7 @@ class ArgdistTest {
             int[] seen = {0};
             run.awaitLine(l -> l.equals("\t3          $entry(us) = 3000") && ++seen[0] == 2, Duration.ofSeconds(30))
                     .orElseThrow(() -> new AssertionError(run.output() + run.errors()));
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
             // its histogram (-H comes before -C): the three calls, 3 ms each
             List<String> lines = run.lines();
             int end = lines.lastIndexOf("\t3          $entry(us) = 3000"), start = lines.subList(0, end).lastIndexOf("us");

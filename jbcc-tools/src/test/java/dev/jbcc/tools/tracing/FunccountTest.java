@@ -35,7 +35,7 @@ class FunccountTest {
     void countsEachUserFunctionTheTargetCalls() throws Exception {
         try (ToolRun run = Runs.started("funccount", target.path() + ":jbcc_*")) {
             target.run(7, 0, "x");
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
             assertTrue(run.errors().contains("Tracing 3 functions for \"" + target.path() + ":jbcc_*\"... Hit Ctrl-C to end."), run.errors());
             List<String> lines = run.lines();
             assertEquals(String.format("%-36s %8s", "FUNC", "COUNT"), lines.get(lines.indexOf("") + 1));
@@ -48,7 +48,7 @@ class FunccountTest {
         try (CTarget.Waiting child = target.start(5, 100, "y");
              ToolRun run = Runs.started("funccount", "--json", "-p", String.valueOf(child.pid()), "t:syscalls:sys_enter_clock_nanosleep")) {
             child.go();
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
             JsonNode row = Runs.json(run.lines().getFirst());
             assertEquals("syscalls:sys_enter_clock_nanosleep", row.get("func").asText());
             assertEquals(5, row.get("count").asLong(), run.output());
@@ -60,7 +60,7 @@ class FunccountTest {
         try (CTarget.Waiting child = target.start(4, 0, "u");
              ToolRun run = Runs.started("funccount", "-p", String.valueOf(child.pid()), "u:" + target.path() + ":jbcc:wo*")) {
             child.go();
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
             assertEquals(Map.of("jbcc:work", 4L), table(run.lines()));
         }
     }
@@ -69,7 +69,7 @@ class FunccountTest {
     void kernelFunctionsNeedKprobes() throws Exception {
         if (Features.haveKprobes()) return; // the VM: countsKernelFunctions
         try (ToolRun run = ToolRun.start("funccount", "vfs_read")) {
-            assertEquals(1, run.await(Duration.ofSeconds(60)));
+            assertEquals(1, run.await(Runs.READY));
             assertTrue(run.errors().startsWith("jbcc: kernel function probes (p:vfs_read) is not supported by this kernel: kprobes are not in this kernel"), run.errors());
             assertEquals(1, run.errors().lines().count(), run.errors());
         }
@@ -81,7 +81,7 @@ class FunccountTest {
         try (CTarget.Waiting child = target.start(4, 100, "z");
              ToolRun run = Runs.started("funccount", "-p", String.valueOf(child.pid()), "do_nanosleep")) {
             child.go();
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
             assertEquals(Map.of("do_nanosleep", 4L), table(run.lines()));
         }
     }

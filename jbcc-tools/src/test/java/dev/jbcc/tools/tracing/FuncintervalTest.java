@@ -25,7 +25,7 @@ class FuncintervalTest {
         try (CTarget.Waiting child = target.start(4, 5000, "i");
              ToolRun run = Runs.started("funcinterval", "-u", "-p", String.valueOf(child.pid()), target.path() + ":jbcc_work")) {
             child.go();
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
             String out = run.output();
             assertTrue(out.contains("usecs") && out.contains("distribution"), out);
             assertEquals(3, FunclatencyTest.counted(out, 0), "4 calls, 3 intervals:\n" + out);
@@ -38,7 +38,7 @@ class FuncintervalTest {
         try (CTarget.Waiting child = target.start(5, 2000, "j");
              ToolRun run = Runs.started("funcinterval", "--json", "-m", "-p", String.valueOf(child.pid()), "t:syscalls:sys_enter_clock_nanosleep")) {
             child.go();
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
             JsonNode h = Runs.json(run.lines().getFirst());
             assertEquals("msecs", h.get("val_type").asText());
             long n = 0;

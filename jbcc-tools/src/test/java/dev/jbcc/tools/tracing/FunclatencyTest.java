@@ -35,7 +35,7 @@ class FunclatencyTest {
     void timesEachCallOfAUserFunction() throws Exception {
         try (ToolRun run = Runs.started("funclatency", "-u", target.path() + ":jbcc_work")) {
             target.run(5, 2000, "a");
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
             String out = run.output();
             assertTrue(out.contains("usecs") && out.contains("distribution"), out);
             assertEquals(5, counted(out, 0), out);
@@ -50,7 +50,7 @@ class FunclatencyTest {
     void perFunctionHistogramsInJson() throws Exception {
         try (ToolRun run = Runs.started("funclatency", "--json", "-F", target.path() + ":jbcc_*")) {
             target.run(3, 0, "b");
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
             long work = -1, idle = -1;
             for (String line : run.lines()) {
                 JsonNode h = Runs.json(line);
@@ -72,7 +72,7 @@ class FunclatencyTest {
         try (CTarget.Waiting child = target.start(4, 3000, "k");
              ToolRun run = Runs.started("funclatency", "-u", "-p", String.valueOf(child.pid()), "do_nanosleep")) {
             child.go();
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
             assertEquals(4, counted(run.output(), 2048), run.output());
         }
     }

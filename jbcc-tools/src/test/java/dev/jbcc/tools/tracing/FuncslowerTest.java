@@ -29,7 +29,7 @@ class FuncslowerTest {
              ToolRun run = Runs.started("funcslower", "-u", "1000", "-a", "1", "-p", String.valueOf(child.pid()), work, idle)) {
             child.go();
             run.awaitLine(l -> l.contains("jbcc_work"), Runs.EVENT);
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
             List<String> lines = run.lines();
             assertEquals("Tracing function calls slower than 1000 us... Ctrl+C to quit.", lines.get(0));
             assertEquals(String.format("%-14s %-6s %7s %16s %s", "COMM", "PID", "LAT(us)", "RVAL", "FUNC ARGS"), lines.get(1));
@@ -68,7 +68,7 @@ class FuncslowerTest {
              ToolRun run = Runs.started("funcslower", "-u", "2000", "-p", String.valueOf(child.pid()), "do_nanosleep")) {
             child.go();
             run.awaitLine(l -> l.contains("do_nanosleep"), Runs.EVENT);
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
             assertEquals(2, run.lines().stream().filter(l -> l.startsWith("jbcc_target ") && l.endsWith(" do_nanosleep")).count(), run.output());
         }
     }

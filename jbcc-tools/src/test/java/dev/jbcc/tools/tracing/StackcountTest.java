@@ -28,7 +28,7 @@ class StackcountTest {
         try (CTarget.Waiting child = target.start(3, 0, "s");
              ToolRun run = Runs.started("stackcount", "-f", "-P", "-p", String.valueOf(child.pid()), target.path() + ":jbcc_work")) {
             child.go();
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
             List<String> lines = run.lines();
             assertEquals(1, lines.size(), run.output());
             assertTrue(lines.getFirst().startsWith("jbcc_target;"), run.output());
@@ -41,7 +41,7 @@ class StackcountTest {
         try (CTarget.Waiting child = target.start(4, 10, "t");
              ToolRun run = Runs.started("stackcount", "-d", "-p", String.valueOf(child.pid()), "t:syscalls:sys_enter_clock_nanosleep")) {
             child.go();
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
             // the stack: kernel frames, "--", user frames, then the count
             List<String> out = run.lines();
             int delimiter = out.indexOf("    --");
@@ -60,7 +60,7 @@ class StackcountTest {
         try (CTarget.Waiting child = target.start(2, 0, "j");
              ToolRun run = Runs.started("stackcount", "--json", "-p", String.valueOf(child.pid()), target.path() + ":jbcc_idle")) {
             child.go();
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
             JsonNode o = Runs.json(run.lines().getFirst());
             assertEquals(1, o.get("count").asLong());
             assertEquals("jbcc_idle", o.get("user_stack").get(0).asText());
@@ -75,7 +75,7 @@ class StackcountTest {
         try (CTarget.Waiting child = target.start(4, 100, "k");
              ToolRun run = Runs.started("stackcount", "-K", "-p", String.valueOf(child.pid()), "do_nanosleep")) {
             child.go();
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
             List<String> out = run.lines();
             assertTrue(out.contains("    4"), run.output());
             assertTrue(out.stream().anyMatch(l -> l.trim().startsWith("do_nanosleep")), run.output());

@@ -32,7 +32,7 @@ class TraceTest {
             assertEquals(String.format("%-7s %-7s %-15s %-16s %s", "PID", "TID", "COMM", "FUNC", "-"), run.lines().getFirst());
             child.go();
             for (int i = 0; i < 3 && run.lines().size() < 4; i++) run.awaitLine(l -> l.contains(tag), Runs.EVENT);
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
             List<String> events = run.lines().subList(1, run.lines().size());
             assertEquals(3, events.size(), run.output());
             for (String line : events) {
@@ -54,7 +54,7 @@ class TraceTest {
                      "r:" + target.path() + ":jbcc_idle (retval == 1) \"never\"")) {
             child.go();
             run.awaitLine(l -> l.endsWith("ret 3"), Runs.EVENT);
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
             List<String> events = run.lines().subList(1, run.lines().size());
             assertEquals(2, events.size(), "jbcc_idle returned 6, which the predicate leaves out:\n" + run.output());
             for (String line : events) {
@@ -69,7 +69,7 @@ class TraceTest {
              ToolRun run = Runs.started("trace", "--json", "-t", "-u", "-M", "2", "-p", String.valueOf(child.pid()),
                      "t:syscalls:sys_exit_clock_nanosleep \"ret=%d\", args->ret")) {
             child.go();
-            assertEquals(0, run.await(Duration.ofSeconds(30)), "ends by itself after 2 events: " + run.errors());
+            assertEquals(0, run.await(Runs.READY), "ends by itself after 2 events: " + run.errors());
             assertEquals(2, run.lines().size(), run.output());
             JsonNode e = Runs.json(run.lines().getFirst());
             assertEquals(child.pid(), e.get("pid").asLong());
@@ -87,7 +87,7 @@ class TraceTest {
              ToolRun run = Runs.started("trace", "-p", String.valueOf(child.pid()), "u:" + target.path() + ":work \"%d %s\", arg1, arg2")) {
             child.go();
             run.awaitLine(l -> l.endsWith("7 " + tag), Runs.EVENT);
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
             assertEquals(2, run.lines().stream().filter(l -> l.matches(child.pid() + " +" + child.pid() + " +jbcc_target +jbcc:work +7 " + tag)).count(), run.output());
         }
     }
@@ -95,7 +95,7 @@ class TraceTest {
     @Test
     void aFormatWithoutItsArgumentsIsAUsageError() throws Exception {
         try (ToolRun run = ToolRun.start("trace", "t:syscalls:sys_enter_getpid \"%d %s\", args->__syscall_nr")) {
-            assertEquals(2, run.await(Duration.ofSeconds(30)));
+            assertEquals(2, run.await(Runs.READY));
             assertEquals("jbcc: the format of 't:syscalls:sys_enter_getpid \"%d %s\", args->__syscall_nr' has 2 conversions for 1 arguments (usage: jbcc trace --help)",
                     run.errors().strip());
         }
@@ -108,7 +108,7 @@ class TraceTest {
              ToolRun run = Runs.started("trace", "-p", String.valueOf(child.pid()), "p::do_nanosleep(void *t, int mode) \"mode=%d\", mode")) {
             child.go();
             run.awaitLine(l -> l.contains("mode="), Runs.EVENT);
-            assertEquals(0, run.stop(Duration.ofSeconds(30)), run.errors());
+            assertEquals(0, run.stop(Runs.READY), run.errors());
             assertEquals(2, run.lines().stream().filter(l -> l.contains(" do_nanosleep ") && l.matches(".*mode=\\d+")).count(), run.output());
         }
     }
