@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code jbcc jvm}: the running JVMs, and the JVM tools as its subcommands. */
+@org.junit.jupiter.api.Tag("examples")
 class JvmCommandTest {
     @TempDir
     Path temp;
