@@ -199,13 +199,15 @@ public final class Session {
      */
     public void pollUntilStopped(BPF b, Duration duration) {
         long deadline = duration == null ? Long.MAX_VALUE : started + duration.toNanos();
+        // a perf buffer poll waits for events; a ring buffer consume does not, so the loop sleeps
+        boolean waits = b.tables().values().stream().anyMatch(t -> t instanceof dev.jbcc.bcc.PerfEventArray);
         while (running()) {
             long left = deadline - System.nanoTime();
             if (left <= 0) break;
             int ms = (int) Math.max(1, Math.min(100, left / 1_000_000));
             b.perfBufferPollIfOpen(ms);
             b.ringBufferConsumeIfOpen();
-            if (!b.tables().values().stream().anyMatch(t -> t instanceof dev.jbcc.bcc.PerfEventArray)) stop.sleep(Duration.ofMillis(ms));
+            if (!waits) stop.sleep(Duration.ofMillis(ms));
             out.flush();
         }
         b.perfBufferPollIfOpen(0);
