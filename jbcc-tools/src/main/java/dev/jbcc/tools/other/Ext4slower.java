@@ -62,13 +62,13 @@ public final class Ext4slower extends Tool {
                 s.row(COLUMNS, Session.clock(), e.getString("task"), e.getLong("pid"), type, e.getLong("size"),
                         e.getLong("offset") / 1024, e.getLong("delta_us") / 1000.0, file);
             });
-            s.ready();
             if (csv && !s.json()) {
                 s.out().println("ENDTIME_us,TASK,PID,TYPE,BYTES,OFFSET_b,LATENCY_us,FILE");
             } else if (!s.json()) {
                 s.out().println(minMs == 0 ? "Tracing ext4 operations" : "Tracing ext4 operations slower than " + minMs + " ms");
                 s.out().println(COLUMNS.header());
             }
+            s.ready(); // after the header, which a reader may take as the sign that events follow
             s.pollUntilStopped(b, null);
         }
     }
