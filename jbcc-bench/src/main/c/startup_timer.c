@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
-// Start-up timer for opensnoop-like tools: runs COMMAND with its stdout on a pseudo-terminal (so
-// tools that use stdio print their header line at once, as they would on a terminal), and measures
-// the time from fork until the first output line that starts with "PID" - the header every
-// opensnoop prints only after it has attached. It then keeps the tool running for SETTLE_MS while
-// draining its output, reads VmRSS and VmHWM from /proc/PID/status, stops it with SIGINT and waits.
+// Start-up timer for tracing tools: runs COMMAND with its stdout on a pseudo-terminal (so tools that
+// use stdio print at once, as they would on a terminal), and measures the time from fork until the
+// first output line that starts with MARKER - a line the tool prints only after it has attached
+// (opensnoop's "PID" header, execsnoop's "PCOMM" header, biolatency's "Tracing" line). With -e the
+// tool's stderr goes to the terminal too (for a tool that prints that line on stderr); without it,
+// stderr stays the timer's. It then keeps the tool running for SETTLE_MS while draining its output,
+// reads VmRSS and VmHWM from /proc/PID/status, stops it with SIGINT and waits.
 //
-//   opensnoop_timer SETTLE_MS COMMAND [ARGS...]
+//   startup_timer [-e] SETTLE_MS MARKER COMMAND [ARGS...]
 // prints: attach_ms vmrss_kb vmhwm_kb pss_kb private_kb cpu_ms
 // (Pss and Private_Clean + Private_Dirty from /proc/PID/smaps_rollup: RSS counts shared, file-backed
 // pages such as libjvm.so or a JVM's class archive in full; Pss divides them among their users and
@@ -91,11 +93,17 @@ static ssize_t drain(int fd, char *buf, size_t cap, int wait_ms)
 
 int main(int argc, char **argv)
 {
-	if (argc < 3) {
-		fprintf(stderr, "usage: %s SETTLE_MS COMMAND [ARGS...]\n", argv[0]);
+	int both = argc > 1 && strcmp(argv[1], "-e") == 0;
+	argv += both;
+	argc -= both;
+	if (argc < 4 || !argv[2][0]) {
+		fprintf(stderr, "usage: startup_timer [-e] SETTLE_MS MARKER COMMAND [ARGS...]\n");
 		return 2;
 	}
 	int settle_ms = atoi(argv[1]);
+	char marker[128];
+	snprintf(marker, sizeof(marker), "\n%s", argv[2]);
+	char **command = argv + 3;
 	struct termios raw;
 	memset(&raw, 0, sizeof(raw));
 	cfmakeraw(&raw);
@@ -108,16 +116,19 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (pid == 0) {
-		// Only stdin and stdout on the terminal; stderr stays where the timer's goes.
-		dup2(saved_stderr, STDERR_FILENO);
+		// stdin and stdout on the terminal; stderr too with -e, else where the timer's goes.
+		if (!both)
+			dup2(saved_stderr, STDERR_FILENO);
 		close(saved_stderr);
-		execvp(argv[2], argv + 2);
-		perror(argv[2]);
+		execvp(command[0], command);
+		perror(command[0]);
 		_exit(127);
 	}
 	close(saved_stderr);
-	// Look for a line starting with "PID" at the start of the output or after a newline.
-	char buf[65536], tail[8] = "\n";
+	// Look for a line starting with MARKER at the start of the output or after a newline (the
+	// terminal is raw: no "\r" is added).
+	size_t mlen = strlen(marker);
+	char buf[65536], tail[sizeof(marker)] = "\n";
 	double attached = -1, cpu = -1;
 	double deadline = start + 120000;
 	while (attached < 0) {
@@ -130,11 +141,11 @@ int main(int argc, char **argv)
 		buf[n] = 0;
 		char joined[sizeof(buf) + sizeof(tail)];
 		snprintf(joined, sizeof(joined), "%s%s", tail, buf);
-		if (strstr(joined, "\nPID")) {
+		if (strstr(joined, marker)) {
 			attached = now_ms();
 			cpu = cpu_ms(pid);
 		}
-		size_t keep = n < 4 ? (size_t)n : 4;
+		size_t keep = (size_t)n < mlen - 1 ? (size_t)n : mlen - 1;
 		memcpy(tail, buf + n - keep, keep);
 		tail[keep] = 0;
 	}
@@ -164,7 +175,7 @@ int main(int argc, char **argv)
 	}
 	close(master);
 	if (attached < 0) {
-		fprintf(stderr, "%s: no header line within the time limit (exit status %d)\n", argv[2],
+		fprintf(stderr, "%s: no line starting with '%s' within the time limit (exit status %d)\n", command[0], argv[2],
 			WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1);
 		return 1;
 	}
