@@ -173,6 +173,7 @@ public final class Tools {
         add(Group.JVM, dev.jbcc.tools.jvm.Calls.class);
         add(Group.JVM, dev.jbcc.tools.jvm.Flow.class);
         add(Group.JVM, dev.jbcc.tools.jvm.Safepoint.class);
+        add(Group.JVM, dev.jbcc.tools.jvm.Stat.class);
         // end of Java virtual machines
     }
 

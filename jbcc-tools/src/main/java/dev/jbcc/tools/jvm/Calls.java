@@ -24,7 +24,7 @@ import java.util.Map;
                 "The JVM must run with -XX:+DTraceMethodProbes (JDK 17: or -XX:+ExtendedDTraceProbes):",
                 "HotSpot fires its method probes only then, and runs slower with them. The tool reads the",
                 "JVM's flags (jcmd) and says so if not."})
-public final class Calls extends JvmTool {
+public final class Calls extends JvmPidTool {
     @Parameters(index = "1", arity = "0..1", paramLabel = "INTERVAL", description = "Print every INTERVAL seconds (default: at Ctrl-C).")
     Integer interval;
 

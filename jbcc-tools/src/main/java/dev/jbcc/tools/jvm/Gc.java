@@ -26,7 +26,7 @@ import java.util.Set;
                 "The cause is \"System.gc()\" when the collection ran while the JVM was in System.gc() (or",
                 "Runtime.gc()); else HotSpot's probes do not give it, and the VM operation that ran it stands",
                 "in (G1CollectForAllocation, G1CollectFull, ...), or \"-\" for one outside any."})
-public final class Gc extends JvmTool {
+public final class Gc extends JvmPidTool {
     /** HotSpot's memory pools that are not the Java heap. */
     private static final Set<String> NOT_HEAP = Set.of("Metaspace", "Compressed Class Space", "CodeCache");
 

@@ -14,7 +14,7 @@ import java.util.Map;
                 "    jbcc jvm threads 1234           # the same, as bcc's javathreads takes it",
                 "    jbcc jvm threads                # threads of every JVM",
                 "    jbcc jvm threads --json -p 1234 # one JSON object per thread start or stop"})
-public final class Threads extends JvmTool {
+public final class Threads extends JvmPidTool {
     static final Columns COLUMNS = Columns.of("%-8.3f %-7d %-8d %-8d %-6s %s", "TIME", "PID", "JAVA-ID", "NATIVE-ID", "TYPE", "NAME");
 
     @Override
