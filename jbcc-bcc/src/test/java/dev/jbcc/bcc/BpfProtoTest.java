@@ -140,6 +140,70 @@ class BpfProtoTest {
         }
     }
 
+    /** Ethernet → 802.1Q → IPv6 → UDP → VXLAN: fields that share bytes, 20-bit and 64-bit fields. */
+    private static final String VXLAN_FIELDS = """
+            #include <bcc/proto.h>
+
+            BPF_ARRAY(seen, u64, 16);
+
+            static void put(int i, u64 v) { seen.update(&i, &v); }
+
+            int vxlan_fields(struct __sk_buff *skb) {
+                u8 *cursor = 0;
+                struct ethernet_t *ethernet = cursor_advance(cursor, sizeof(*ethernet));
+                if (ethernet->type != 0x8100)
+                    return 1;
+                struct dot1q_t *vlan = cursor_advance(cursor, sizeof(*vlan));
+                put(0, vlan->pri);
+                put(1, vlan->cfi);
+                put(2, vlan->vlanid);
+                put(3, vlan->type);
+                struct ip6_t *ip6 = cursor_advance(cursor, sizeof(*ip6));
+                put(4, ip6->ver);
+                put(5, ip6->priority);
+                put(6, ip6->flow_label);
+                put(7, ip6->payload_len);
+                put(8, ip6->next_header);
+                put(9, ip6->hop_limit);
+                put(10, ip6->src_hi);
+                put(11, ip6->dst_lo);
+                struct udp_t *udp = cursor_advance(cursor, sizeof(*udp));
+                put(12, udp->dport);
+                struct vxlan_t *vxlan = cursor_advance(cursor, sizeof(*vxlan));
+                put(13, vxlan->iflag);
+                put(14, vxlan->key);
+                put(15, vxlan->rsv4);
+                return 0;
+            }
+            """;
+
+    @Test
+    void headersWithFieldsThatShareBytesReadAsTheyAreOnTheWire() {
+        int pri = 5, cfi = 1, vlanId = 0xABC, trafficClass = 0xB7, flowLabel = 0x9_1234, hopLimit = 33, vni = 0x12_3456;
+        long srcHi = 0xFE80_0000_0000_0001L, dstLo = 0x0000_0000_CAFE_F00DL;
+        ByteBuffer p = ByteBuffer.allocate(14 + 4 + 40 + 8 + 8 + 14);
+        p.put(new byte[] {2, 0, 0, 0, 0, 2}).put(new byte[] {2, 0, 0, 0, 0, 1}).putShort((short) 0x8100);
+        p.putShort((short) (pri << 13 | cfi << 12 | vlanId)).putShort((short) 0x86DD);
+        int payload = 8 + 8 + 14;
+        p.putInt(6 << 28 | trafficClass << 20 | flowLabel).putShort((short) payload).put((byte) 17).put((byte) hopLimit)
+         .putLong(srcHi).putLong(2).putLong(0xFE80_0000_0000_0000L).putLong(dstLo);
+        p.putShort((short) 50000).putShort((short) 4789).putShort((short) payload).putShort((short) 0);
+        p.putInt(0x08 << 24).putInt(vni << 8 | 0x5A);
+        byte[] packet = p.array();
+
+        try (BPF b = BPF.builder().text("vxlan_fields.c", VXLAN_FIELDS).build()) {
+            TestRun.Result run = b.loadFunc("vxlan_fields", BPF.SCHED_CLS).program().testRun(TestRun.packet(packet));
+            assertEquals(0, run.returnValue(), "the program saw a VLAN-tagged frame");
+            ArrayTable seen = b.get("seen");
+            long[] expected = {pri, cfi, vlanId, 0x86DD, 6, trafficClass, flowLabel, payload, 17, hopLimit, srcHi, dstLo,
+                    4789, 1, vni, 0x5A};
+            String[] names = {"vlan->pri", "vlan->cfi", "vlan->vlanid", "vlan->type", "ip6->ver", "ip6->priority",
+                    "ip6->flow_label", "ip6->payload_len", "ip6->next_header", "ip6->hop_limit", "ip6->src_hi",
+                    "ip6->dst_lo", "udp->dport", "vxlan->iflag", "vxlan->key", "vxlan->rsv4"};
+            for (int i = 0; i < expected.length; i++) assertEquals(expected[i], seen.get(i).value(), names[i]);
+        }
+    }
+
     @Test
     void aPacketHeaderReadInAProgramWithoutAnSkbIsOneClearError() {
         var e = assertThrows(CompileException.class, () -> BPF.builder().text("xdp_cursor.c", """
