@@ -162,6 +162,7 @@ public final class Tools {
         add(Group.OTHER, dev.jbcc.tools.other.Cpuunclaimed.class);
         add(Group.OTHER, dev.jbcc.tools.other.Numasched.class);
         add(Group.OTHER, dev.jbcc.tools.other.Readahead.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Deadlock.class);
         // end of other
 
         // Java virtual machines
