@@ -92,6 +92,7 @@ public final class Tools {
         add(Group.BLOCK, dev.jbcc.tools.block.Biotop.class);
         add(Group.BLOCK, dev.jbcc.tools.block.Bitesize.class);
         add(Group.BLOCK, dev.jbcc.tools.block.Biopattern.class);
+        add(Group.BLOCK, dev.jbcc.tools.block.Mdflush.class);
         // end of block I/O
 
         // CPU and scheduler
