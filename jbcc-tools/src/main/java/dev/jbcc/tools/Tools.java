@@ -164,6 +164,7 @@ public final class Tools {
         add(Group.OTHER, dev.jbcc.tools.other.Numasched.class);
         add(Group.OTHER, dev.jbcc.tools.other.Readahead.class);
         add(Group.OTHER, dev.jbcc.tools.other.Deadlock.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Virtiostat.class);
         // end of other
 
         // Java virtual machines
