@@ -165,6 +165,7 @@ public final class Tools {
         add(Group.OTHER, dev.jbcc.tools.other.Readahead.class);
         add(Group.OTHER, dev.jbcc.tools.other.Deadlock.class);
         add(Group.OTHER, dev.jbcc.tools.other.Virtiostat.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Klockstat.class);
         // end of other
 
         // Java virtual machines
