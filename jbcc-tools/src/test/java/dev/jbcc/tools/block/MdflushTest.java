@@ -30,10 +30,7 @@ class MdflushTest {
             aFlushOfTheTestsArrayNamesItAndTheProcess(); // the VM: the real thing
             return;
         }
-        ToolRun run = ToolRun.start("mdflush");
-        assertEquals(1, run.await(Runs.READY), run.output());
-        assertTrue(run.errors().startsWith("jbcc: what mdflush traces is not supported by this kernel: kprobe: kprobes are not in this kernel (CONFIG_KPROBES); fentry: "),
-                run.errors());
+        Variants.refusedWithoutKprobesOrFentry("mdflush");
     }
 
     @Test

@@ -30,10 +30,7 @@ class KlockstatTest {
             thePipeMutexByCaller(); // the VM: the real thing
             return;
         }
-        ToolRun run = ToolRun.start("klockstat", "-d", "1");
-        assertEquals(1, run.await(Runs.READY), run.output());
-        assertTrue(run.errors().startsWith("jbcc: what klockstat traces is not supported by this kernel: kprobe: kprobes are not in this kernel (CONFIG_KPROBES); "),
-                run.errors());
+        Variants.refusedWithoutKprobesOrFentry("klockstat", "-d", "1");
     }
 
     @Test

@@ -32,10 +32,7 @@ class VirtiostatTest {
             theRequestsOfThe9pShare(); // the VM: the real thing
             return;
         }
-        ToolRun run = ToolRun.start("virtiostat", "1", "1");
-        assertEquals(1, run.await(Runs.READY), run.output());
-        assertTrue(run.errors().startsWith("jbcc: what virtiostat traces is not supported by this kernel: kprobe: kprobes are not in this kernel (CONFIG_KPROBES); fentry: "),
-                run.errors());
+        Variants.refusedWithoutKprobesOrFentry("virtiostat", "1", "1");
     }
 
     @Test
