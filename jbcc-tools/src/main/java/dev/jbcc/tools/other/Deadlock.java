@@ -183,10 +183,21 @@ public final class Deadlock extends Tool {
         KeyedTable<?> creators = b.get("creators");
         if (s.json()) {
             List<Object> mutexes = new ArrayList<>(), edgeList = new ArrayList<>(), threadList = new ArrayList<>();
-            for (long m : cycle) mutexes.add(Map.of("mutex", names.get(m), "address", hex(m)));
+            for (long m : cycle) {
+                Map<String, Object> o = new LinkedHashMap<>();
+                o.put("mutex", names.get(m));
+                o.put("address", hex(m));
+                mutexes.add(o);
+            }
             for (Edge e : path) {
-                edgeList.add(Map.of("held", names.get(e.held()), "taken", names.get(e.taken()), "thread", e.thread(),
-                        "comm", e.comm(), "taken_stack", frames(stacks, e.takenStack(), e.takenCaller()), "held_stack", frames(stacks, e.heldStack(), e.heldCaller())));
+                Map<String, Object> o = new LinkedHashMap<>();
+                o.put("held", names.get(e.held()));
+                o.put("taken", names.get(e.taken()));
+                o.put("thread", e.thread());
+                o.put("comm", e.comm());
+                o.put("taken_stack", frames(stacks, e.takenStack(), e.takenCaller()));
+                o.put("held_stack", frames(stacks, e.heldStack(), e.heldCaller()));
+                edgeList.add(o);
             }
             for (int t : threadIds) {
                 Map<String, Object> o = new LinkedHashMap<>();
