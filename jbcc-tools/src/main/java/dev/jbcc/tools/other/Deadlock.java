@@ -41,12 +41,13 @@ import java.util.TreeMap;
 @Command(name = "deadlock", mixinStandardHelpOptions = true,
         description = {"Detect potential deadlocks (lock order inversions) in a running process."},
         footer = {"", "examples:",
-                "    jbcc deadlock 181                          # pthread mutexes of PID 181 (from its binary, or its libc)",
+                "    jbcc deadlock 181                    # PID 181's pthread mutexes",
                 "    jbcc deadlock 181 --binary /lib/x86_64-linux-gnu/libc.so.6",
-                "                                               # the lock functions of this library",
-                "    jbcc deadlock 181 -v                       # also count the mutexes and edges every second",
-                "    jbcc deadlock 181 -l my_lock -u my_unlock  # a program's own lock functions (first argument: the lock)",
-                "    jbcc deadlock 181 --dump-graph graph.json  # write the lock-order graph to graph.json"})
+                "                                         # the lock functions of this library",
+                "    jbcc deadlock 181 -v                 # and the graph's size every second",
+                "    jbcc deadlock 181 -l my_lock -u my_unlock",
+                "                                         # its own lock and unlock functions",
+                "    jbcc deadlock 181 --dump-graph g.json  # the graph into g.json, as JSON"})
 public final class Deadlock extends Tool {
     @Parameters(paramLabel = "PID", description = "The process to trace.")
     int pid;

@@ -33,8 +33,9 @@ import java.util.Map;
                 "    jbcc klockstat -p 123                # the threads of process 123 only",
                 "    jbcc klockstat -t 321                # thread 321 only",
                 "    jbcc klockstat -c pipe_              # callers whose name has pipe_ in it",
-                "    jbcc klockstat -S acq_count          # acquisitions sorted by count (hld_total: holds by total time)",
-                "    jbcc klockstat -n 3 -s 3             # the top 3 callers of each table, 2 more frames each",
+                "    jbcc klockstat -S acq_count          # acquisitions sorted by count",
+                "    jbcc klockstat -S hld_total          # holds sorted by total time",
+                "    jbcc klockstat -n 3 -s 3             # top 3 callers, 2 frames under each",
                 "    jbcc klockstat --json -d 5           # one JSON object per row"})
 public final class Klockstat extends Tool {
     static final Hook KPROBES = Hook.kprobe("mutex_lock", "mutex_unlock");
