@@ -73,14 +73,18 @@ class BpfProtoTest {
         }
     }
 
-    /** A TC classifier reading addresses, ports and bit fields, and writing two fields back. */
-    private static final String TCP_FIELDS = """
+    /** The TC programs' start: proto.h, and put(i, v) to store what they read in the array "seen". */
+    private static final String SEEN = """
             #include <bcc/proto.h>
 
-            BPF_ARRAY(seen, u64, 9);
+            BPF_ARRAY(seen, u64, 16);
 
             static void put(int i, u64 v) { seen.update(&i, &v); }
 
+            """;
+
+    /** A TC classifier reading addresses, ports and bit fields, and writing two fields back. */
+    private static final String TCP_FIELDS = SEEN + """
             int tcp_fields(struct __sk_buff *skb) {
                 u8 *cursor = 0;
                 struct ethernet_t *ethernet = cursor_advance(cursor, sizeof(*ethernet));
@@ -141,13 +145,7 @@ class BpfProtoTest {
     }
 
     /** Ethernet → 802.1Q → IPv6 → UDP → VXLAN: fields that share bytes, 20-bit and 64-bit fields. */
-    private static final String VXLAN_FIELDS = """
-            #include <bcc/proto.h>
-
-            BPF_ARRAY(seen, u64, 16);
-
-            static void put(int i, u64 v) { seen.update(&i, &v); }
-
+    private static final String VXLAN_FIELDS = SEEN + """
             int vxlan_fields(struct __sk_buff *skb) {
                 u8 *cursor = 0;
                 struct ethernet_t *ethernet = cursor_advance(cursor, sizeof(*ethernet));
