@@ -126,6 +126,7 @@ public final class Tools {
         add(Group.NETWORK, dev.jbcc.tools.net.Sslsniff.class);
         add(Group.NETWORK, dev.jbcc.tools.net.Tcpsubnet.class);
         add(Group.NETWORK, dev.jbcc.tools.net.Netqtop.class);
+        add(Group.NETWORK, dev.jbcc.tools.net.Tcptracer.class);
         // end of network
 
         // tracing multitools
