@@ -83,6 +83,7 @@ public final class Tools {
         add(Group.FILES, dev.jbcc.tools.files.Vfscount.class);
         add(Group.FILES, dev.jbcc.tools.files.Dcstat.class);
         add(Group.FILES, dev.jbcc.tools.files.Dcsnoop.class);
+        add(Group.FILES, dev.jbcc.tools.files.Filegone.class);
         // end of files
 
         // block I/O
