@@ -84,6 +84,7 @@ public final class Tools {
         add(Group.FILES, dev.jbcc.tools.files.Dcstat.class);
         add(Group.FILES, dev.jbcc.tools.files.Dcsnoop.class);
         add(Group.FILES, dev.jbcc.tools.files.Filegone.class);
+        add(Group.FILES, dev.jbcc.tools.files.Dirtop.class);
         // end of files
 
         // block I/O

@@ -14,16 +14,23 @@ struct file_info {
     char name[FILE_NAME_LEN];
 };
 
-// what is known of the file open at descriptor fd; false if there is none
-static __always_inline bool fd_file(long fd, struct file_info *info)
+// the file open at descriptor fd of the current task; NULL if there is none
+static __always_inline struct file *file_of_fd(long fd)
 {
     struct task_struct *task = (struct task_struct *)bpf_get_current_task();
     struct fdtable *fdt = task->files->fdt;
     if (fd < 0 || fd >= fdt->max_fds)
-        return false;
+        return NULL;
     struct file **fds = fdt->fd;
     struct file *f = NULL;
     bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
+    return f;
+}
+
+// what is known of the file open at descriptor fd; false if there is none
+static __always_inline bool fd_file(long fd, struct file_info *info)
+{
+    struct file *f = file_of_fd(fd);
     if (!f)
         return false;
     struct dentry *de = NULL;
