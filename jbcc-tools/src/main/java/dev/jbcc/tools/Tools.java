@@ -129,6 +129,7 @@ public final class Tools {
         add(Group.NETWORK, dev.jbcc.tools.net.Tcpsubnet.class);
         add(Group.NETWORK, dev.jbcc.tools.net.Netqtop.class);
         add(Group.NETWORK, dev.jbcc.tools.net.Tcptracer.class);
+        add(Group.NETWORK, dev.jbcc.tools.net.Tcpcong.class);
         // end of network
 
         // tracing multitools
