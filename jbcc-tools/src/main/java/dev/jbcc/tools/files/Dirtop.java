@@ -6,13 +6,14 @@ import dev.jbcc.bcc.Value;
 import dev.jbcc.errors.NotFoundException;
 import dev.jbcc.tools.Columns;
 import dev.jbcc.tools.Hook;
+import dev.jbcc.tools.Interval;
 import dev.jbcc.tools.Intervals;
 import dev.jbcc.tools.LoadAverage;
 import dev.jbcc.tools.Session;
 import dev.jbcc.tools.Tool;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -63,19 +64,15 @@ public final class Dirtop extends Tool {
             description = "The directories to watch, comma-separated; each may be a glob pattern (* ? [..] in any component).")
     String rootDirs;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "interval", description = "Output interval, in seconds (default 1).")
-    Integer interval;
-
-    @Parameters(index = "1", arity = "0..1", paramLabel = "count", description = "Number of outputs (default: until Ctrl-C).")
-    Long count;
+    @Mixin
+    Interval interval;
 
     @Override
     protected void run(Session s) {
         ToLongFunction<Value> by = SORTS.get(sort);
         if (by == null) throw usage("--sort must be one of all, reads, writes, rbytes, wbytes, not " + sort);
         if (maxrows <= 0) throw usage("--maxrows must be positive, not " + maxrows);
-        Intervals.check(this, interval, count);
-        int seconds = interval == null ? 1 : interval;
+        long seconds = interval.every(1).toSeconds();
         Map<Long, String> paths = directories(s);
         Columns columns = Columns.of("%-6d %-6d %-8d %-8d %s", "READS", "WRITES", "R_Kb", "W_Kb", "PATH");
 
@@ -85,7 +82,7 @@ public final class Dirtop extends Tool {
             KeyedTable<Value> counts = b.get("counts");
             s.ready();
             s.note("Tracing... Output every " + seconds + " secs. Hit Ctrl-C to end");
-            Intervals.every(s, seconds, count, () -> {
+            Intervals.every(s, interval.period(1), () -> {
                 List<Map.Entry<Value, Value>> rows = counts.items().stream()
                         .sorted(Comparator.comparingLong((Map.Entry<Value, Value> e) -> by.applyAsLong(e.getValue())).reversed())
                         .limit(maxrows).toList();

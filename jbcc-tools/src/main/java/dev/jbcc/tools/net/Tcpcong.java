@@ -7,12 +7,13 @@ import dev.jbcc.bcc.Value;
 import dev.jbcc.tools.Columns;
 import dev.jbcc.tools.Hook;
 import dev.jbcc.tools.Inet;
+import dev.jbcc.tools.Interval;
 import dev.jbcc.tools.Intervals;
 import dev.jbcc.tools.Session;
 import dev.jbcc.tools.Tool;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -50,15 +51,11 @@ public final class Tcpcong extends Tool {
     @Option(names = {"-u", "--microseconds"}, description = "Output in microseconds (default: milliseconds).")
     boolean microseconds;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "interval", description = "Output interval, in seconds (default: only on Ctrl-C).")
-    Integer interval;
-
-    @Parameters(index = "1", arity = "0..1", paramLabel = "outputs", description = "Number of outputs (default: until Ctrl-C).")
-    Long outputs;
+    @Mixin
+    Interval interval;
 
     @Override
     protected void run(Session s) {
-        Intervals.check(this, interval, outputs);
         Map<String, Object> defines = new LinkedHashMap<>();
         defines.put("LPORT_OK", rangeTest("lport", localPorts));
         defines.put("DPORT_OK", rangeTest("dport", remotePorts));
@@ -77,7 +74,7 @@ public final class Tcpcong extends Tool {
             KeyedTable<?> histograms = dist ? b.get("dist") : null;
             s.ready();
             s.note("Tracing tcp congestion control status duration... Hit Ctrl-C to end.");
-            Intervals.every(s, interval, outputs, () -> {
+            Intervals.every(s, interval.period(), () -> {
                 Intervals.heading(s, timestamp);
                 if (dist) {
                     s.log2Hist(histograms, Histogram.Options.defaults().withValType(microseconds ? "usecs" : "msecs")
