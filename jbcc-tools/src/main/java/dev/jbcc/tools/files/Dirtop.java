@@ -8,7 +8,6 @@ import dev.jbcc.tools.Columns;
 import dev.jbcc.tools.Hook;
 import dev.jbcc.tools.Interval;
 import dev.jbcc.tools.Intervals;
-import dev.jbcc.tools.LoadAverage;
 import dev.jbcc.tools.Session;
 import dev.jbcc.tools.Tool;
 import picocli.CommandLine.Command;
@@ -43,10 +42,6 @@ public final class Dirtop extends Tool {
     static final Hook KPROBE = Hook.kprobe("vfs_read", "vfs_write");
     /** bcc's limit: the directories are compared in a loop the verifier must walk. */
     private static final int MAX_DIRECTORIES = 15;
-    private static final Map<String, ToLongFunction<Value>> SORTS = Map.of(
-            "all", v -> v.getLong("reads") + v.getLong("writes") + v.getLong("rbytes") + v.getLong("wbytes"),
-            "reads", v -> v.getLong("reads"), "writes", v -> v.getLong("writes"),
-            "rbytes", v -> v.getLong("rbytes"), "wbytes", v -> v.getLong("wbytes"));
 
     @Option(names = {"-C", "--noclear"}, description = "Don't clear the screen.")
     boolean noclear;
@@ -69,8 +64,8 @@ public final class Dirtop extends Tool {
 
     @Override
     protected void run(Session s) {
-        ToLongFunction<Value> by = SORTS.get(sort);
-        if (by == null) throw usage("--sort must be one of all, reads, writes, rbytes, wbytes, not " + sort);
+        ToLongFunction<Value> by = ReadWriteTop.order(sort);
+        if (by == null) throw usage("--sort must be one of " + ReadWriteTop.SORTS + ", not " + sort);
         if (maxrows <= 0) throw usage("--maxrows must be positive, not " + maxrows);
         long seconds = interval.every(1).toSeconds();
         Map<Long, String> paths = directories(s);
@@ -83,15 +78,8 @@ public final class Dirtop extends Tool {
             s.ready();
             s.note("Tracing... Output every " + seconds + " secs. Hit Ctrl-C to end");
             Intervals.every(s, interval.period(1), () -> {
-                List<Map.Entry<Value, Value>> rows = counts.items().stream()
-                        .sorted(Comparator.comparingLong((Map.Entry<Value, Value> e) -> by.applyAsLong(e.getValue())).reversed())
-                        .limit(maxrows).toList();
-                counts.clear();
-                if (!s.json()) {
-                    s.out().print(noclear ? "\n" : "\033[H\033[2J");
-                    s.out().printf("%-8s loadavg: %s%n%n", Session.clock(), LoadAverage.text());
-                    s.out().println(columns.header());
-                }
+                List<Map.Entry<Value, Value>> rows = ReadWriteTop.busiest(counts, by, maxrows);
+                ReadWriteTop.heading(s, noclear, columns);
                 for (var e : rows) {
                     Value v = e.getValue();
                     s.row(columns, v.getLong("reads"), v.getLong("writes"), v.getLong("rbytes") / 1024, v.getLong("wbytes") / 1024,

@@ -9,14 +9,7 @@
 #include "fd_file.h"
 #define MAX_DEPTH 50
 
-struct val_t {
-    u64 reads;
-    u64 writes;
-    u64 rbytes;
-    u64 wbytes;
-};
-
-BPF_HASH(counts, u64, struct val_t, 64);   // a watched directory's inode number → its I/O
+BPF_HASH(counts, u64, struct rw_counts, 64);   // a watched directory's inode number → its I/O
 
 static __always_inline int count(struct file *file, u64 size, bool read)
 {
@@ -46,17 +39,11 @@ static __always_inline int count(struct file *file, u64 size, bool read)
     }
     if (!found)
         return 0;
-    struct val_t zero = {};
-    struct val_t *v = counts.lookup_or_try_init(&found, &zero);
+    struct rw_counts zero = {};
+    struct rw_counts *v = counts.lookup_or_try_init(&found, &zero);
     if (!v)
         return 0;
-    if (read) {
-        __sync_fetch_and_add(&v->reads, 1);
-        __sync_fetch_and_add(&v->rbytes, size);
-    } else {
-        __sync_fetch_and_add(&v->writes, 1);
-        __sync_fetch_and_add(&v->wbytes, size);
-    }
+    count_rw(v, size, read);
     return 0;
 }
 

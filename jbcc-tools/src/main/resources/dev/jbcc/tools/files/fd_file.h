@@ -60,3 +60,22 @@ static __always_inline bool fd_file(long fd, struct file_info *info)
     bpf_probe_read_kernel_str(&info->name, sizeof(info->name), name.name);
     return true;
 }
+
+// reads and writes counted, with the bytes asked for (the tools' summary values)
+struct rw_counts {
+    u64 reads;
+    u64 writes;
+    u64 rbytes;
+    u64 wbytes;
+};
+
+static __always_inline void count_rw(struct rw_counts *v, u64 size, bool read)
+{
+    if (read) {
+        __sync_fetch_and_add(&v->reads, 1);
+        __sync_fetch_and_add(&v->rbytes, size);
+    } else {
+        __sync_fetch_and_add(&v->writes, 1);
+        __sync_fetch_and_add(&v->wbytes, size);
+    }
+}

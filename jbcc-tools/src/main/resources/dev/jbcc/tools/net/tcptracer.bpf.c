@@ -128,12 +128,8 @@ static __always_inline int accepted(void *ctx, long fd)
     current_owner(&o);
     if ((FILTER_PID >= 0 && o.pid != FILTER_PID) || container_filtered())
         return 0;
-    struct sock *sk = sock_of_fd(fd);
+    struct sock *sk = tcp_sock_of_fd(fd);
     if (!sk)
-        return 0;
-    u16 protocol = 0;
-    bpf_probe_read_kernel(&protocol, sizeof(protocol), &sk->sk_protocol);
-    if (protocol != IPPROTO_TCP)
         return 0;
     struct event_t e = {};
     e.family = sock_ends(sk, e.saddr, e.daddr, &e.sport, &e.dport);

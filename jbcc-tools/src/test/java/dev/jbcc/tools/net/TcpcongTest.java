@@ -5,12 +5,8 @@ import dev.jbcc.tools.Runs;
 import dev.jbcc.tools.ToolRun;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -18,44 +14,28 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * tcpcong on a session on the loopback whose receiver drops every segment for a second (lossy.py:
- * a socket filter on the accepted end, then removed): the sender goes to Loss on its
+ * tcpcong on a session on the loopback whose receiver drops every segment for a second (unacked.py
+ * recover: a socket filter on the accepted end, then removed): the sender goes to Loss on its
  * retransmission timeout and back to Open when a retransmission is acked.
  */
 class TcpcongTest {
     private static final double LOSSY_SECONDS = 1.0;
 
-    /** A lossy.py session, waiting for {@link #go}. */
-    private record Lossy(Process process, int clientPort, int serverPort) {
-        static Lossy start() throws Exception {
-            Path script = Files.createTempFile("jbcc-lossy", ".py");
-            try (var in = TcpcongTest.class.getResourceAsStream("lossy.py")) {
-                Files.write(script, in.readAllBytes());
-            }
-            script.toFile().deleteOnExit();
-            Process p = new ProcessBuilder("python3", script.toString(), Double.toString(LOSSY_SECONDS)).redirectErrorStream(true).start();
-            String first = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
-            assertTrue(first != null && first.matches("\\d+ \\d+"), "lossy.py: " + first);
-            String[] ports = first.split(" ");
-            return new Lossy(p, Integer.parseInt(ports[0]), Integer.parseInt(ports[1]));
-        }
-
-        /** Lets it send, and waits until the data arrived after the loss. */
-        void go() throws Exception {
-            OutputStream in = process.getOutputStream();
-            in.write('\n');
-            in.flush();
-            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "lossy.py did not end");
-            assertEquals(0, process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-        }
+    /** Lets an unacked.py session started with recover send, and waits until its data arrived after the loss. */
+    private static void go(Net.Unacked lossy) throws Exception {
+        OutputStream in = lossy.process().getOutputStream();
+        in.write('\n');
+        in.flush();
+        assertTrue(lossy.process().waitFor(60, TimeUnit.SECONDS), "unacked.py did not end");
+        assertEquals(0, lossy.process().exitValue(), new String(lossy.process().getInputStream().readAllBytes(), StandardCharsets.UTF_8));
     }
 
     @Test
     void theSendersTimeInLossAndOpen() throws Exception {
-        Lossy lossy = Lossy.start();
+        Net.Unacked lossy = Net.unacked(LOSSY_SECONDS, true);
         try (ToolRun run = Runs.started("tcpcong", "-L", Integer.toString(lossy.clientPort()),
                 "-R", lossy.serverPort() + "-" + lossy.serverPort())) {
-            lossy.go();
+            go(lossy);
             assertEquals(0, run.stop(Runs.READY), run.errors());
             List<String> lines = run.lines();
             assertEquals("", lines.getFirst(), lines.toString());
@@ -74,9 +54,9 @@ class TcpcongTest {
 
     @Test
     void histogramOfLossInMicrosecondsAsJson() throws Exception {
-        Lossy lossy = Lossy.start();
+        Net.Unacked lossy = Net.unacked(LOSSY_SECONDS, true);
         try (ToolRun run = Runs.started("tcpcong", "-d", "-u", "--json", "-L", Integer.toString(lossy.clientPort()))) {
-            lossy.go();
+            go(lossy);
             assertEquals(0, run.stop(Runs.READY), run.errors());
             JsonNode loss = run.lines().stream().map(Runs::json).filter(n -> n.path("tcp_congest_state").asText().equals("loss"))
                     .findFirst().orElseThrow(() -> new AssertionError("no loss histogram: " + run.output() + run.errors()));
