@@ -3,6 +3,7 @@ package dev.jbcc.tools.files;
 import dev.jbcc.bcc.BPF;
 import dev.jbcc.bcc.KeyedTable;
 import dev.jbcc.bcc.Value;
+import dev.jbcc.errors.FileAccessException;
 import dev.jbcc.errors.NotFoundException;
 import dev.jbcc.tools.Columns;
 import dev.jbcc.tools.Hook;
@@ -15,12 +16,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -91,7 +92,7 @@ public final class Dirtop extends Tool {
     }
 
     /** The C's defines: the PID filter and the directories' inode numbers. */
-    static Map<String, Object> defines(int pid, java.util.Collection<Long> inodes) {
+    static Map<String, Object> defines(int pid, Collection<Long> inodes) {
         Map<String, Object> defines = new LinkedHashMap<>();
         defines.put("FILTER_PID", pid);
         StringJoiner array = new StringJoiner(",", "{", "}");
@@ -117,7 +118,7 @@ public final class Dirtop extends Tool {
                 try {
                     inode = ((Number) Files.getAttribute(dir, "unix:ino", LinkOption.NOFOLLOW_LINKS)).longValue();
                 } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+                    throw FileAccessException.of("read the inode number of", dir, e);
                 }
                 if (paths.containsKey(inode)) {
                     s.note("Skipping " + dir + " as already considered");

@@ -1,6 +1,6 @@
 // jbcc dirtop: reads and writes counted per watched directory (the highest one above the file,
-// as bcc), with the bytes asked for. The tool prints and clears
-// the table every interval. Two variants, the hook chosen:
+// as bcc), with the bytes asked for. The tool prints and clears the table every interval. Two
+// variants, the hook chosen:
 // - HOOK_KPROBE: vfs_read and vfs_write, as bcc (every read and write through the VFS).
 // - HOOK_TRACEPOINT: the read, pread64, write and pwrite64 system calls, the file found from the
 //   descriptor.

@@ -1,9 +1,11 @@
 package dev.jbcc.tools.files;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.jbcc.features.Features;
 import dev.jbcc.tools.Runs;
 import dev.jbcc.tools.ToolRun;
 import dev.jbcc.tools.Variants;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,7 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * dirtop on reads and writes the test does below two directories of its own (one named by a
  * glob): on the host through the system calls' tracepoints, in the VM through vfs_read/vfs_write.
+ * Tagged vm: the VM runs the kprobe variant.
  */
+@Tag("vm")
 class DirtopTest {
     @TempDir
     Path dir;
@@ -33,9 +37,11 @@ class DirtopTest {
         Path read = Files.createDirectory(dir.resolve("bb-" + tag));
         Files.write(read.resolve("data"), new byte[8192]);
         String dirs = written.getParent() + "," + dir.resolve("bb-*");
-        try (ToolRun run = Runs.started("dirtop", "--json", "-p", Long.toString(ProcessHandle.current().pid()), "-d", dirs, "1")) {
+        try (ToolRun run = Runs.started("dirtop", "--verbose", "--json", "-p", Long.toString(ProcessHandle.current().pid()), "-d", dirs, "1")) {
             assertTrue(run.errors().contains("Considering " + written.getParent() + " with inode_id "), run.errors());
             assertTrue(run.errors().contains("Considering " + read + " with inode_id "), run.errors());
+            assertTrue(run.errors().contains(Features.haveKprobes() ? "using kprobe vfs_read" : "using tracepoint syscalls:sys_enter_read"),
+                    "kprobes where the kernel has them: " + run.errors());
             try (FileChannel w = FileChannel.open(written.resolve("data"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                  FileChannel r = FileChannel.open(read.resolve("data"))) {
                 for (int i = 0; i < 3; i++) assertEquals(4096, w.write(ByteBuffer.allocate(4096)));

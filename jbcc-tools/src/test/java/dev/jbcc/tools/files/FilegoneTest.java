@@ -1,9 +1,11 @@
 package dev.jbcc.tools.files;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.jbcc.features.Features;
 import dev.jbcc.tools.Runs;
 import dev.jbcc.tools.ToolRun;
 import dev.jbcc.tools.Variants;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,7 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * filegone on files and a directory the test renames and deletes in a temp directory of its own:
  * on the host through the system calls' tracepoints, in the VM (kprobes) through vfs_unlink,
  * vfs_rmdir and vfs_rename.
+ * Tagged vm: the VM runs the kprobe variant.
  */
+@Tag("vm")
 class FilegoneTest {
     @TempDir
     Path dir;
@@ -33,8 +37,10 @@ class FilegoneTest {
         Files.writeString(dir.resolve(from), "x");
         Files.createDirectory(dir.resolve(sub));
         long pid = ProcessHandle.current().pid();
-        try (ToolRun run = Runs.started("filegone", "-p", Long.toString(pid))) {
+        try (ToolRun run = Runs.started("filegone", "--verbose", "-p", Long.toString(pid))) {
             assertEquals("TIME     PID     COMM             ACTION FILE", run.lines().getFirst());
+            assertTrue(run.errors().contains(Features.haveKprobes() ? "using kprobe vfs_unlink" : "using tracepoint syscalls:sys_enter_unlink"),
+                    "kprobes where the kernel has them: " + run.errors());
             Files.move(dir.resolve(from), dir.resolve(to));
             Files.delete(dir.resolve(to));
             Files.delete(dir.resolve(sub));
