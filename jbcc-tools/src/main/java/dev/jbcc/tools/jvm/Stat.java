@@ -3,7 +3,7 @@ package dev.jbcc.tools.jvm;
 import dev.jbcc.bcc.BPF;
 import dev.jbcc.bcc.HashTable;
 import dev.jbcc.tools.Columns;
-import dev.jbcc.tools.LoadAvg;
+import dev.jbcc.tools.LoadAverage;
 import dev.jbcc.tools.Session;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -116,7 +116,7 @@ public final class Stat extends JvmTool {
         }
         if (!s.json()) {
             s.out().print(noClear ? "\n" : "\033[H\033[2J");
-            s.out().printf("%-8s loadavg: %s%n%n", Session.clock(), LoadAvg.now());
+            s.out().printf("%-8s loadavg: %s%n%n", Session.clock(), LoadAverage.text());
             s.out().println(COLUMNS.header());
         }
         for (Object[] row : rows.subList(0, Math.min(maxRows, rows.size()))) s.row(COLUMNS, row);
