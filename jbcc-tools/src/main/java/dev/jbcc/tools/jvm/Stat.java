@@ -9,8 +9,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,14 +74,16 @@ public final class Stat extends JvmTool {
         probes.put(HotSpotProbe.OBJECT_ALLOC, "object_alloc");
         probes.put(HotSpotProbe.CLASS_LOADED, "class_loaded");
         probes.put(HotSpotProbe.THREAD_START, "thread_start");
-        List<HotSpotProbe> optional = List.of(HotSpotProbe.METHOD_ENTRY, HotSpotProbe.OBJECT_ALLOC);
+        Map<HotSpotProbe, String> optionalColumns = Map.of(HotSpotProbe.METHOD_ENTRY, "METHOD/s", HotSpotProbe.OBJECT_ALLOC, "OBJNEW/s");
+        List<HotSpotProbe> optional = List.copyOf(optionalColumns.keySet());
         try (Attached a = attach(s, "stat.bpf.c", Map.of(), probes, optional)) {
             Map<Integer, String> commandLines = new TreeMap<>();
             for (Attached.Target t : a.targets()) {
                 for (Jvm j : t.jvms()) {
                     commandLines.put(j.pid(), String.join(" ", Jvm.commandLine(j.pid())));
-                    JvmFlags.of(j).missingFor(optional, j).ifPresent(m -> s.note(s.tool() + ": " + m
-                            + (m.contains("method__entry") ? "; METHOD/s stays 0" : "; OBJNEW/s stays 0")));
+                    JvmFlags flags = JvmFlags.of(j);
+                    optionalColumns.forEach((probe, column) -> flags.missingFor(List.of(probe), j)
+                            .ifPresent(m -> s.note(s.tool() + ": " + m + "; " + column + " stays 0")));
                 }
             }
             s.note("Tracing " + describeTargets() + "... Output every " + interval + " secs. Hit Ctrl-C to end");
@@ -101,8 +106,8 @@ public final class Stat extends JvmTool {
         for (var e : counts.entrySet()) {
             int pid = e.getKey();
             String cmdline = commandLines.computeIfAbsent(pid, p -> String.join(" ", Jvm.commandLine(p)));
-            boolean idle = java.util.Arrays.stream(e.getValue()).allMatch(n -> n == 0);
-            if (idle && !java.nio.file.Files.isDirectory(java.nio.file.Path.of("/proc", Integer.toString(pid)))) {
+            boolean idle = Arrays.stream(e.getValue()).allMatch(n -> n == 0);
+            if (idle && !Files.isDirectory(Path.of("/proc", Integer.toString(pid)))) {
                 commandLines.remove(pid);  // ended
                 continue;
             }
