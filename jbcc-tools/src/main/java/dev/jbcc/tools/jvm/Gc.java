@@ -24,11 +24,14 @@ import java.util.Set;
                 "    jbcc jvm gc -M 10 -m -p 1234    # only collections of 10 ms or more",
                 "    jbcc jvm gc -F Young -p 1234    # only collections whose collector or cause contains \"Young\"",
                 "    jbcc jvm gc --json              # every JVM, one JSON object per collection",
-                "    jbcc jvm gc --jfr gc.jfr 1234   # also into a JFR file: jfr print --events jbcc.GarbageCollection gc.jfr",
+                "    jbcc jvm gc --jfr gc.jfr 1234   # also into a JFR file, written on stop",
                 "",
                 "The cause is \"System.gc()\" when the collection ran while the JVM was in System.gc() (or",
                 "Runtime.gc()); else HotSpot's probes do not give it, and the VM operation that ran it stands",
-                "in (G1CollectForAllocation, G1CollectFull, ...), or \"-\" for one outside any."})
+                "in (G1CollectForAllocation, G1CollectFull, ...), or \"-\" for one outside any.",
+                "",
+                "--jfr records jbcc.GarbageCollection events; read them with",
+                "    jfr print --events jbcc.GarbageCollection gc.jfr"})
 public final class Gc extends JvmPidTool {
     /** HotSpot's memory pools that are not the Java heap. */
     private static final Set<String> NOT_HEAP = Set.of("Metaspace", "Compressed Class Space", "CodeCache");

@@ -24,16 +24,16 @@ import java.util.TreeMap;
 @Command(name = "stat", mixinStandardHelpOptions = true,
         description = {"Summarize each JVM's activity per interval, like top: method calls, collections, allocations, class loads and thread starts per second."},
         footer = {"", "examples:",
-                "    jbcc jvm stat                  # every JVM, every second, the screen cleared each time",
-                "    jbcc jvm stat -C 5             # every 5 seconds, without clearing the screen",
+                "    jbcc jvm stat                  # every JVM every second, like top",
+                "    jbcc jvm stat -C 5             # every 5 seconds, the screen not cleared",
                 "    jbcc jvm stat -C 5 12          # the same, 12 times, then end",
                 "    jbcc jvm stat -S gc -r 5       # the 5 JVMs that collect most",
                 "    jbcc jvm stat -p 1234 --json 1 # JVM 1234: one JSON object per second",
                 "",
                 "METHOD/s needs a JVM started with -XX:+DTraceMethodProbes, OBJNEW/s one with",
-                "-XX:+DTraceAllocProbes (JDK 17: or -XX:+ExtendedDTraceProbes for both); without them HotSpot",
-                "does not fire those probes, the tool says so, and the column stays 0. HotSpot has no probe",
-                "for exceptions: EXC/s is always 0, as in bcc's javastat."})
+                "-XX:+DTraceAllocProbes (JDK 17: -XX:+ExtendedDTraceProbes sets both). Without",
+                "them HotSpot does not fire those probes: the tool says so and the column stays 0.",
+                "HotSpot has no probe for exceptions: EXC/s is always 0, as in bcc's javastat."})
 public final class Stat extends JvmTool {
     static final Columns COLUMNS = Columns.of("%-6d %-20.20s %-10d %-6d %-10d %-8d %-6d %-6d",
             "PID", "CMDLINE", "METHOD/s", "GC/s", "OBJNEW/s", "CLOAD/s", "EXC/s", "THR/s");

@@ -17,7 +17,10 @@ import java.util.Map;
                 "    jbcc jvm threads 1234           # the same, as bcc's javathreads takes it",
                 "    jbcc jvm threads                # threads of every JVM",
                 "    jbcc jvm threads --json -p 1234 # one JSON object per thread start or stop",
-                "    jbcc jvm threads --jfr t.jfr 1234  # also into a JFR file: jfr print --events jbcc.ThreadStart t.jfr"})
+                "    jbcc jvm threads --jfr t.jfr 1234  # also into a JFR file, written on stop",
+                "",
+                "--jfr records jbcc.ThreadStart and jbcc.ThreadEnd events; read them with",
+                "    jfr print --events jbcc.ThreadStart t.jfr"})
 public final class Threads extends JvmPidTool {
     static final Columns COLUMNS = Columns.of("%-8.3f %-7d %-8d %-8d %-6s %s", "TIME", "PID", "JAVA-ID", "NATIVE-ID", "TYPE", "NAME");
 
