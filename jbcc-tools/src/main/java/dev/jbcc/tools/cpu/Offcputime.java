@@ -64,7 +64,7 @@ public final class Offcputime extends Tool {
                 found.add(new Stacks.Stack(k.getString("name"), k.getLong("pid"), k.getLong("tgid"),
                         k.getLong("user_stack_id"), k.getLong("kernel_stack_id"), ((Value) e.getValue()).value()));
             }
-            stacks.print(s, new Stacks(b.get("stack_traces"), shown), found, "usecs");
+            stacks.print(s, new Stacks(b.get("stack_traces"), shown).askJvms(threads.pids()), found, "usecs");
         }
     }
 }

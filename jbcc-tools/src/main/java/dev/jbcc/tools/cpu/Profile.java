@@ -114,7 +114,8 @@ public final class Profile extends Tool {
                 found.add(new Stacks.Stack(k.getString("name"), k.getLong("pid"), k.getLong("pid"),
                         k.getLong("user_stack_id"), k.getLong("kernel_stack_id"), ((Value) e.getValue()).value()));
             }
-            stacks.print(s, new Stacks(b.get("stack_traces"), shown), found, "samples");
+            Stacks printer = new Stacks(b.get("stack_traces"), shown).askJvms(threads == null || threads.pids == null ? new int[0] : threads.pids);
+            stacks.print(s, printer, found, "samples");
         }
     }
 }
