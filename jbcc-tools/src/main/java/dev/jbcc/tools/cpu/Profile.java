@@ -32,6 +32,7 @@ import java.util.Map;
                 "    jbcc profile -f 5              # five seconds, folded for flame graphs",
                 "    jbcc profile -f --flamegraph cpu.html 5   # and an interactive flame graph",
                 "    jbcc profile -p 185            # only process 185 (or 185,186)",
+                "    jbcc profile -p 185 -f         # a JVM: its Java frames named (jcmd 185 Compiler.perfmap)",
                 "    jbcc profile -L 185            # only thread 185",
                 "    jbcc profile -U                # only user stacks",
                 "    jbcc profile -K                # only kernel stacks",

@@ -135,8 +135,13 @@ class JavaFramesTest {
             Map<String, Long> leaves = new HashMap<>();
             long total = 0;
             long withFrame = 0;
-            try (ToolRun run = Runs.started("profile", "-f", "-U", "-F", "99", "-p", String.valueOf(c.process().pid()), "3")) {
+            Path html = c.dir().resolve("cpu.html");
+            try (ToolRun run = Runs.started("profile", "-v", "-f", "-U", "-F", "99", "-p", String.valueOf(c.process().pid()),
+                    "--flamegraph", html.toString(), "3")) {
                 assertEquals(0, run.await(Runs.READY), run.errors());
+                String map = "/tmp/perf-" + c.process().pid() + ".map";
+                assertTrue(run.errors().contains(map) && run.errors().contains("left in place"), "--verbose names the map:\n" + run.errors());
+                assertTrue(Files.readString(html).contains(frame), "the flame graph has " + frame);
                 for (String line : run.lines()) {
                     long n = Long.parseLong(line.substring(line.lastIndexOf(' ') + 1));
                     List<String> frames = List.of(line.substring(0, line.lastIndexOf(' ')).split(";"));
