@@ -92,6 +92,7 @@ public final class Tools {
         add(Group.BLOCK, dev.jbcc.tools.block.Biotop.class);
         add(Group.BLOCK, dev.jbcc.tools.block.Bitesize.class);
         add(Group.BLOCK, dev.jbcc.tools.block.Biopattern.class);
+        add(Group.BLOCK, dev.jbcc.tools.block.Mdflush.class);
         // end of block I/O
 
         // CPU and scheduler
@@ -162,6 +163,9 @@ public final class Tools {
         add(Group.OTHER, dev.jbcc.tools.other.Cpuunclaimed.class);
         add(Group.OTHER, dev.jbcc.tools.other.Numasched.class);
         add(Group.OTHER, dev.jbcc.tools.other.Readahead.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Deadlock.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Virtiostat.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Klockstat.class);
         // end of other
 
         // Java virtual machines

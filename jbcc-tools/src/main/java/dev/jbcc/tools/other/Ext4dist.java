@@ -5,6 +5,7 @@ import dev.jbcc.bcc.Histogram;
 import dev.jbcc.bcc.KeyedTable;
 import dev.jbcc.tools.Hook;
 import dev.jbcc.tools.Interval;
+import dev.jbcc.tools.Intervals;
 import dev.jbcc.tools.Session;
 import dev.jbcc.tools.Tool;
 import picocli.CommandLine.Command;
@@ -56,7 +57,7 @@ public final class Ext4dist extends Tool {
                     .withSection("operation", String::valueOf);
             s.ready();
             s.note("Tracing ext4 operation latency... Hit Ctrl-C to end.");
-            s.everyInterval(interval.everyOrUntilStopped(), interval.count(), () -> {
+            Intervals.every(s, interval.period(), () -> {
                 if (!s.json()) {
                     s.out().println();
                     if (interval.given() && !notimestamp) s.out().println(LocalTime.now().format(STAMP));
