@@ -126,14 +126,24 @@ public final class JavaSymbols {
             String failure = askForMap();
             if (failure != null) verbose.accept("JVM " + pid + ": " + jcmd + " " + pid + " Compiler.perfmap failed (" + failure + ")");
         }
-        // a JVM in another mount namespace writes the map into its own /tmp
-        Path inside = Path.of("/proc", Integer.toString(pid), "root", "tmp", map.getFileName().toString());
+        // a JVM in a container writes the map into its own /tmp, named by its pid there
+        Path inside = Path.of("/proc", Integer.toString(pid), "root", "tmp", "perf-" + namespacePid() + ".map");
         Path read = Files.isReadable(inside) ? inside : map;
         try {
             blobs = parse(Files.readString(read, StandardCharsets.UTF_8));
             verbose.accept("JVM " + pid + ": read " + blobs.size() + " code blobs from " + read + " (the JVM's perf map; left in place)");
         } catch (IOException e) {
             verbose.accept("JVM " + pid + ": no perf map to read at " + read + " (" + e.getMessage() + "), so its Java frames stay [unknown]");
+        }
+    }
+
+    /** The JVM's pid in its own pid namespace (the last of /proc/PID/status's NSpid), else its pid here. */
+    private long namespacePid() {
+        try (var lines = Files.lines(Path.of("/proc", Integer.toString(pid), "status"))) {
+            return lines.filter(l -> l.startsWith("NSpid:")).map(l -> l.substring(l.lastIndexOf('\t') + 1).strip())
+                    .mapToLong(Long::parseLong).findFirst().orElse(pid);
+        } catch (IOException | UncheckedIOException | NumberFormatException e) {
+            return pid;
         }
     }
 
