@@ -83,6 +83,8 @@ public final class Tools {
         add(Group.FILES, dev.jbcc.tools.files.Vfscount.class);
         add(Group.FILES, dev.jbcc.tools.files.Dcstat.class);
         add(Group.FILES, dev.jbcc.tools.files.Dcsnoop.class);
+        add(Group.FILES, dev.jbcc.tools.files.Filegone.class);
+        add(Group.FILES, dev.jbcc.tools.files.Dirtop.class);
         // end of files
 
         // block I/O
@@ -127,6 +129,8 @@ public final class Tools {
         add(Group.NETWORK, dev.jbcc.tools.net.Sslsniff.class);
         add(Group.NETWORK, dev.jbcc.tools.net.Tcpsubnet.class);
         add(Group.NETWORK, dev.jbcc.tools.net.Netqtop.class);
+        add(Group.NETWORK, dev.jbcc.tools.net.Tcptracer.class);
+        add(Group.NETWORK, dev.jbcc.tools.net.Tcpcong.class);
         // end of network
 
         // tracing multitools
