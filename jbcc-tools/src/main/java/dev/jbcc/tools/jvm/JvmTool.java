@@ -23,8 +23,8 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * A {@code jbcc jvm} tool: it watches one JVM ({@code -p PID}, or bcc's positional PID: {@link JvmPidTool}) or every
- * JVM, through HotSpot's USDT probes in {@code libjvm.so}. {@link #attach} finds the targets,
+ * A {@code jbcc jvm} tool: it watches one JVM ({@code -p PID}, or bcc's positional PID:
+ * {@link JvmPidTool}) or every JVM, through HotSpot's USDT probes in {@code libjvm.so}. {@link #attach} finds the targets,
  * checks the {@code -XX} flags the probes need, and loads the tool's C once per {@code libjvm.so}
  * (two JDKs' libraries have their probes at different places).
  */

@@ -1,8 +1,8 @@
 package dev.jbcc.tools.jvm;
 
+import dev.jbcc.bcc.Value;
 import dev.jbcc.tools.Columns;
 import dev.jbcc.tools.Session;
-import dev.jbcc.bcc.Value;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
