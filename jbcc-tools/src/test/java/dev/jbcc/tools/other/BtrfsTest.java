@@ -1,0 +1,68 @@
+package dev.jbcc.tools.other;
+
+import dev.jbcc.tools.Gated;
+import dev.jbcc.tools.LoopDevice;
+import dev.jbcc.tools.Runs;
+import dev.jbcc.tools.ToolRun;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * btrfsslower and btrfsdist (see {@link FileSystemToolTests}) on a 128 MiB btrfs, and bcc's
+ * btrfsslower's own {@code -d DURATION}.
+ */
+class BtrfsTest extends FileSystemToolTests {
+    @Override
+    FileSystemOps ops() {
+        return FileSystemOps.BTRFS;
+    }
+
+    @Override
+    String tool() {
+        return "btrfs";
+    }
+
+    @Override
+    LoopDevice device() throws IOException, InterruptedException {
+        return LoopDevice.create(128);
+    }
+
+    @Override
+    Path mount(LoopDevice loop) throws IOException, InterruptedException {
+        return loop.mountBtrfs();
+    }
+
+    @Test
+    void aDurationOfNoSecondsIsAUsageError() throws Exception {
+        try (ToolRun run = ToolRun.start("btrfsslower", "-d", "0")) {
+            assertEquals(2, run.await(Runs.READY));
+            assertEquals("jbcc: duration must be positive, not 0 (usage: jbcc btrfsslower --help)", run.errors());
+        }
+    }
+
+    @Test
+    @Tag("kprobes")
+    void slowerEndsAfterItsDurationWithTheWritersOperationsAsCsv() throws Exception {
+        try (LoopDevice loop = device()) {
+            Path file = mount(loop).resolve("jbcc-" + UUID.randomUUID().toString().substring(0, 8));
+            try (Gated dd = writer(file); ToolRun run = Runs.started("btrfsslower", "-j", "-d", "3", "-p", Long.toString(dd.pid()), "0")) {
+                assertEquals(0, dd.run());
+                assertEquals(0, run.await(Runs.READY), "ends by itself after 3 s: " + run.errors());
+                assertEquals("ENDTIME_us,TASK,PID,TYPE,BYTES,OFFSET_b,LATENCY_us,FILE", run.lines().getFirst());
+                List<List<String>> writes = run.lines().stream().skip(1).map(l -> List.of(l.split(",", -1)))
+                        .filter(r -> r.get(7).equals(file.getFileName().toString()) && r.get(3).equals("W")).toList();
+                assertEquals(2, writes.size(), run.output());
+                assertEquals(List.of("dd", Long.toString(dd.pid())), writes.get(0).subList(1, 3));
+                assertEquals(List.of("8192", "0"), writes.get(0).subList(4, 6));
+                assertEquals(List.of("8192", "8192"), writes.get(1).subList(4, 6));
+            }
+        }
+    }
+}
