@@ -7,6 +7,7 @@ import dev.jbcc.tools.Columns;
 import dev.jbcc.tools.Disks;
 import dev.jbcc.tools.Hook;
 import dev.jbcc.tools.Interval;
+import dev.jbcc.tools.Intervals;
 import dev.jbcc.tools.Session;
 import dev.jbcc.tools.Tool;
 import picocli.CommandLine.Command;
@@ -61,7 +62,7 @@ public final class Biotop extends Tool {
             KeyedTable<Value> counts = b.get("counts");
             s.ready();
             s.note("Tracing... Output every " + interval.every(1).toSeconds() + " secs. Hit Ctrl-C to end");
-            s.everyInterval(interval.every(1), interval.count(), () -> {
+            Intervals.every(s, interval.period(1), () -> {
                 List<Map.Entry<Value, Value>> rows = new ArrayList<>(counts.items());
                 counts.clear();
                 rows.sort(Comparator.comparingLong((Map.Entry<Value, Value> e) -> e.getValue().getLong("bytes")).reversed());

@@ -5,12 +5,13 @@ import dev.jbcc.bcc.KeyedTable;
 import dev.jbcc.bcc.Value;
 import dev.jbcc.tools.Columns;
 import dev.jbcc.tools.Hook;
+import dev.jbcc.tools.Interval;
 import dev.jbcc.tools.Intervals;
 import dev.jbcc.tools.Session;
 import dev.jbcc.tools.Tool;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -53,19 +54,15 @@ public final class Filetop extends Tool {
     @Option(names = {"-p", "--pid"}, paramLabel = "PID", description = "Trace this PID only.")
     Integer pid;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "interval", description = "Output interval, in seconds (default 1).")
-    Integer interval;
-
-    @Parameters(index = "1", arity = "0..1", paramLabel = "count", description = "Number of outputs (default: until Ctrl-C).")
-    Long count;
+    @Mixin
+    Interval interval;
 
     @Override
     protected void run(Session s) {
         ToLongFunction<Value> by = SORTS.get(sort);
         if (by == null) throw usage("--sort must be one of all, reads, writes, rbytes, wbytes, not " + sort);
         if (maxrows <= 0) throw usage("--maxrows must be positive, not " + maxrows);
-        Intervals.check(this, interval, count);
-        int seconds = interval == null ? 1 : interval;
+        long seconds = interval.every(1).toSeconds();
         Columns columns = Columns.of("%-7d %-16s %-6d %-6d %-7d %-7d %1s %s", "TID", "COMM", "READS", "WRITES", "R_Kb", "W_Kb", "T", "FILE");
 
         Hook hook = s.choose(Hook.tracepoint("syscalls:sys_enter_read", "syscalls:sys_enter_pread64", "syscalls:sys_enter_write",
@@ -77,7 +74,7 @@ public final class Filetop extends Tool {
             KeyedTable<Value> counts = b.get("counts");
             s.ready();
             s.note("Tracing... Output every " + seconds + " secs. Hit Ctrl-C to end");
-            Intervals.every(s, seconds, count, () -> {
+            Intervals.every(s, interval.period(1), () -> {
                 List<Map.Entry<Value, Value>> rows = counts.items().stream()
                         .sorted(Comparator.comparingLong((Map.Entry<Value, Value> e) -> by.applyAsLong(e.getValue())).reversed())
                         .limit(maxrows).toList();

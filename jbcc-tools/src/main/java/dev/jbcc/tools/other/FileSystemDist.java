@@ -4,6 +4,7 @@ import dev.jbcc.bcc.BPF;
 import dev.jbcc.bcc.Histogram;
 import dev.jbcc.bcc.KeyedTable;
 import dev.jbcc.tools.Interval;
+import dev.jbcc.tools.Intervals;
 import dev.jbcc.tools.Session;
 import dev.jbcc.tools.Tool;
 import picocli.CommandLine.Mixin;
@@ -47,7 +48,7 @@ abstract class FileSystemDist extends Tool {
                     .withSection("operation", String::valueOf);
             s.ready();
             s.note("Tracing " + fs.name() + " operation latency... Hit Ctrl-C to end.");
-            s.everyInterval(interval.everyOrUntilStopped(), interval.count(), () -> {
+            Intervals.every(s, interval.period(), () -> {
                 if (!s.json()) {
                     s.out().println();
                     if (interval.given() && !notimestamp) s.out().println(LocalTime.now().format(STAMP));
