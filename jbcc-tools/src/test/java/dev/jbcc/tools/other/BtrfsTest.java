@@ -7,10 +7,8 @@ import dev.jbcc.tools.ToolRun;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -19,24 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * btrfsslower's own {@code -d DURATION}.
  */
 class BtrfsTest extends FileSystemToolTests {
-    @Override
-    FileSystemOps ops() {
-        return FileSystemOps.BTRFS;
-    }
-
-    @Override
-    String tool() {
-        return "btrfs";
-    }
-
-    @Override
-    LoopDevice device() throws IOException, InterruptedException {
-        return LoopDevice.create(128);
-    }
-
-    @Override
-    Path mount(LoopDevice loop) throws IOException, InterruptedException {
-        return loop.mountBtrfs();
+    BtrfsTest() {
+        super(FileSystemOps.BTRFS, 128, LoopDevice::mountBtrfs);
     }
 
     @Test
@@ -50,8 +32,8 @@ class BtrfsTest extends FileSystemToolTests {
     @Test
     @Tag("kprobes")
     void slowerEndsAfterItsDurationWithTheWritersOperationsAsCsv() throws Exception {
-        try (LoopDevice loop = device()) {
-            Path file = mount(loop).resolve("jbcc-" + UUID.randomUUID().toString().substring(0, 8));
+        try (Mounted fs = mounted()) {
+            Path file = fs.newFile();
             try (Gated dd = writer(file); ToolRun run = Runs.started("btrfsslower", "-j", "-d", "3", "-p", Long.toString(dd.pid()), "0")) {
                 assertEquals(0, dd.run());
                 assertEquals(0, run.await(Runs.READY), "ends by itself after 3 s: " + run.errors());

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -26,17 +27,61 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * neither, they say so in one line. A subclass names the file system.
  */
 abstract class FileSystemToolTests {
+    /** Makes the file system on a loop device and mounts it; the mount point. */
+    interface Mount {
+        Path mount(LoopDevice loop) throws IOException, InterruptedException;
+    }
+
+    private final FileSystemOps ops;
+    private final String tool;
+    private final int megabytes;
+    private final Mount mount;
+
+    /**
+     * @param ops       the file system's operations
+     * @param megabytes the size of a loop device it fits on
+     * @param mount     makes it on a loop device and mounts it
+     */
+    FileSystemToolTests(FileSystemOps ops, int megabytes, Mount mount) {
+        this.ops = ops;
+        this.tool = ops.name().toLowerCase(Locale.ROOT);
+        this.megabytes = megabytes;
+        this.mount = mount;
+    }
+
     /** The file system's operations. */
-    abstract FileSystemOps ops();
+    final FileSystemOps ops() {
+        return ops;
+    }
 
     /** The tools' prefix: {@code ext4} for ext4slower and ext4dist. */
-    abstract String tool();
+    final String tool() {
+        return tool;
+    }
 
-    /** A new loop device big enough for the file system. */
-    abstract LoopDevice device() throws IOException, InterruptedException;
+    /** A new loop device big enough for the file system, the file system made on it and mounted. */
+    final Mounted mounted() throws IOException, InterruptedException {
+        LoopDevice loop = LoopDevice.create(megabytes);
+        try {
+            return new Mounted(loop, mount.mount(loop));
+        } catch (IOException | InterruptedException | RuntimeException | AssertionError e) {
+            loop.close();
+            throw e;
+        }
+    }
 
-    /** Makes the file system on {@code loop} and mounts it; the mount point. */
-    abstract Path mount(LoopDevice loop) throws IOException, InterruptedException;
+    /** A loop device and where its file system is mounted; closing unmounts and removes it. */
+    record Mounted(LoopDevice loop, Path dir) implements AutoCloseable {
+        /** A new file's path in the file system. */
+        Path newFile() {
+            return dir.resolve("jbcc-" + UUID.randomUUID().toString().substring(0, 8));
+        }
+
+        @Override
+        public void close() throws IOException, InterruptedException {
+            loop.close();
+        }
+    }
 
     private boolean hooked() {
         return ops().kprobes().missing() == null || ops().fentry().missing() == null;
@@ -83,8 +128,8 @@ abstract class FileSystemToolTests {
     @Tag("kprobes")
     void slowerShowsEachOperationOfTheTestsWriter() throws Exception {
         String tool = tool() + "slower";
-        try (LoopDevice loop = device()) {
-            Path file = mount(loop).resolve("jbcc-" + UUID.randomUUID().toString().substring(0, 8));
+        try (Mounted fs = mounted()) {
+            Path file = fs.newFile();
             try (Gated dd = writer(file); ToolRun run = Runs.started(tool, "-p", Long.toString(dd.pid()), "0")) {
                 assertEquals("Tracing " + ops().name() + " operations", run.lines().getFirst());
                 assertEquals(ops().columns().header(), run.lines().get(1));
@@ -114,8 +159,8 @@ abstract class FileSystemToolTests {
     @Tag("kprobes")
     void distHasAHistogramPerOperationInJson() throws Exception {
         String tool = tool() + "dist";
-        try (LoopDevice loop = device()) {
-            Path file = mount(loop).resolve("jbcc-" + UUID.randomUUID().toString().substring(0, 8));
+        try (Mounted fs = mounted()) {
+            Path file = fs.newFile();
             try (Gated dd = writer(file); ToolRun run = Runs.started(tool, "--json", "-p", Long.toString(dd.pid()))) {
                 assertEquals(0, dd.run());
                 assertEquals(0, run.stop(Runs.READY), run.errors());
