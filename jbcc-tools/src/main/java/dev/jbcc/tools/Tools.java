@@ -164,6 +164,10 @@ public final class Tools {
         add(Group.OTHER, dev.jbcc.tools.other.Compactsnoop.class);
         add(Group.OTHER, dev.jbcc.tools.other.Ext4slower.class);
         add(Group.OTHER, dev.jbcc.tools.other.Ext4dist.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Xfsslower.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Xfsdist.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Btrfsslower.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Btrfsdist.class);
         add(Group.OTHER, dev.jbcc.tools.other.Cpuunclaimed.class);
         add(Group.OTHER, dev.jbcc.tools.other.Numasched.class);
         add(Group.OTHER, dev.jbcc.tools.other.Readahead.class);
