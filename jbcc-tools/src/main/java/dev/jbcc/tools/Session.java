@@ -195,10 +195,11 @@ public final class Session {
 
     /**
      * Polls {@code b}'s perf and ring buffers until a stop is asked for or {@code duration} (null:
-     * none) has passed since the tool started; the callbacks print.
+     * none) has passed since this call, which follows the attach (as bcc counts a tool's
+     * {@code -d}: compiling and loading are not part of it); the callbacks print.
      */
     public void pollUntilStopped(BPF b, Duration duration) {
-        long deadline = duration == null ? Long.MAX_VALUE : started + duration.toNanos();
+        long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
         // a perf buffer poll waits for events; a ring buffer consume does not, so the loop sleeps
         boolean waits = b.tables().values().stream().anyMatch(t -> t instanceof dev.jbcc.bcc.PerfEventArray);
         while (running()) {
@@ -261,13 +262,18 @@ public final class Session {
 
     /** One JSON object on its own line (nested maps, lists, numbers, strings, booleans, null). */
     public void object(Map<String, ?> object) {
+        out.println(json(object));
+    }
+
+    /** {@code object} as one line of JSON, as {@link #object} prints it (for a tool that writes JSON to a file). */
+    public static String json(Map<String, ?> object) {
         StringWriter text = new StringWriter();
         try (JsonGenerator g = JSON.createGenerator(text)) {
             write(g, object);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        out.println(text);
+        return text.toString();
     }
 
     private static void write(JsonGenerator g, Object v) throws IOException {

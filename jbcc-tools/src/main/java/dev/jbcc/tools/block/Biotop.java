@@ -8,15 +8,13 @@ import dev.jbcc.tools.Disks;
 import dev.jbcc.tools.Hook;
 import dev.jbcc.tools.Interval;
 import dev.jbcc.tools.Intervals;
+import dev.jbcc.tools.LoadAverage;
 import dev.jbcc.tools.Session;
 import dev.jbcc.tools.Tool;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Mixin;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -73,7 +71,7 @@ public final class Biotop extends Tool {
     }
 
     private static void print(Session s, List<Map.Entry<Value, Value>> rows, boolean clear) {
-        String loadavg = loadavg();
+        String loadavg = LoadAverage.text();
         List<Map<String, Object>> objects = new ArrayList<>();
         if (!s.json()) {
             s.out().print(clear ? "\033[H\033[2J" : "\n");
@@ -99,14 +97,6 @@ public final class Biotop extends Tool {
             summary.put("loadavg", loadavg);
             summary.put("processes", objects);
             s.object(summary);
-        }
-    }
-
-    private static String loadavg() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).trim();
-        } catch (IOException e) {
-            return "?";
         }
     }
 }
