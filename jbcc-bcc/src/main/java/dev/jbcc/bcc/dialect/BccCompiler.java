@@ -379,7 +379,7 @@ public final class BccCompiler {
     /** clang's failure on the rewritten {@code text}, told at the user's lines and in the user's names. */
     private CompileException userError(Source source, String text, String diagnostics, int exitCode) {
         String mapped = UserDiagnostics.map(diagnostics, source.name(), source.text(), text, cacheRoot.toString());
-        return new CompileException(summary(mapped, exitCode), mapped);
+        return new CompileException(summary(mapped, exitCode) + ModuleTypes.unresolvedHint(source.text(), mapped), mapped);
     }
 
     /** The first errors, file:line first, as clang printed them. */

@@ -36,7 +36,7 @@ final class ModuleTypes {
         List<String> modules = Btf.kernelModuleNames();
         if (modules.isEmpty()) return "";
         return MADE.computeIfAbsent(String.join(",", missing) + "|" + String.join(",", modules),
-                k -> write(missing, modules));
+                k -> write(missing));
     }
 
     /**
@@ -64,6 +64,39 @@ final class ModuleTypes {
         return missing;
     }
 
+    /**
+     * For clang's {@code diagnostics} on the program: a line for each tag they name that neither
+     * vmlinux nor a loaded module has, saying to load the module that defines it; empty if none.
+     */
+    static String unresolvedHint(String programText, String diagnostics) {
+        var sb = new StringBuilder();
+        for (String tag : missingFromVmlinux(programText)) {
+            if (!diagnostics.contains("'" + tag + "'") || supplier(tag) != null) continue;
+            sb.append('\n').append(tag).append(" is in neither vmlinux's BTF nor a loaded module's:"
+                    + " load the module that defines it (its types come from /sys/kernel/btf/<module>)");
+        }
+        return sb.toString();
+    }
+
+    /** A loaded module's type: its id in the module's split BTF. */
+    private record Supply(String module, Btf btf, int id) {}
+
+    /** The first loaded module (by name) whose own BTF defines {@code tag}, or null. */
+    private static Supply supplier(String tag) {
+        String[] parts = tag.split(" ");
+        for (String module : Btf.kernelModuleNames()) {
+            try {
+                Btf btf = Btf.kernelModule(module);
+                for (int id : btf.lookup(parts[1], kind(parts[0]))) {
+                    if (id >= btf.firstTypeId()) return new Supply(module, btf, id);
+                }
+            } catch (RuntimeException unloadedMeanwhile) {
+                // gone since the listing: it supplies nothing
+            }
+        }
+        return null;
+    }
+
     private static Class<? extends BtfType> kind(String keyword) {
         return switch (keyword) {
             case "struct" -> BtfType.Struct.class;
@@ -72,33 +105,18 @@ final class ModuleTypes {
         };
     }
 
-    private static String write(TreeSet<String> missing, List<String> modules) {
-        var byModule = new LinkedHashMap<String, List<Integer>>();
-        var found = new TreeSet<String>();
-        var loaded = new LinkedHashMap<String, Btf>();
-        for (String module : modules) {
-            Btf btf;
-            try {
-                btf = Btf.kernelModule(module);
-            } catch (RuntimeException unloadedMeanwhile) {
-                continue;
-            }
-            for (String tag : missing) {
-                if (found.contains(tag)) continue;
-                String[] parts = tag.split(" ");
-                for (int id : btf.lookup(parts[1], kind(parts[0]))) {
-                    if (id < btf.firstTypeId()) continue;
-                    byModule.computeIfAbsent(module, k -> new ArrayList<>()).add(id);
-                    loaded.put(module, btf);
-                    found.add(tag);
-                    LOG.log(System.Logger.Level.DEBUG, "module " + module + " supplies " + tag);
-                    break;
-                }
-            }
+    private static String write(TreeSet<String> missing) {
+        var byModule = new LinkedHashMap<String, List<Supply>>();
+        for (String tag : missing) {
+            Supply supply = supplier(tag);
+            if (supply == null) continue;
+            byModule.computeIfAbsent(supply.module(), k -> new ArrayList<>()).add(supply);
+            LOG.log(System.Logger.Level.DEBUG, "module " + supply.module() + " supplies " + tag);
         }
         var sb = new StringBuilder();
-        byModule.forEach((module, ids) -> sb.append(new BtfHeaderWriter(loaded.get(module))
-                .writeOwn(ids, "__JBCC_MODULE_" + module.replaceAll("[^A-Za-z0-9_]", "_") + "_H__")));
+        byModule.forEach((module, supplies) -> sb.append(new BtfHeaderWriter(supplies.getFirst().btf())
+                .writeOwn(supplies.stream().map(Supply::id).toList(),
+                        "__JBCC_MODULE_" + module.replaceAll("[^A-Za-z0-9_]", "_") + "_H__")));
         return sb.toString();
     }
 }
