@@ -11,7 +11,7 @@ import java.time.Duration;
  * bcc's {@code [interval [count]]} positional arguments, as a picocli mixin: {@code @Mixin
  * Interval interval;} in a tool. Zero or negative values are usage errors; without an interval a
  * tool prints when stopped (or every {@link #every(long) default} seconds), without a count until
- * stopped.
+ * stopped: a {@link Intervals.Period}.
  */
 public final class Interval {
     @Spec(Spec.Target.MIXEE)
@@ -42,13 +42,13 @@ public final class Interval {
         return Duration.ofSeconds(seconds != null ? seconds : defaultSeconds);
     }
 
-    /** The interval given, or one too long to end: print when stopped. */
-    public Duration everyOrUntilStopped() {
-        return every(99_999_999L);
+    /** The interval given (or {@code defaultSeconds}), {@code count} times. */
+    public Intervals.Period period(long defaultSeconds) {
+        return new Intervals.Period(every(defaultSeconds), count);
     }
 
-    /** The count given, or 0: until stopped. As {@link Session#everyInterval} takes it. */
-    public long count() {
-        return count;
+    /** The interval given (or print only when stopped), {@code count} times. */
+    public Intervals.Period period() {
+        return new Intervals.Period(seconds != null ? Duration.ofSeconds(seconds) : Intervals.FOREVER, count);
     }
 }

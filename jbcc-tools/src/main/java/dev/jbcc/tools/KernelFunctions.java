@@ -22,14 +22,22 @@ public final class KernelFunctions {
      * @throws UnsupportedFeatureException when the function or the parameter is not in the kernel's BTF
      */
     public static int argument(String function, String parameter) {
+        List<String> params = parameters(function);
+        int i = params.indexOf(parameter);
+        if (i >= 0) return i + 1;
+        throw new UnsupportedFeatureException("parameter " + parameter + " of " + function, null,
+                "this kernel's " + function + " takes " + params);
+    }
+
+    /**
+     * The names of {@code function}'s parameters in this kernel, in order.
+     *
+     * @throws UnsupportedFeatureException when the function is not in the kernel's BTF
+     */
+    public static List<String> parameters(String function) {
         Btf btf = Btf.kernel();
         BtfType.Func f = btf.func(function).orElseThrow(() ->
                 new UnsupportedFeatureException("kernel function " + function, null, "it is not in this kernel's BTF"));
-        List<BtfType.Param> params = btf.type(f.type(), BtfType.FuncProto.class).params();
-        for (int i = 0; i < params.size(); i++) {
-            if (params.get(i).name().equals(parameter)) return i + 1;
-        }
-        throw new UnsupportedFeatureException("parameter " + parameter + " of " + function, null,
-                "this kernel's " + function + " takes " + params.stream().map(BtfType.Param::name).toList());
+        return btf.type(f.type(), BtfType.FuncProto.class).params().stream().map(BtfType.Param::name).toList();
     }
 }

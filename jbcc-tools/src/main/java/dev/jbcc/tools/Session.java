@@ -261,13 +261,18 @@ public final class Session {
 
     /** One JSON object on its own line (nested maps, lists, numbers, strings, booleans, null). */
     public void object(Map<String, ?> object) {
+        out.println(json(object));
+    }
+
+    /** {@code object} as one line of JSON, as {@link #object} prints it (for a tool that writes JSON to a file). */
+    public static String json(Map<String, ?> object) {
         StringWriter text = new StringWriter();
         try (JsonGenerator g = JSON.createGenerator(text)) {
             write(g, object);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        out.println(text);
+        return text.toString();
     }
 
     private static void write(JsonGenerator g, Object v) throws IOException {

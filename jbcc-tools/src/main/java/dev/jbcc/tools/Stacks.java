@@ -7,10 +7,15 @@ import dev.jbcc.errors.NotFoundException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Stacks that a tool's BPF stored with {@code get_stackid} (a BPF_STACK_TRACE table), as bcc's
@@ -21,7 +26,8 @@ import java.util.Map;
  * the like do: a block of frames per stack, innermost first, then the task and its value; or with
  * {@code -f} one folded line per stack; or under {@code --json} one object per stack. Kernel frames
  * are named through kallsyms ({@link BPF#ksym}), user frames through the process's own mappings
- * ({@link BPF#sym}).
+ * ({@link BPF#sym}), and a HotSpot JVM's Java frames (JIT-compiled methods, the interpreter) through
+ * the perf map it writes on request ({@link JavaSymbols}).
  */
 public final class Stacks {
     /** How deep in a stack the frames of the BPF program and of what ran it are looked for. */
@@ -60,10 +66,25 @@ public final class Stacks {
     private final StackTrace table;
     private final Options options;
     private int missed;
+    /** The Java symbols of each process whose user stacks were named so far (empty: not a JVM). */
+    private final Map<Long, Optional<JavaSymbols>> java = new HashMap<>();
+    private Consumer<String> verbose = line -> { };
+    private final Set<Long> askJvms = new HashSet<>();
 
     public Stacks(StackTrace table, Options options) {
         this.table = table;
         this.options = options;
+    }
+
+    /**
+     * Asks those of {@code pids} that are HotSpot JVMs for their perf map (jcmd) when their Java
+     * frames are named; other JVMs' Java frames are named only from a perf map they already wrote.
+     * A tool passes the processes it was told to watch ({@code -p}); the JVMs it merely saw are not
+     * attached to.
+     */
+    public Stacks askJvms(int... pids) {
+        for (int p : pids) askJvms.add((long) p);
+        return this;
     }
 
     /**
@@ -104,7 +125,13 @@ public final class Stacks {
             return List.of("[Missed User Stack]");
         }
         try {
-            return user(table, stackId, (int) tgid, false, false);
+            Optional<JavaSymbols> jvm = java.computeIfAbsent(tgid, p -> JavaSymbols.of(p.intValue(), askJvms.contains(p), verbose));
+            if (jvm.isEmpty()) return user(table, stackId, (int) tgid, false, false);
+            // JIT-compiled code and the interpreter are in anonymous memory, which the JVM's perf map names
+            return table.walk((int) stackId, ip -> {
+                String symbol = BPF.sym(ip, (int) tgid);
+                return symbol.equals("[unknown]") ? jvm.get().resolve(ip).orElse(symbol) : symbol;
+            });
         } catch (NotFoundException processGone) {
             // the process ended before its stacks were printed: its mappings are gone, as in bcc
             return table.walk((int) stackId, ip -> "[unknown]");
@@ -151,6 +178,7 @@ public final class Stacks {
         List<Stack> sorted = new ArrayList<>(stacks);
         sorted.sort(Comparator.comparingLong(Stack::value));
         missed = 0;
+        verbose = s::verbose;
         for (Stack st : sorted) {
             if (s.json()) s.object(object(st, valueName));
             else if (folded) s.out().println(folded(st));

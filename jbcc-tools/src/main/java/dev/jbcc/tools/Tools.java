@@ -83,6 +83,8 @@ public final class Tools {
         add(Group.FILES, dev.jbcc.tools.files.Vfscount.class);
         add(Group.FILES, dev.jbcc.tools.files.Dcstat.class);
         add(Group.FILES, dev.jbcc.tools.files.Dcsnoop.class);
+        add(Group.FILES, dev.jbcc.tools.files.Filegone.class);
+        add(Group.FILES, dev.jbcc.tools.files.Dirtop.class);
         // end of files
 
         // block I/O
@@ -92,6 +94,7 @@ public final class Tools {
         add(Group.BLOCK, dev.jbcc.tools.block.Biotop.class);
         add(Group.BLOCK, dev.jbcc.tools.block.Bitesize.class);
         add(Group.BLOCK, dev.jbcc.tools.block.Biopattern.class);
+        add(Group.BLOCK, dev.jbcc.tools.block.Mdflush.class);
         // end of block I/O
 
         // CPU and scheduler
@@ -126,6 +129,8 @@ public final class Tools {
         add(Group.NETWORK, dev.jbcc.tools.net.Sslsniff.class);
         add(Group.NETWORK, dev.jbcc.tools.net.Tcpsubnet.class);
         add(Group.NETWORK, dev.jbcc.tools.net.Netqtop.class);
+        add(Group.NETWORK, dev.jbcc.tools.net.Tcptracer.class);
+        add(Group.NETWORK, dev.jbcc.tools.net.Tcpcong.class);
         // end of network
 
         // tracing multitools
@@ -159,9 +164,16 @@ public final class Tools {
         add(Group.OTHER, dev.jbcc.tools.other.Compactsnoop.class);
         add(Group.OTHER, dev.jbcc.tools.other.Ext4slower.class);
         add(Group.OTHER, dev.jbcc.tools.other.Ext4dist.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Xfsslower.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Xfsdist.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Btrfsslower.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Btrfsdist.class);
         add(Group.OTHER, dev.jbcc.tools.other.Cpuunclaimed.class);
         add(Group.OTHER, dev.jbcc.tools.other.Numasched.class);
         add(Group.OTHER, dev.jbcc.tools.other.Readahead.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Deadlock.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Virtiostat.class);
+        add(Group.OTHER, dev.jbcc.tools.other.Klockstat.class);
         // end of other
 
         // Java virtual machines
@@ -173,6 +185,7 @@ public final class Tools {
         add(Group.JVM, dev.jbcc.tools.jvm.Calls.class);
         add(Group.JVM, dev.jbcc.tools.jvm.Flow.class);
         add(Group.JVM, dev.jbcc.tools.jvm.Safepoint.class);
+        add(Group.JVM, dev.jbcc.tools.jvm.Stat.class);
         // end of Java virtual machines
     }
 

@@ -37,6 +37,17 @@ static __always_inline struct sock *sock_of_fd(long fd)
     return sk;
 }
 
+// the sock behind descriptor fd of the current task if it is a TCP one, else NULL
+static __always_inline struct sock *tcp_sock_of_fd(long fd)
+{
+    struct sock *sk = sock_of_fd(fd);
+    if (!sk)
+        return NULL;
+    u16 protocol = 0;
+    bpf_probe_read_kernel(&protocol, sizeof(protocol), &sk->sk_protocol);
+    return protocol == IPPROTO_TCP ? sk : NULL;
+}
+
 // the family of sk (AF_INET or AF_INET6; 0 for others), its local and remote addresses (4 or 16
 // bytes, network order) and ports (host order)
 static __always_inline u16 sock_ends(struct sock *sk, u8 *laddr, u8 *raddr, u16 *lport, u16 *rport)

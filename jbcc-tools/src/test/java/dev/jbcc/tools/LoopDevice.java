@@ -14,8 +14,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * A loop device of the test's own over a sparse temp file, optionally with an ext4 file system
- * mounted in a temp directory. {@link #close} unmounts, detaches and deletes everything. The
+ * A loop device of the test's own over a sparse temp file, optionally with an ext4, XFS or btrfs
+ * file system mounted in a temp directory. {@link #close} unmounts, detaches and deletes everything. The
  * device reads its file with direct I/O where the file's file system allows it (tmpfs does not
  * before 6.6: the VM's /tmp); either way the test's O_DIRECT I/O on the device is one block
  * request per call on it, which is what the block tools see.
@@ -60,9 +60,26 @@ public final class LoopDevice implements AutoCloseable {
 
     /** Makes an ext4 file system on the device and mounts it in a temp directory; the mount point. */
     public Path mountExt4() throws IOException, InterruptedException {
-        Runs.sh("mkfs.ext4", "-q", "-F", device);
-        Path dir = Files.createTempDirectory("jbcc-ext4");
-        Runs.sh("mount", "-t", "ext4", device, dir.toString());
+        return mount("ext4", "-q", "-F");
+    }
+
+    /** As {@link #mountExt4} with XFS: the device must have 300 MiB or more (sparse: mkfs writes some 65). */
+    public Path mountXfs() throws IOException, InterruptedException {
+        return mount("xfs", "-q", "-f");
+    }
+
+    /** As {@link #mountExt4} with btrfs: the device must have some 120 MiB or more. */
+    public Path mountBtrfs() throws IOException, InterruptedException {
+        return mount("btrfs", "-q", "-f");
+    }
+
+    private Path mount(String type, String... mkfsOptions) throws IOException, InterruptedException {
+        List<String> mkfs = new ArrayList<>(List.of("mkfs." + type));
+        mkfs.addAll(List.of(mkfsOptions));
+        mkfs.add(device);
+        Runs.sh(mkfs.toArray(String[]::new));
+        Path dir = Files.createTempDirectory("jbcc-" + type);
+        Runs.sh("mount", "-t", type, device, dir.toString());
         mount = dir;
         return dir;
     }

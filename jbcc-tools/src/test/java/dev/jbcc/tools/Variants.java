@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A tool's C for a hook the running kernel may not have (kprobes on the host, fentry where loads
@@ -56,5 +57,17 @@ public final class Variants {
         assertEquals(1, run.await(Runs.READY), run.output());
         assertEquals("jbcc: what " + tool
                 + " traces is not supported by this kernel: kprobe: kprobes are not in this kernel (CONFIG_KPROBES)", run.errors());
+    }
+
+    /**
+     * On a kernel without kprobes nor fentry (the host): {@code tool}, whose hooks are kprobes
+     * then fentry, ends with status 1 and one line naming what each misses.
+     */
+    public static void refusedWithoutKprobesOrFentry(String tool, String... args) throws InterruptedException {
+        ToolRun run = ToolRun.start(tool, args);
+        assertEquals(1, run.await(Runs.READY), run.output());
+        String error = run.errors();
+        assertTrue(error.startsWith("jbcc: what " + tool + " traces is not supported by this kernel: kprobe: kprobes are not in this kernel (CONFIG_KPROBES); ")
+                && error.contains("fentry: ") && !error.contains("\n"), error);
     }
 }

@@ -23,6 +23,14 @@ import java.util.Set;
  * {@code p[i]}) becomes a probe read of its address; taking an address, {@code sizeof}, array
  * results (which decay to addresses) and code inside macro bodies are left alone; a write is an
  * error.
+ *
+ * <p><b>Packet headers.</b> bcc's {@code <bcc/proto.h>} dialect: a struct marked
+ * {@code BPF_PACKET_HEADER} (packed, annotated {@code jbcc_packet_header}) describes a protocol
+ * header on the wire, and a pointer to one holds an offset into the packet (from
+ * {@code cursor_advance} on a cursor that starts at 0). A read of a field through it
+ * ({@code ip->src}) becomes {@code bpf_dext_pkt(skb, (u64)ip + byte, bit, bits)}, an assignment
+ * ({@code ip->ttl = v}) {@code bpf_dins_pkt(skb, …, v)}, where {@code skb} is the function's
+ * first parameter, which must be a {@code struct __sk_buff *}.
  */
 final class AstPass {
 
@@ -53,6 +61,7 @@ final class AstPass {
     private final TextEdits edits;
     private final Set<String> fileScopeTypes = new HashSet<>();
     private final Map<String, String> tableVarIds = new HashMap<>(); // decl id → table name
+    private final Map<String, PacketField> packetFields = new HashMap<>(); // FieldDecl id → its place on the wire
     private int readCounter;
 
     private AstPass(String sourceName, String userText, String text, Map<String, TableDecl> tables) {
@@ -76,6 +85,7 @@ final class AstPass {
         var analysed = new ArrayList<Analysed>();
         var helpers = new HashMap<String, Analysed>();
         var externalReturns = new HashSet<String>();
+        collectPacketHeaders(tu);
         for (Node d : tu.children) {
             if (d.expansionOffset < 0) continue; // declared in the prelude or a header
             switch (d.kind) {
@@ -89,6 +99,7 @@ final class AstPass {
                 case "FunctionDecl" -> {
                     Node body = body(d);
                     if (body == null) continue;
+                    if (!packetFields.isEmpty()) rewritePacketAccess(d, body);
                     if (!"static".equals(d.string("storageClass"))) {
                         var state = new Externals(externalReturns);
                         functions.add(program(d, body, state));
@@ -486,6 +497,125 @@ final class AstPass {
         edits.insert(r[0], "({ __auto_type " + p + " = &(", lv.depth);
         edits.insert(r[1], "); __typeof_unqual__(*" + p + ") " + v + "; __builtin_memset(&" + v + ", 0, sizeof(" + v
                 + ")); bpf_probe_read_kernel(&" + v + ", sizeof(" + v + "), " + p + "); " + v + "; })", -lv.depth);
+    }
+
+    // ---- packet headers (bcc's proto.h) ----
+
+    /** A field of a packet header: {@code bits} bits from {@code bitOffset} bits into the header, on the wire. */
+    private record PacketField(String struct, int bitOffset, int bits) {}
+
+    /** The fields of every packet header struct, laid out as packed in declaration order. */
+    private void collectPacketHeaders(Node tu) {
+        for (Node d : tu.children) {
+            if (!d.is("RecordDecl") || !hasChild(d, "PackedAttr") || !hasChild(d, "AnnotateAttr")) continue;
+            int bit = 0;
+            for (Node f : d.children) {
+                if (!f.is("FieldDecl")) continue;
+                int bits;
+                if (f.flag("isBitfield")) {
+                    Node width = f.child(0);
+                    bits = width == null || width.string("value") == null ? -1 : Integer.parseInt(width.string("value"));
+                } else {
+                    bit = (bit + 7) & ~7;
+                    bits = scalarBits(f.type());
+                }
+                if (bits <= 0 || bits > 64) break; // an array or a type jbcc cannot size: later fields are not reachable
+                packetFields.put(f.id(), new PacketField(d.name(), bit, bits));
+                bit += bits;
+            }
+        }
+    }
+
+    private static boolean hasChild(Node n, String kind) {
+        for (Node c : n.children) if (c.is(kind)) return true;
+        return false;
+    }
+
+    /** The width of an integer type as clang names it for BPF, or -1. */
+    private static int scalarBits(String type) {
+        String t = normalizeType(type).replace("volatile ", "").replaceFirst("^(unsigned|signed) ", "");
+        return switch (t) {
+            case "char", "u8", "__u8", "s8", "__s8", "_Bool" -> 8;
+            case "short", "short int", "u16", "__u16", "s16", "__s16", "__be16" -> 16;
+            case "int", "unsigned", "u32", "__u32", "s32", "__s32", "__be32" -> 32;
+            case "long", "long int", "long long", "long long int", "u64", "__u64", "s64", "__s64", "__be64" -> 64;
+            default -> -1;
+        };
+    }
+
+    /** The packet header field a member access names through a pointer, or null. */
+    private PacketField packetField(Node n) {
+        Node m = n;
+        while (m != null && m.is("ParenExpr")) m = m.child(0);
+        if (m == null || !m.is("MemberExpr") || !m.flag("isArrow")) return null;
+        return packetFields.get(m.string("referencedMemberDecl"));
+    }
+
+    private static Node unparen(Node n) {
+        while (n != null && n.is("ParenExpr")) n = n.child(0);
+        return n;
+    }
+
+    private void rewritePacketAccess(Node fn, Node n) {
+        if (n.is("UnaryExprOrTypeTraitExpr")) return; // sizeof(*ip): nothing is read
+        if (n.is("ImplicitCastExpr") && "LValueToRValue".equals(n.castKind()) && packetField(n.child(0)) != null) {
+            Node m = unparen(n.child(0));
+            packetRead(fn, m, packetField(m));
+            rewritePacketAccess(fn, m.child(0));
+            return;
+        }
+        if (n.is("BinaryOperator") && "=".equals(n.opcode()) && packetField(n.child(0)) != null) {
+            Node m = unparen(n.child(0));
+            packetWrite(fn, n, m, packetField(m));
+            rewritePacketAccess(fn, m.child(0));
+            rewritePacketAccess(fn, n.child(1));
+            return;
+        }
+        if ((n.is("CompoundAssignOperator") || n.is("UnaryOperator") && String.valueOf(n.opcode()).matches("\\+\\+|--"))
+                && packetField(n.child(0)) != null) {
+            throw error(lineOf(n.expansionOffset), "'" + accessText(unparen(n.child(0))) + "' is a packet header field:"
+                    + " jbcc rewrites plain reads and plain assignments of it; write it as x->f = x->f + v");
+        }
+        for (Node c : n.children) rewritePacketAccess(fn, c);
+    }
+
+    /** {@code ip->src} → {@code ((T)bpf_dext_pkt(skb, (unsigned long long)(ip) + 12, 0, 32))}. */
+    private void packetRead(Node fn, Node m, PacketField f) {
+        String skb = skbParameter(fn, m, "read");
+        int[] r = m.range(), base = m.child(0).range();
+        if (r == null || base == null) throw packetInMacro(m);
+        edits.insert(r[0], "((" + m.type() + ")bpf_dext_pkt(" + skb + ", (unsigned long long)(", m.depth);
+        edits.replace(base[1], r[1], ") + " + (f.bitOffset() >> 3) + ", " + (f.bitOffset() & 7) + ", " + f.bits() + "))");
+    }
+
+    /** {@code ip->ttl = v} → {@code bpf_dins_pkt(skb, (unsigned long long)(ip) + 8, 0, 8, v)}. */
+    private void packetWrite(Node fn, Node assignment, Node m, PacketField f) {
+        String skb = skbParameter(fn, m, "written");
+        int[] r = assignment.range(), base = m.child(0).range(), value = assignment.child(1).range();
+        if (r == null || base == null || value == null) throw packetInMacro(m);
+        edits.insert(r[0], "bpf_dins_pkt(" + skb + ", (unsigned long long)(", assignment.depth);
+        edits.replace(base[1], value[0], ") + " + (f.bitOffset() >> 3) + ", " + (f.bitOffset() & 7) + ", " + f.bits() + ", ");
+        edits.insert(r[1], ")", -assignment.depth);
+    }
+
+    /** The name of the function's {@code struct __sk_buff *} first parameter, which the packet loads need. */
+    private String skbParameter(Node fn, Node m, String how) {
+        Node first = fn.children.stream().filter(c -> c.is("ParmVarDecl")).findFirst().orElse(null);
+        if (first != null && first.name() != null && normalizeType(first.type()).equals("struct __sk_buff *")) return first.name();
+        String has = first == null ? "no parameters" : "first parameter '" + normalizeType(first.type()) + "'";
+        throw error(lineOf(m.expansionOffset), "'" + accessText(m) + "' is a field of packet header " + "struct "
+                + packetField(m).struct() + ", " + how + " from the packet, but " + fn.name() + " has " + has
+                + ": packet headers need the skb, so make its first parameter struct __sk_buff *skb (a socket filter or TC program)");
+    }
+
+    private CompileException packetInMacro(Node m) {
+        return error(lineOf(m.expansionOffset), "packet header field '" + m.name() + "' is accessed inside a macro body;"
+                + " jbcc rewrites packet fields only where the program's text names them: use a function or write it out");
+    }
+
+    private String accessText(Node m) {
+        int[] r = m.range();
+        return r != null ? text.substring(r[0], r[1]).replaceAll("\\s+", " ") : "->" + m.name();
     }
 
     // ---- what perf and ring buffer outputs submit ----

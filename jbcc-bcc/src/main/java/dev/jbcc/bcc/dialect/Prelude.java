@@ -29,6 +29,9 @@ import java.util.Set;
 final class Prelude {
     static final String RESOURCE = "prelude.h";
     static final String COMPAT_RESOURCE = "kernel_compat.h";
+    /** jbcc's {@code <bcc/proto.h>}: bcc's packet headers, served as text (not precompiled) so the AST shows their fields. */
+    static final String PROTO_RESOURCE = "proto.h";
+    private static final String PROTO_INCLUDE = "bcc/proto.h";
     static final String HEADER_NAME = "jbcc_bcc_prelude.h";
     /** First path components of the kernel's header tree; such includes are served by stubs. */
     private static final Set<String> KERNEL_HEADER_ROOTS = Set.of("linux", "uapi", "asm", "asm-generic", "net", "bcc",
@@ -90,7 +93,7 @@ final class Prelude {
         Path vmlinux = kernelHeaders.resolve("vmlinux.h");
         String key;
         try {
-            key = CompileCache.sha256Hex(String.join("\0", prelude, compiler.clang().executable().toString(), compiler.clang().version(),
+            key = CompileCache.sha256Hex(String.join("\0", prelude, resource(PROTO_RESOURCE), compiler.clang().executable().toString(), compiler.clang().version(),
                     vmlinux.toString(), Long.toString(Files.size(vmlinux)),
                     Files.getLastModifiedTime(vmlinux).toString(), String.join(" ", ClangCompiler.baseFlags())));
         } catch (IOException e) {
@@ -157,6 +160,7 @@ final class Prelude {
             if (!stub.startsWith(includeDirectory) || Files.isRegularFile(stub)) continue;
             String text = "/* jbcc: <" + name + "> is served from the kernel's BTF by the prelude. */\n"
                     + "#include \"" + includeDirectory.resolve(HEADER_NAME) + "\"\n";
+            if (name.equals(PROTO_INCLUDE)) text += resource(PROTO_RESOURCE);
             write(stub, text);
         }
     }

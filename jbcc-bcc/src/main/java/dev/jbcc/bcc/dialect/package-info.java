@@ -13,8 +13,10 @@
  * calls into prelude macros, {@code TRACEPOINT_PROBE} into a function with a struct generated from
  * tracefs, {@code bpf_trace_printk}); clang then type-checks that and dumps its AST as JSON, on
  * which a second pass places sections, reads extra kprobe arguments from registers and turns reads
- * through kernel pointers into {@code bpf_probe_read_kernel}. Both passes keep every user line on its
- * line number, so clang's and the verifier's messages name the user's lines.
+ * through kernel pointers into {@code bpf_probe_read_kernel}, and reads and assignments of packet
+ * header fields ({@code <bcc/proto.h>}, served as text so the AST holds their layout) into packet
+ * loads and stores. Both passes keep every user line on its line number, so clang's and the
+ * verifier's messages name the user's lines.
  *
  * <p>USDT: given {@link dev.jbcc.bcc.dialect.UsdtBinding}s (function, probe), the pre-pass turns
  * {@code bpf_usdt_readarg(N, ctx, &v)} and {@code bpf_usdt_readarg_p(N, ctx, buf, len)} in each

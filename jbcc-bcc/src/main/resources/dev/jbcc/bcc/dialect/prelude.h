@@ -169,6 +169,46 @@ static __always_inline unsigned int bpf_log2l(unsigned long v)
 unsigned long long load_byte(void *skb, unsigned long long off) asm("llvm.bpf.load.byte");
 unsigned long long load_half(void *skb, unsigned long long off) asm("llvm.bpf.load.half");
 unsigned long long load_word(void *skb, unsigned long long off) asm("llvm.bpf.load.word");
+/* bcc's packet cursor (see <bcc/proto.h>): a pointer that counts bytes from the start of the
+ * packet; cursor_advance hands out the current position and moves the cursor past a header. */
+#define cursor_advance(_cursor, _len) ({ void *__jbcc_at = (_cursor); (_cursor) += (_len); __jbcc_at; })
+#define __JBCC_FIELD_MASK(bits) ((bits) >= 64 ? ~0ULL : (1ULL << (bits)) - 1)
+
+/* The field of bsz bits that starts bofs bits into the packet byte at off (bits counted from the
+ * most significant), in host order: what jbcc rewrites a read of a packet header field to. */
+static __always_inline unsigned long long bpf_dext_pkt(void *skb, unsigned long long off,
+                                                       unsigned long long bofs, unsigned long long bsz)
+{
+    unsigned long long last = bofs + bsz, unit;
+    unsigned int width;
+    if (last <= 8) { unit = load_byte(skb, off); width = 8; }
+    else if (last <= 16) { unit = load_half(skb, off); width = 16; }
+    else if (last <= 32) { unit = load_word(skb, off); width = 32; }
+    else { unit = load_word(skb, off) << 32 | load_word(skb, off + 4); width = 64; }
+    return (unit >> (width - last)) & __JBCC_FIELD_MASK(bsz);
+}
+
+/* Stores value into that field, keeping the other bits of the bytes it shares (a write of a
+ * packet header field); needs bpf_skb_store_bytes, so TC programs, not socket filters. */
+static __always_inline void bpf_dins_pkt(void *skb, unsigned long long off, unsigned long long bofs,
+                                         unsigned long long bsz, unsigned long long value)
+{
+    unsigned long long last = bofs + bsz, mask = __JBCC_FIELD_MASK(bsz);
+    if (last <= 8) {
+        __u8 unit = (load_byte(skb, off) & ~(mask << (8 - last))) | ((value & mask) << (8 - last));
+        bpf_skb_store_bytes(skb, off, &unit, 1, 0);
+    } else if (last <= 16) {
+        __u16 unit = bpf_htons((load_half(skb, off) & ~(mask << (16 - last))) | ((value & mask) << (16 - last)));
+        bpf_skb_store_bytes(skb, off, &unit, 2, 0);
+    } else if (last <= 32) {
+        __u32 unit = bpf_htonl((load_word(skb, off) & ~(mask << (32 - last))) | ((value & mask) << (32 - last)));
+        bpf_skb_store_bytes(skb, off, &unit, 4, 0);
+    } else {
+        unsigned long long old = load_word(skb, off) << 32 | load_word(skb, off + 4);
+        __u64 unit = bpf_cpu_to_be64((old & ~(mask << (64 - last))) | ((value & mask) << (64 - last)));
+        bpf_skb_store_bytes(skb, off, &unit, 8, 0);
+    }
+}
 #define __JBCC_STR(x) #x
 #define __JBCC_XSTR(x) __JBCC_STR(x)
 #define BPF_MAX_STACK_DEPTH 127

@@ -7,6 +7,7 @@ import dev.jbcc.tools.Columns;
 import dev.jbcc.tools.Disks;
 import dev.jbcc.tools.Hook;
 import dev.jbcc.tools.Interval;
+import dev.jbcc.tools.Intervals;
 import dev.jbcc.tools.Session;
 import dev.jbcc.tools.Tool;
 import picocli.CommandLine.Command;
@@ -39,7 +40,7 @@ public final class Biopattern extends Tool {
         try (BPF b = s.load(Biopattern.class, "biopattern.bpf.c", hook, Map.of("FILTER_DEV", dev))) {
             KeyedTable<Value> counters = b.get("counters");
             s.header(COLUMNS);
-            s.everyInterval(interval.everyOrUntilStopped(), interval.count(), () -> {
+            Intervals.every(s, interval.period(), () -> {
                 for (var e : counters.items()) {
                     Value c = e.getValue();
                     long random = c.getLong("random"), total = random + c.getLong("sequential");

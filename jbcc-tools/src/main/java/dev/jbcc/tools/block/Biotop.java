@@ -7,15 +7,14 @@ import dev.jbcc.tools.Columns;
 import dev.jbcc.tools.Disks;
 import dev.jbcc.tools.Hook;
 import dev.jbcc.tools.Interval;
+import dev.jbcc.tools.Intervals;
+import dev.jbcc.tools.LoadAverage;
 import dev.jbcc.tools.Session;
 import dev.jbcc.tools.Tool;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Mixin;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -61,7 +60,7 @@ public final class Biotop extends Tool {
             KeyedTable<Value> counts = b.get("counts");
             s.ready();
             s.note("Tracing... Output every " + interval.every(1).toSeconds() + " secs. Hit Ctrl-C to end");
-            s.everyInterval(interval.every(1), interval.count(), () -> {
+            Intervals.every(s, interval.period(1), () -> {
                 List<Map.Entry<Value, Value>> rows = new ArrayList<>(counts.items());
                 counts.clear();
                 rows.sort(Comparator.comparingLong((Map.Entry<Value, Value> e) -> e.getValue().getLong("bytes")).reversed());
@@ -72,7 +71,7 @@ public final class Biotop extends Tool {
     }
 
     private static void print(Session s, List<Map.Entry<Value, Value>> rows, boolean clear) {
-        String loadavg = loadavg();
+        String loadavg = LoadAverage.text();
         List<Map<String, Object>> objects = new ArrayList<>();
         if (!s.json()) {
             s.out().print(clear ? "\033[H\033[2J" : "\n");
@@ -98,14 +97,6 @@ public final class Biotop extends Tool {
             summary.put("loadavg", loadavg);
             summary.put("processes", objects);
             s.object(summary);
-        }
-    }
-
-    private static String loadavg() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).trim();
-        } catch (IOException e) {
-            return "?";
         }
     }
 }

@@ -5,12 +5,13 @@ import dev.jbcc.bcc.Histogram;
 import dev.jbcc.bcc.KeyedTable;
 import dev.jbcc.bcc.Value;
 import dev.jbcc.tools.Hook;
+import dev.jbcc.tools.Interval;
 import dev.jbcc.tools.Intervals;
 import dev.jbcc.tools.Session;
 import dev.jbcc.tools.Tool;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -52,16 +53,12 @@ public final class Cpudist extends Tool {
     @Option(names = {"-e", "--extension"}, description = "Show extension summary (average/total/count).")
     boolean extension;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "interval", description = "Output interval, in seconds.")
-    Integer interval;
-
-    @Parameters(index = "1", arity = "0..1", paramLabel = "count", description = "Number of outputs.")
-    Long count;
+    @Mixin
+    Interval interval;
 
     @Override
     protected void run(Session s) {
         if (pids && tids) throw usage("-P and -L cannot be used together");
-        Intervals.check(this, interval, count);
         Hook hook = s.choose(Hook.rawTracepoint("sched_switch"));
         Map<String, Object> defines = new LinkedHashMap<>();
         defines.put("OFFCPU", offcpu ? 1 : 0);
@@ -79,7 +76,7 @@ public final class Cpudist extends Tool {
             Histogram.Options options = Histogram.Options.defaults().withValType(unit);
             if (pids) options = options.withSection("pid", String::valueOf);
             if (tids) options = options.withSection("tid", String::valueOf);
-            Intervals.log2(s, dist, options, timestamp, interval, count, () -> {
+            Intervals.log2(s, dist, options, timestamp, interval.period(), () -> {
                 if (extension) {
                     printExtension(s, ext, unit);
                     ext.clear();

@@ -6,11 +6,12 @@ import dev.jbcc.bcc.KeyedTable;
 import dev.jbcc.bcc.Value;
 import dev.jbcc.tools.Columns;
 import dev.jbcc.tools.Hook;
+import dev.jbcc.tools.Interval;
 import dev.jbcc.tools.Intervals;
 import dev.jbcc.tools.Session;
 import dev.jbcc.tools.Tool;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -37,11 +38,8 @@ abstract class IrqSummary extends Tool {
     @Option(names = {"-c", "--cpu"}, paramLabel = "CPU", description = "Trace this CPU only.")
     Integer cpu;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "interval", description = "Output interval, in seconds.")
-    Integer interval;
-
-    @Parameters(index = "1", arity = "0..1", paramLabel = "count", description = "Number of outputs.")
-    Long count;
+    @Mixin
+    Interval interval;
 
     /** Whether -C (counts instead of times) was given. */
     abstract boolean counts();
@@ -66,7 +64,6 @@ abstract class IrqSummary extends Tool {
     @Override
     protected void run(Session s) {
         if (counts() && dist) throw usage("-C and -d cannot be used together");
-        Intervals.check(this, interval, count);
         int cpus = Runtime.getRuntime().availableProcessors();
         if (cpu != null && (cpu < 0 || cpu >= cpus)) throw usage("no CPU " + cpu + " (CPUs are 0.." + (cpus - 1) + ")");
         Hook hook = s.choose(hook());
@@ -81,12 +78,12 @@ abstract class IrqSummary extends Tool {
             KeyedTable<?> table = b.get("dist");
             if (dist) {
                 Histogram.Options options = Histogram.Options.defaults().withValType(unit).withSection(section(), this::name);
-                Intervals.log2(s, table, options, timestamp, interval, count);
+                Intervals.log2(s, table, options, timestamp, interval.period(), () -> { });
                 return;
             }
             String label = counts() ? "count" : unit;
             Columns columns = Columns.of(columnFormat() + " %11d", column(), "TOTAL_" + label);
-            Intervals.every(s, interval, count, () -> {
+            Intervals.every(s, interval.period(), () -> {
                 Intervals.heading(s, timestamp);
                 if (!s.json()) s.out().println(columns.header());
                 List<Map.Entry<String, Long>> rows = new ArrayList<>();

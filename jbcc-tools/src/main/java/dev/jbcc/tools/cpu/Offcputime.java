@@ -26,7 +26,7 @@ import java.util.Map;
                 "    jbcc offcputime -f --flamegraph off.html 5   # and an interactive flame graph",
                 "    jbcc offcputime -m 1000        # only blocks longer than 1000 us",
                 "    jbcc offcputime -M 10000       # only blocks shorter than 10000 us",
-                "    jbcc offcputime -p 185         # only the threads of process 185",
+                "    jbcc offcputime -p 185         # only the threads of process 185 (a JVM: Java frames named)",
                 "    jbcc offcputime -t 188         # only thread 188",
                 "    jbcc offcputime -u             # only user threads (no kernel threads)",
                 "    jbcc offcputime -k             # only kernel threads",
@@ -64,7 +64,7 @@ public final class Offcputime extends Tool {
                 found.add(new Stacks.Stack(k.getString("name"), k.getLong("pid"), k.getLong("tgid"),
                         k.getLong("user_stack_id"), k.getLong("kernel_stack_id"), ((Value) e.getValue()).value()));
             }
-            stacks.print(s, new Stacks(b.get("stack_traces"), shown), found, "usecs");
+            stacks.print(s, new Stacks(b.get("stack_traces"), shown).askJvms(threads.pids()), found, "usecs");
         }
     }
 }

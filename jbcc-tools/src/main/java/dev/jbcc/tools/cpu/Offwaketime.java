@@ -58,7 +58,7 @@ public final class Offwaketime extends Tool {
                 s.note("Tracing blocked time (us) of " + threads.who() + " by " + stacks.which() + " off-CPU and waker stack" + block.until());
             }
             s.sleep(block.duration());
-            Stacks printer = new Stacks(b.get("stack_traces"), shown);
+            Stacks printer = new Stacks(b.get("stack_traces"), shown).askJvms(threads.pids());
             KeyedTable<?> counts = b.get("counts");
             List<Map.Entry<Value, Long>> found = new ArrayList<>();
             for (var e : counts.items()) found.add(Map.entry(e.getKey(), ((Value) e.getValue()).value()));

@@ -32,6 +32,7 @@ import java.util.Map;
                 "    jbcc profile -f 5              # five seconds, folded for flame graphs",
                 "    jbcc profile -f --flamegraph cpu.html 5   # and an interactive flame graph",
                 "    jbcc profile -p 185            # only process 185 (or 185,186)",
+                "    jbcc profile -p 185 -f         # a JVM: its Java frames named (jcmd 185 Compiler.perfmap)",
                 "    jbcc profile -L 185            # only thread 185",
                 "    jbcc profile -U                # only user stacks",
                 "    jbcc profile -K                # only kernel stacks",
@@ -114,7 +115,8 @@ public final class Profile extends Tool {
                 found.add(new Stacks.Stack(k.getString("name"), k.getLong("pid"), k.getLong("pid"),
                         k.getLong("user_stack_id"), k.getLong("kernel_stack_id"), ((Value) e.getValue()).value()));
             }
-            stacks.print(s, new Stacks(b.get("stack_traces"), shown), found, "samples");
+            Stacks printer = new Stacks(b.get("stack_traces"), shown).askJvms(threads == null || threads.pids == null ? new int[0] : threads.pids);
+            stacks.print(s, printer, found, "samples");
         }
     }
 }

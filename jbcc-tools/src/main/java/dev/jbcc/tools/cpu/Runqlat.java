@@ -4,12 +4,13 @@ import dev.jbcc.bcc.BPF;
 import dev.jbcc.bcc.Histogram;
 import dev.jbcc.bcc.KeyedTable;
 import dev.jbcc.tools.Hook;
+import dev.jbcc.tools.Interval;
 import dev.jbcc.tools.Intervals;
 import dev.jbcc.tools.Session;
 import dev.jbcc.tools.Tool;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -45,16 +46,12 @@ public final class Runqlat extends Tool {
     @Option(names = {"-p", "--pid"}, paramLabel = "PID", description = "Trace this PID only.")
     Integer pid;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "interval", description = "Output interval, in seconds.")
-    Integer interval;
-
-    @Parameters(index = "1", arity = "0..1", paramLabel = "count", description = "Number of outputs.")
-    Long count;
+    @Mixin
+    Interval interval;
 
     @Override
     protected void run(Session s) {
         if ((pids ? 1 : 0) + (tids ? 1 : 0) + (pidnss ? 1 : 0) > 1) throw usage("-P, -L and --pidnss cannot be used together");
-        Intervals.check(this, interval, count);
         Hook hook = s.choose(Hook.rawTracepoint("sched_wakeup", "sched_wakeup_new", "sched_switch"));
         Map<String, Object> defines = new LinkedHashMap<>();
         defines.put("FILTER_TGID", pid == null ? -1 : pid);
@@ -68,7 +65,7 @@ public final class Runqlat extends Tool {
             if (pids) options = options.withSection("pid", String::valueOf);
             if (tids) options = options.withSection("tid", String::valueOf);
             if (pidnss) options = options.withSection("pidns", String::valueOf);
-            Intervals.log2(s, dist, options, timestamp, interval, count);
+            Intervals.log2(s, dist, options, timestamp, interval.period(), () -> { });
         }
     }
 }

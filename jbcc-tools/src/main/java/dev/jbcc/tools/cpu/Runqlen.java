@@ -6,13 +6,14 @@ import dev.jbcc.bcc.KeyedTable;
 import dev.jbcc.bcc.Value;
 import dev.jbcc.errors.UnsupportedFeatureException;
 import dev.jbcc.link.PerfEventOptions;
+import dev.jbcc.tools.Interval;
 import dev.jbcc.tools.Intervals;
 import dev.jbcc.tools.KernelTypes;
 import dev.jbcc.tools.Session;
 import dev.jbcc.tools.Tool;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -40,15 +41,11 @@ public final class Runqlen extends Tool {
     @Option(names = {"-C", "--cpus"}, description = "Print output for each CPU separately.")
     boolean cpus;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "interval", description = "Output interval, in seconds.")
-    Integer interval;
-
-    @Parameters(index = "1", arity = "0..1", paramLabel = "count", description = "Number of outputs.")
-    Long count;
+    @Mixin
+    Interval interval;
 
     @Override
     protected void run(Session s) {
-        Intervals.check(this, interval, count);
         if (!KernelTypes.hasMember("sched_entity", "cfs_rq")) {
             throw new UnsupportedFeatureException("a task's run queue (sched_entity.cfs_rq)", null,
                     "this kernel is built without CONFIG_FAIR_GROUP_SCHED");
@@ -67,7 +64,7 @@ public final class Runqlen extends Tool {
             Histogram.Options options = Histogram.Options.defaults().withValType("runqlen");
             if (cpus) options = options.withSection("cpu", String::valueOf);
             Histogram.Options shown = options;
-            Intervals.every(s, interval, count, () -> {
+            Intervals.every(s, interval.period(), () -> {
                 Intervals.heading(s, timestamp);
                 if (occupancy) printOccupancy(s, dist);
                 else s.linearHist(dist, shown);

@@ -40,6 +40,11 @@ final class ThreadChoice {
         defines.put("FILTER_STATE", state == null ? -1 : state);
     }
 
+    /** The processes {@code -p} names; empty without it. */
+    int[] pids() {
+        return which == null || which.pids == null ? new int[0] : which.pids;
+    }
+
     /** "all threads", "PID 185", ... for the tool's first line. */
     String who() {
         if (which == null) return "all threads";

@@ -4,11 +4,12 @@ import dev.jbcc.bcc.BPF;
 import dev.jbcc.tools.Columns;
 import dev.jbcc.tools.Counters;
 import dev.jbcc.tools.Hook;
+import dev.jbcc.tools.Interval;
 import dev.jbcc.tools.Intervals;
 import dev.jbcc.tools.Session;
 import dev.jbcc.tools.Tool;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 import java.util.Locale;
 import java.util.Map;
@@ -23,23 +24,19 @@ import java.util.Map;
                 "",
                 "Needs kprobes (lookup_fast and d_lookup have no tracepoints)."})
 public final class Dcstat extends Tool {
-    @Parameters(index = "0", arity = "0..1", paramLabel = "interval", description = "Output interval, in seconds (default 1).")
-    Integer interval;
-
-    @Parameters(index = "1", arity = "0..1", paramLabel = "count", description = "Number of outputs (default: until Ctrl-C).")
-    Long count;
+    @Mixin
+    Interval interval;
 
     @Override
     protected void run(Session s) {
-        Intervals.check(this, interval, count);
-        int seconds = interval == null ? 1 : interval;
+        long seconds = interval.every(1).toSeconds();
         Columns columns = Columns.of("%-8s: %8d %8d %8d %8s", "TIME", "REFS/s", "SLOW/s", "MISS/s", "HIT%");
         Hook hook = s.choose(Hook.kprobe("d_lookup"));
         try (BPF b = s.load(Dcstat.class, "dcstat.bpf.c", hook, Map.of())) {
             b.attachKprobeRegex(Dcsnoop.LOOKUP_FAST, "reference");
             Counters stats = new Counters(b.get("stats"), 4);
             StatHeader.print(s, columns);
-            Intervals.every(s, seconds, count, () -> {
+            Intervals.every(s, interval.period(1), () -> {
                 long[] d = stats.growth();
                 Double hit = d[1] == 0 ? null : 100.0 * (d[1] - d[3]) / d[1];
                 Object shown = s.json() ? hit : hit == null ? "       -%" : String.format(Locale.ROOT, "%8.2f", hit);

@@ -5,17 +5,14 @@ import dev.jbcc.bcc.KeyedTable;
 import dev.jbcc.bcc.Value;
 import dev.jbcc.tools.Columns;
 import dev.jbcc.tools.Hook;
+import dev.jbcc.tools.Interval;
 import dev.jbcc.tools.Intervals;
 import dev.jbcc.tools.Session;
 import dev.jbcc.tools.Tool;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,11 +30,6 @@ import java.util.function.ToLongFunction;
                 "    jbcc filetop 5 10              # 5 second summaries, 10 of them",
                 "    jbcc filetop --json 1 3        # one JSON object per row"})
 public final class Filetop extends Tool {
-    private static final Map<String, ToLongFunction<Value>> SORTS = Map.of(
-            "all", v -> v.getLong("reads") + v.getLong("writes") + v.getLong("rbytes") + v.getLong("wbytes"),
-            "reads", v -> v.getLong("reads"), "writes", v -> v.getLong("writes"),
-            "rbytes", v -> v.getLong("rbytes"), "wbytes", v -> v.getLong("wbytes"));
-
     @Option(names = {"-a", "--all-files"}, description = "Include non-regular file types (sockets, FIFOs, etc).")
     boolean allFiles;
 
@@ -53,19 +45,15 @@ public final class Filetop extends Tool {
     @Option(names = {"-p", "--pid"}, paramLabel = "PID", description = "Trace this PID only.")
     Integer pid;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "interval", description = "Output interval, in seconds (default 1).")
-    Integer interval;
-
-    @Parameters(index = "1", arity = "0..1", paramLabel = "count", description = "Number of outputs (default: until Ctrl-C).")
-    Long count;
+    @Mixin
+    Interval interval;
 
     @Override
     protected void run(Session s) {
-        ToLongFunction<Value> by = SORTS.get(sort);
-        if (by == null) throw usage("--sort must be one of all, reads, writes, rbytes, wbytes, not " + sort);
+        ToLongFunction<Value> by = ReadWriteTop.order(sort);
+        if (by == null) throw usage("--sort must be one of " + ReadWriteTop.SORTS + ", not " + sort);
         if (maxrows <= 0) throw usage("--maxrows must be positive, not " + maxrows);
-        Intervals.check(this, interval, count);
-        int seconds = interval == null ? 1 : interval;
+        long seconds = interval.every(1).toSeconds();
         Columns columns = Columns.of("%-7d %-16s %-6d %-6d %-7d %-7d %1s %s", "TID", "COMM", "READS", "WRITES", "R_Kb", "W_Kb", "T", "FILE");
 
         Hook hook = s.choose(Hook.tracepoint("syscalls:sys_enter_read", "syscalls:sys_enter_pread64", "syscalls:sys_enter_write",
@@ -77,16 +65,9 @@ public final class Filetop extends Tool {
             KeyedTable<Value> counts = b.get("counts");
             s.ready();
             s.note("Tracing... Output every " + seconds + " secs. Hit Ctrl-C to end");
-            Intervals.every(s, seconds, count, () -> {
-                List<Map.Entry<Value, Value>> rows = counts.items().stream()
-                        .sorted(Comparator.comparingLong((Map.Entry<Value, Value> e) -> by.applyAsLong(e.getValue())).reversed())
-                        .limit(maxrows).toList();
-                counts.clear();
-                if (!s.json()) {
-                    s.out().print(noclear ? "\n" : "\033[H\033[2J");
-                    s.out().printf("%-8s loadavg: %s%n", Session.clock(), loadavg());
-                    s.out().println(columns.header());
-                }
+            Intervals.every(s, interval.period(1), () -> {
+                List<Map.Entry<Value, Value>> rows = ReadWriteTop.busiest(counts, by, maxrows);
+                ReadWriteTop.heading(s, noclear, columns);
                 for (var e : rows) {
                     Value k = e.getKey(), v = e.getValue();
                     s.row(columns, k.getLong("tid"), k.getString("comm"), v.getLong("reads"), v.getLong("writes"),
@@ -94,14 +75,6 @@ public final class Filetop extends Tool {
                             FileNames.shown(k));
                 }
             });
-        }
-    }
-
-    private static String loadavg() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg"));
-        } catch (IOException e) {
-            return "?\n";
         }
     }
 }

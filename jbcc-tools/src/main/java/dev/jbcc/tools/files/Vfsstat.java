@@ -4,12 +4,13 @@ import dev.jbcc.bcc.BPF;
 import dev.jbcc.tools.Columns;
 import dev.jbcc.tools.Counters;
 import dev.jbcc.tools.Hook;
+import dev.jbcc.tools.Interval;
 import dev.jbcc.tools.Intervals;
 import dev.jbcc.tools.Session;
 import dev.jbcc.tools.Tool;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,16 +30,12 @@ public final class Vfsstat extends Tool {
     @Option(names = {"-p", "--pid"}, paramLabel = "PID", description = "Trace this PID only.")
     Integer pid;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "interval", description = "Output interval, in seconds (default 1).")
-    Integer interval;
-
-    @Parameters(index = "1", arity = "0..1", paramLabel = "count", description = "Number of outputs (default: until Ctrl-C).")
-    Long count;
+    @Mixin
+    Interval interval;
 
     @Override
     protected void run(Session s) {
-        Intervals.check(this, interval, count);
-        int seconds = interval == null ? 1 : interval;
+        long seconds = interval.every(1).toSeconds();
         // bcc's column order; the numbers are the C's enum vfs_stat
         Columns columns = Columns.of("%-8s: %8d %8d %8d %8d %8d", "TIME", "READ/s", "WRITE/s", "CREATE/s", "OPEN/s", "FSYNC/s");
         int[] order = {1, 2, 5, 4, 3};
@@ -56,7 +53,7 @@ public final class Vfsstat extends Tool {
         try (BPF b = s.load(Vfsstat.class, "vfsstat.bpf.c", hook, defines)) {
             Counters stats = new Counters(b.get("stats"), order.length + 1);
             StatHeader.print(s, columns);
-            Intervals.every(s, seconds, count, () -> {
+            Intervals.every(s, interval.period(1), () -> {
                 long[] d = stats.growth();
                 Object[] row = new Object[order.length + 1];
                 row[0] = Session.clock();

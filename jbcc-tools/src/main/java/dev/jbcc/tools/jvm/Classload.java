@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
                 "    jbcc jvm classload --json              # every JVM, one JSON object per class",
                 "",
                 "LOADER is the address of the loader's data in the JVM: classes of one loader share it."})
-public final class Classload extends JvmTool {
+public final class Classload extends JvmPidTool {
     static final Columns COLUMNS = Columns.of("%-8.3f %-7d %-6s %-18s %-6s %s", "TIME", "PID", "TYPE", "LOADER", "SHARED", "CLASS");
 
     @Option(names = {"-n", "--name"}, paramLabel = "REGEX", description = "Only classes whose name (with dots) matches this regex.")

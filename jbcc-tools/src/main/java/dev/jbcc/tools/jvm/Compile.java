@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
                 "    jbcc jvm compile -p 1234           # methods JVM 1234 compiles",
                 "    jbcc jvm compile -n 'String\\.'    # only methods whose Class.method matches",
                 "    jbcc jvm compile --json            # every JVM, one JSON object per compilation"})
-public final class Compile extends JvmTool {
+public final class Compile extends JvmPidTool {
     static final Columns COLUMNS = Columns.of("%-8.3f %-7d %-8s %9.3f %-3s %s", "TIME", "PID", "COMPILER", "LAT(ms)", "OK", "METHOD");
 
     @Option(names = {"-n", "--name"}, paramLabel = "REGEX", description = "Only methods whose Class.method (with dots) matches this regex.")

@@ -21,7 +21,7 @@ import java.util.Map;
                 "The JVM must run with -XX:+DTraceMethodProbes (JDK 17: or -XX:+ExtendedDTraceProbes); the",
                 "tool reads the JVM's flags (jcmd) and says so if not. Tracing every call slows the JVM a lot:",
                 "narrow it with -C and -M."})
-public final class Flow extends JvmTool {
+public final class Flow extends JvmPidTool {
     static final Columns COLUMNS = Columns.of("%-3d %-7d %-7d %-8.3f %s", "CPU", "PID", "TID", "TIME(s)", "METHOD");
 
     @Option(names = {"-M", "--method"}, paramLabel = "PREFIX", description = "Only methods whose name starts with this prefix.")

@@ -3,10 +3,12 @@ package dev.jbcc.tools.jvm;
 import dev.jbcc.tools.Columns;
 import dev.jbcc.tools.Session;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -22,11 +24,15 @@ import java.util.Set;
                 "    jbcc jvm gc -M 10 -m -p 1234    # only collections of 10 ms or more",
                 "    jbcc jvm gc -F Young -p 1234    # only collections whose collector or cause contains \"Young\"",
                 "    jbcc jvm gc --json              # every JVM, one JSON object per collection",
+                "    jbcc jvm gc --jfr gc.jfr 1234   # also into a JFR file, written on stop",
                 "",
                 "The cause is \"System.gc()\" when the collection ran while the JVM was in System.gc() (or",
                 "Runtime.gc()); else HotSpot's probes do not give it, and the VM operation that ran it stands",
-                "in (G1CollectForAllocation, G1CollectFull, ...), or \"-\" for one outside any."})
-public final class Gc extends JvmTool {
+                "in (G1CollectForAllocation, G1CollectFull, ...), or \"-\" for one outside any.",
+                "",
+                "--jfr records jbcc.GarbageCollection events; read them with",
+                "    jfr print --events jbcc.GarbageCollection gc.jfr"})
+public final class Gc extends JvmPidTool {
     /** HotSpot's memory pools that are not the Java heap. */
     private static final Set<String> NOT_HEAP = Set.of("Metaspace", "Compressed Class Space", "CodeCache");
 
@@ -38,6 +44,9 @@ public final class Gc extends JvmTool {
 
     @Option(names = {"-F", "--filter"}, paramLabel = "TEXT", description = "Only collections whose collector or cause contains this text.")
     String filter;
+
+    @Mixin
+    JfrOutput jfr = new JfrOutput();
 
     /** One collection under way in a thread of a JVM. */
     private static final class Collection {
@@ -64,6 +73,12 @@ public final class Gc extends JvmTool {
                 HotSpotProbe.MEM_POOL_GC_BEGIN, "pool_begin", HotSpotProbe.MEM_POOL_GC_END, "pool_end",
                 HotSpotProbe.VMOPS_BEGIN, "vmop_begin", HotSpotProbe.VMOPS_END, "vmop_end");
         int pid = pid() == null ? -1 : pid();
+        try (JfrOutput.Output recording = jfr.start(List.of(JfrOutput.GarbageCollection.class))) {
+            trace(s, columns, open, probes, pid);
+        }
+    }
+
+    private void trace(Session s, Columns columns, Map<Long, Collection> open, Map<HotSpotProbe, String> probes, int pid) {
         traceEvents(s, "gc.bpf.c", Map.of(), probes, "garbage collections", columns, t -> {
             t.bpf().attachUprobe(t.libjvm().toString(), "JVM_GC", "system_gc_enter", pid);
             t.bpf().attachUretprobe(t.libjvm().toString(), "JVM_GC", "system_gc_return", pid);
@@ -97,8 +112,19 @@ public final class Gc extends JvmTool {
         if (elapsed < minimum) return;
         String collector = c.collector + (c.full ? " (full)" : "");
         if (filter != null && !collector.contains(filter) && !c.cause.contains(filter)) return;
-        long before = c.before.values().stream().mapToLong(Long::longValue).sum() / 1024;
-        long after = c.after.values().stream().mapToLong(Long::longValue).sum() / 1024;
-        s.row(columns, s.elapsedSeconds(), pid, elapsed, before, after, c.cause, collector);
+        long before = c.before.values().stream().mapToLong(Long::longValue).sum();
+        long after = c.after.values().stream().mapToLong(Long::longValue).sum();
+        s.row(columns, s.elapsedSeconds(), pid, elapsed, before / 1024, after / 1024, c.cause, collector);
+        if (jfr.on()) {
+            JfrOutput.GarbageCollection e = new JfrOutput.GarbageCollection();
+            e.pid = pid;
+            e.cause = c.cause;
+            e.collector = c.collector;
+            e.full = c.full;
+            e.collectionDuration = end - c.begin;
+            e.heapBefore = before;
+            e.heapAfter = after;
+            e.commit();
+        }
     }
 }

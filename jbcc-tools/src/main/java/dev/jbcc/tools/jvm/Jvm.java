@@ -1,6 +1,7 @@
 package dev.jbcc.tools.jvm;
 
 import dev.jbcc.errors.NotFoundException;
+import dev.jbcc.tools.JavaSymbols;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -57,19 +58,7 @@ public record Jvm(int pid, String name, Path libjvm) {
 
     /** The JVM process {@code pid} is, if it maps libjvm.so (empty if it is gone or not a JVM). */
     static Optional<Jvm> find(int pid) {
-        String libjvm = null;
-        try (var lines = Files.lines(Path.of("/proc", Integer.toString(pid), "maps"))) {
-            libjvm = lines.map(l -> {
-                int slash = l.indexOf('/');
-                return slash < 0 ? null : l.substring(slash);
-            }).filter(p -> p != null && p.endsWith("/libjvm.so")).findFirst().orElse(null);
-        } catch (IOException | java.io.UncheckedIOException e) {
-            return Optional.empty(); // gone, or not ours to read
-        }
-        if (libjvm == null) return Optional.empty();
-        Path path = Path.of(libjvm);
-        if (!Files.exists(path)) path = Path.of("/proc", Integer.toString(pid), "root", libjvm.substring(1));
-        return Optional.of(new Jvm(pid, mainName(pid), path));
+        return JavaSymbols.libjvm(pid).map(lib -> new Jvm(pid, mainName(pid), lib));
     }
 
     /** The JVM's name: what it runs, from its command line, else its command name; for processes that end, the pid. */
@@ -117,10 +106,6 @@ public record Jvm(int pid, String name, Path libjvm) {
 
     /** The home of the JDK (or JRE) this JVM runs: the directory above {@code lib/} (or {@code lib/server/}). */
     public Path javaHome() {
-        Path dir = libjvm.getParent();                      // lib/server
-        if (dir != null && dir.getParent() != null && dir.getParent().getFileName().toString().equals("lib")) {
-            return dir.getParent().getParent();
-        }
-        return dir == null ? libjvm : dir.getParent();
+        return JavaSymbols.javaHome(libjvm);
     }
 }

@@ -1,5 +1,7 @@
 package dev.jbcc.tools.jvm;
 
+import dev.jbcc.tools.JavaSymbols;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,9 +38,8 @@ public record JvmFlags(Map<String, Boolean> values, String source) {
 
     /** The flags {@code jcmd PID VM.flags -all} prints, using the target's own jcmd if it has one. */
     static Optional<JvmFlags> viaJcmd(Jvm jvm) {
-        Path jcmd = jvm.javaHome().resolve("bin/jcmd");
-        if (!Files.isExecutable(jcmd)) jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-        if (!Files.isExecutable(jcmd)) return Optional.empty();
+        Path jcmd = JavaSymbols.jcmd(jvm.javaHome());
+        if (jcmd == null) return Optional.empty();
         try {
             Process p = new ProcessBuilder(jcmd.toString(), Integer.toString(jvm.pid()), "VM.flags", "-all")
                     .redirectErrorStream(true).start();

@@ -10,7 +10,6 @@ import dev.jbcc.tools.Columns;
 import dev.jbcc.tools.Session;
 import dev.jbcc.tools.Tool;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,8 +23,8 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * A {@code jbcc jvm} tool: it watches one JVM ({@code -p PID}, or bcc's positional PID) or every
- * JVM, through HotSpot's USDT probes in {@code libjvm.so}. {@link #attach} finds the targets,
+ * A {@code jbcc jvm} tool: it watches one JVM ({@code -p PID}, or bcc's positional PID:
+ * {@link JvmPidTool}) or every JVM, through HotSpot's USDT probes in {@code libjvm.so}. {@link #attach} finds the targets,
  * checks the {@code -XX} flags the probes need, and loads the tool's C once per {@code libjvm.so}
  * (two JDKs' libraries have their probes at different places).
  */
@@ -33,13 +32,16 @@ public abstract class JvmTool extends Tool {
     @Option(names = {"-p", "--pid"}, paramLabel = "PID", description = "Trace this JVM only (default: every JVM that runs a libjvm.so found running when the tool starts).")
     Integer pidOption;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "PID", description = "Same as -p (bcc's form).")
-    Integer pidArgument;
-
     private final Map<Integer, String> names = new ConcurrentHashMap<>();
+
+    /** The PID given as bcc's positional argument ({@link JvmPidTool}), or null. */
+    protected Integer pidArgument() {
+        return null;
+    }
 
     /** The process id asked for, or null for every JVM. */
     protected Integer pid() {
+        Integer pidArgument = pidArgument();
         if (pidOption != null && pidArgument != null && !pidOption.equals(pidArgument)) {
             throw usage("two PIDs: -p " + pidOption + " and " + pidArgument + "; give one");
         }
@@ -90,7 +92,16 @@ public abstract class JvmTool extends Tool {
      * @throws NotFoundException naming the flag to add when a JVM asked for cannot fire a probe
      */
     protected Attached attach(Session s, String resource, Map<String, ?> defines, Map<HotSpotProbe, String> probes) {
-        List<Jvm> jvms = armed(s, targets(), List.copyOf(probes.keySet()));
+        return attach(s, resource, defines, probes, List.of());
+    }
+
+    /**
+     * As {@link #attach(Session, String, Map, Map)}, but the JVMs need not fire the probes of
+     * {@code optional}: those are enabled all the same, and fire in the JVMs that run with their flag.
+     */
+    protected Attached attach(Session s, String resource, Map<String, ?> defines, Map<HotSpotProbe, String> probes,
+                              List<HotSpotProbe> optional) {
+        List<Jvm> jvms = armed(s, targets(), probes.keySet().stream().filter(p -> !optional.contains(p)).toList());
         Map<Path, List<Jvm>> byLibrary = new LinkedHashMap<>();
         for (Jvm j : jvms) {
             byLibrary.computeIfAbsent(j.libjvm(), k -> new ArrayList<>()).add(j);

@@ -21,7 +21,7 @@ import java.util.Map;
                 "",
                 "The JVM must run with -XX:+ExtendedDTraceProbes (or -XX:+DTraceAllocProbes): HotSpot fires",
                 "its allocation probe only then. The tool reads the JVM's flags (jcmd) and says so if not."})
-public final class Objnew extends JvmTool {
+public final class Objnew extends JvmPidTool {
     static final Columns COLUMNS = Columns.of("%-30s %8d %12d", "NAME/TYPE", "# ALLOCS", "# BYTES");
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "INTERVAL", description = "Print every INTERVAL seconds (default: at Ctrl-C).")

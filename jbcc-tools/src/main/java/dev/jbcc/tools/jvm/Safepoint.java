@@ -17,7 +17,7 @@ import java.util.Map;
                 "",
                 "SAFEPOINT says whether Java threads were stopped meanwhile. The time is the operation's own,",
                 "from the VM thread: reaching the safepoint before it is not included."})
-public final class Safepoint extends JvmTool {
+public final class Safepoint extends JvmPidTool {
     @Option(names = {"-m", "--milliseconds"}, description = "Report durations in milliseconds (default: microseconds).")
     boolean milliseconds;
 

@@ -7,6 +7,7 @@ import dev.jbcc.tools.Columns;
 import dev.jbcc.tools.Containers;
 import dev.jbcc.tools.Hook;
 import dev.jbcc.tools.Inet;
+import dev.jbcc.tools.LoadAverage;
 import dev.jbcc.tools.Session;
 import dev.jbcc.tools.Tool;
 import picocli.CommandLine.Command;
@@ -14,9 +15,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -82,7 +80,7 @@ public final class Tcptop extends Tool {
                 add(flows, received.itemsLookupAndDeleteBatch(), 0);
                 if (!s.json()) {
                     s.out().print(noClear ? "\n" : "\033[H\033[2J");
-                    if (!noSummary) s.out().printf("%-8s loadavg: %s%n", Session.clock(), loadavg());
+                    if (!noSummary) s.out().printf("%-8s loadavg: %s%n", Session.clock(), LoadAverage.text());
                 }
                 List<Map.Entry<Flow, long[]>> sorted = new ArrayList<>(flows.entrySet());
                 sorted.sort((x, y) -> Long.compare(y.getValue()[0] + y.getValue()[1], x.getValue()[0] + x.getValue()[1]));
@@ -108,14 +106,6 @@ public final class Tcptop extends Tool {
             Flow f = new Flow(k.getLong("pid"), k.getString("comm"), k.getLong("family"),
                     Inet.address(k, "laddr") + ":" + k.getLong("lport"), Inet.address(k, "daddr") + ":" + k.getLong("dport"));
             flows.computeIfAbsent(f, x -> new long[2])[index] += ((Value) e.getValue()).value();
-        }
-    }
-
-    private static String loadavg() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).strip();
-        } catch (IOException e) {
-            return "?";
         }
     }
 }

@@ -6,6 +6,7 @@ import dev.jbcc.bcc.Value;
 import dev.jbcc.btf.Btf;
 import dev.jbcc.btf.BtfType;
 import dev.jbcc.tools.Interval;
+import dev.jbcc.tools.Intervals;
 import dev.jbcc.tools.Session;
 import dev.jbcc.tools.Tool;
 import picocli.CommandLine.Command;
@@ -100,7 +101,7 @@ public final class Cpuunclaimed extends Tool {
             } else if (!s.json()) {
                 s.note("Sampling run queues... Output every " + interval.every(1).toSeconds() + " seconds. Hit Ctrl-C to end.");
             }
-            s.everyInterval(interval.every(1), interval.count(), () -> {
+            Intervals.every(s, interval.period(1), () -> {
                 b.perfBufferPoll(0);
                 if (csvRows) samples.forEach(x -> printSample(s, x));
                 else summarize(s, samples, ncpu);

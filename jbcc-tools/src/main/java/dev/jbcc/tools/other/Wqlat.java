@@ -5,6 +5,7 @@ import dev.jbcc.bcc.Histogram;
 import dev.jbcc.bcc.KeyedTable;
 import dev.jbcc.tools.Hook;
 import dev.jbcc.tools.Interval;
+import dev.jbcc.tools.Intervals;
 import dev.jbcc.tools.Session;
 import dev.jbcc.tools.Tool;
 import picocli.CommandLine.Command;
@@ -59,7 +60,7 @@ public final class Wqlat extends Tool {
                     .withSection("wqname", String::valueOf);
             s.ready();
             s.note("Tracing work queue request latency time... Hit Ctrl-C to end.");
-            s.everyInterval(interval.everyOrUntilStopped(), interval.count(), () -> {
+            Intervals.every(s, interval.period(), () -> {
                 if (!s.json()) {
                     s.out().println();
                     if (timestamp) s.out().println(Session.clock());

@@ -3,6 +3,7 @@ package dev.jbcc.tools.tracing;
 import dev.jbcc.bcc.ArrayTable;
 import dev.jbcc.bcc.BPF;
 import dev.jbcc.tools.Columns;
+import dev.jbcc.tools.Intervals;
 import dev.jbcc.tools.Probe;
 import dev.jbcc.tools.Session;
 import dev.jbcc.tools.Tool;
@@ -62,10 +63,10 @@ public final class Funccount extends Tool {
     @Override
     protected void run(Session s) {
         Probe probe;
-        Intervals every;
+        Intervals.Period every;
         try {
             probe = Probe.parse(pattern);
-            every = Intervals.of(interval, duration);
+            every = Intervals.forDuration(interval, duration);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
@@ -85,7 +86,7 @@ public final class Funccount extends Tool {
             ArrayTable counts = b.get("counts");
             s.ready();
             s.note("Tracing " + sites.size() + " functions for \"" + pattern + "\"... Hit Ctrl-C to end.");
-            s.everyInterval(every.every(), every.count(), () -> {
+            Intervals.every(s, every, () -> {
                 List<long[]> rows = new ArrayList<>();
                 for (int i = 0; i < sites.size(); i++) {
                     long n = counts.get(i).value();

@@ -3,6 +3,7 @@ package dev.jbcc.tools.tracing;
 import dev.jbcc.bcc.BPF;
 import dev.jbcc.bcc.Histogram;
 import dev.jbcc.bcc.KeyedTable;
+import dev.jbcc.tools.Intervals;
 import dev.jbcc.tools.Probe;
 import dev.jbcc.tools.Session;
 import dev.jbcc.tools.Tool;
@@ -53,10 +54,10 @@ public final class Funcinterval extends Tool {
     protected void run(Session s) {
         if (micros && millis) throw usage("-u and -m cannot be used together");
         Probe probe;
-        Intervals every;
+        Intervals.Period every;
         try {
             probe = Probe.parse(pattern);
-            every = Intervals.of(interval, duration);
+            every = Intervals.forDuration(interval, duration);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
@@ -74,7 +75,7 @@ public final class Funcinterval extends Tool {
             Histogram.Options options = Histogram.Options.defaults().withValType(unit);
             s.ready();
             s.note("Tracing " + sites.size() + " functions for \"" + pattern + "\"... Hit Ctrl-C to end.");
-            s.everyInterval(every.every(), every.count(), () -> {
+            Intervals.every(s, every, () -> {
                 if (!s.json()) {
                     s.out().println();
                     if (timestamp) s.out().println(Session.clock());

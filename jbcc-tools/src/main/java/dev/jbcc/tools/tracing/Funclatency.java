@@ -4,6 +4,7 @@ import dev.jbcc.bcc.ArrayTable;
 import dev.jbcc.bcc.BPF;
 import dev.jbcc.bcc.Histogram;
 import dev.jbcc.bcc.KeyedTable;
+import dev.jbcc.tools.Intervals;
 import dev.jbcc.tools.Probe;
 import dev.jbcc.tools.Session;
 import dev.jbcc.tools.Tool;
@@ -66,10 +67,10 @@ public final class Funclatency extends Tool {
         if (micros && millis) throw usage("-u and -m cannot be used together");
         if (level < 1 || level > 32) throw usage("level must be 1..32, not " + level);
         Probe probe;
-        Intervals every;
+        Intervals.Period every;
         try {
             probe = Probe.parse(pattern);
-            every = Intervals.of(interval, duration);
+            every = Intervals.forDuration(interval, duration);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
@@ -102,7 +103,7 @@ public final class Funclatency extends Tool {
             Histogram.Options shown = options;
             s.ready();
             s.note("Tracing " + sites.size() + " functions for \"" + pattern + "\"... Hit Ctrl-C to end.");
-            s.everyInterval(every.every(), every.count(), () -> {
+            Intervals.every(s, every, () -> {
                 if (!s.json()) {
                     s.out().println();
                     if (timestamp) s.out().println(Session.clock());

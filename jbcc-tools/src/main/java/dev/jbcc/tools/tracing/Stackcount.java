@@ -4,6 +4,7 @@ import dev.jbcc.bcc.BPF;
 import dev.jbcc.bcc.KeyedTable;
 import dev.jbcc.bcc.StackTrace;
 import dev.jbcc.bcc.Value;
+import dev.jbcc.tools.Intervals;
 import dev.jbcc.tools.Probe;
 import dev.jbcc.tools.Session;
 import dev.jbcc.tools.Stacks;
@@ -86,10 +87,10 @@ public final class Stackcount extends Tool {
     protected void run(Session s) {
         if (kernelOnly && userOnly) throw usage("-K and -U cannot be used together");
         Probe probe;
-        Intervals every;
+        Intervals.Period every;
         try {
             probe = Probe.parse(pattern);
-            every = Intervals.of(interval, duration);
+            every = Intervals.forDuration(interval, duration);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
@@ -116,7 +117,7 @@ public final class Stackcount extends Tool {
             StackTrace stacks = b.get("stack_traces");
             s.ready();
             if (!folded) s.note("Tracing " + sites.size() + " functions for \"" + pattern + "\"... Hit Ctrl-C to end.");
-            s.everyInterval(every.every(), every.count(), () -> {
+            Intervals.every(s, every, () -> {
                 if (!folded && !s.json()) s.out().println();
                 if (timestamp && !s.json()) s.out().println(Session.clock());
                 List<Map.Entry<Value, Long>> rows = new ArrayList<>();

@@ -14,16 +14,23 @@ struct file_info {
     char name[FILE_NAME_LEN];
 };
 
-// what is known of the file open at descriptor fd; false if there is none
-static __always_inline bool fd_file(long fd, struct file_info *info)
+// the file open at descriptor fd of the current task; NULL if there is none
+static __always_inline struct file *file_of_fd(long fd)
 {
     struct task_struct *task = (struct task_struct *)bpf_get_current_task();
     struct fdtable *fdt = task->files->fdt;
     if (fd < 0 || fd >= fdt->max_fds)
-        return false;
+        return NULL;
     struct file **fds = fdt->fd;
     struct file *f = NULL;
     bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
+    return f;
+}
+
+// what is known of the file open at descriptor fd; false if there is none
+static __always_inline bool fd_file(long fd, struct file_info *info)
+{
+    struct file *f = file_of_fd(fd);
     if (!f)
         return false;
     struct dentry *de = NULL;
@@ -52,4 +59,23 @@ static __always_inline bool fd_file(long fd, struct file_info *info)
     info->name_len = name.len;
     bpf_probe_read_kernel_str(&info->name, sizeof(info->name), name.name);
     return true;
+}
+
+// reads and writes counted, with the bytes asked for (the tools' summary values)
+struct rw_counts {
+    u64 reads;
+    u64 writes;
+    u64 rbytes;
+    u64 wbytes;
+};
+
+static __always_inline void count_rw(struct rw_counts *v, u64 size, bool read)
+{
+    if (read) {
+        __sync_fetch_and_add(&v->reads, 1);
+        __sync_fetch_and_add(&v->rbytes, size);
+    } else {
+        __sync_fetch_and_add(&v->writes, 1);
+        __sync_fetch_and_add(&v->wbytes, size);
+    }
 }

@@ -16,14 +16,7 @@ struct key_t {
     char name[FILE_NAME_LEN];
 };
 
-struct val_t {
-    u64 reads;
-    u64 writes;
-    u64 rbytes;
-    u64 wbytes;
-};
-
-BPF_HASH(counts, struct key_t, struct val_t, 10240);
+BPF_HASH(counts, struct key_t, struct rw_counts, 10240);
 
 static __always_inline int count(long fd, u64 size, bool read)
 {
@@ -45,17 +38,11 @@ static __always_inline int count(long fd, u64 size, bool read)
     key.type = type == MODE_REG ? 'R' : type == MODE_SOCK ? 'S' : 'O';
     __builtin_memcpy(key.name, file.name, sizeof(key.name));
     bpf_get_current_comm(&key.comm, sizeof(key.comm));
-    struct val_t zero = {};
-    struct val_t *v = counts.lookup_or_try_init(&key, &zero);
+    struct rw_counts zero = {};
+    struct rw_counts *v = counts.lookup_or_try_init(&key, &zero);
     if (!v)
         return 0;
-    if (read) {
-        __sync_fetch_and_add(&v->reads, 1);
-        __sync_fetch_and_add(&v->rbytes, size);
-    } else {
-        __sync_fetch_and_add(&v->writes, 1);
-        __sync_fetch_and_add(&v->wbytes, size);
-    }
+    count_rw(v, size, read);
     return 0;
 }
 

@@ -3,7 +3,9 @@
 // HotSpot fires them only with -XX:+DTraceMethodProbes; the tool checks that first.
 // Under LATENCY (-L) each return adds the time since the same thread entered the same method
 // (a recursive call's inner entry overwrites the outer one, as in bcc).
-// Defines: SKIP_PID (jbcc's own JVM when every JVM is traced, else 0), LATENCY.
+// Under SYSCALLS (-S, its value the traced pid) the JVM's syscalls are counted too, by number, from
+// raw_syscalls:sys_enter (and, under LATENCY, timed to sys_exit).
+// Defines: SKIP_PID (jbcc's own JVM when every JVM is traced, else 0), LATENCY, SYSCALLS.
 #define NAME_LEN 64
 
 struct method_t {
@@ -86,4 +88,55 @@ int method_return(struct pt_regs *ctx)
     }
     return 0;
 }
+#endif
+
+#ifdef SYSCALLS
+BPF_HASH(syscalls, u64, struct info_t, 1024);
+#ifdef LATENCY
+struct syscall_entry_t {
+    u64 nr;
+    u64 ts;
+};
+BPF_HASH(syscall_entries, u64, struct syscall_entry_t, 10240);
+#endif
+
+TRACEPOINT_PROBE(raw_syscalls, sys_enter)
+{
+    u64 id = bpf_get_current_pid_tgid();
+    if ((id >> 32) != SYSCALLS)
+        return 0;
+    u64 nr = args->id;
+#ifdef LATENCY
+    struct syscall_entry_t e = { .nr = nr, .ts = bpf_ktime_get_ns() };
+    syscall_entries.update(&id, &e);
+#else
+    struct info_t zero = {};
+    struct info_t *info = syscalls.lookup_or_try_init(&nr, &zero);
+    if (info)
+        __sync_fetch_and_add(&info->calls, 1);
+#endif
+    return 0;
+}
+
+#ifdef LATENCY
+TRACEPOINT_PROBE(raw_syscalls, sys_exit)
+{
+    u64 id = bpf_get_current_pid_tgid();
+    if ((id >> 32) != SYSCALLS)
+        return 0;
+    struct syscall_entry_t *e = syscall_entries.lookup(&id);
+    if (!e)
+        return 0;               // entered before tracing began
+    u64 nr = e->nr;
+    u64 elapsed = bpf_ktime_get_ns() - e->ts;
+    syscall_entries.delete(&id);
+    struct info_t zero = {};
+    struct info_t *info = syscalls.lookup_or_try_init(&nr, &zero);
+    if (info) {
+        __sync_fetch_and_add(&info->calls, 1);
+        __sync_fetch_and_add(&info->total_ns, elapsed);
+    }
+    return 0;
+}
+#endif
 #endif

@@ -21,12 +21,8 @@ static __always_inline int accepted(void *ctx, long fd)
     u32 pid = bpf_get_current_pid_tgid() >> 32;
     if ((FILTER_PID >= 0 && pid != FILTER_PID) || container_filtered())
         return 0;
-    struct sock *sk = sock_of_fd(fd);
+    struct sock *sk = tcp_sock_of_fd(fd);
     if (!sk)
-        return 0;
-    u16 protocol = 0;
-    bpf_probe_read_kernel(&protocol, sizeof(protocol), &sk->sk_protocol);
-    if (protocol != IPPROTO_TCP)
         return 0;
     struct accept_t a = {};
     a.family = sock_ends(sk, a.laddr, a.raddr, &a.lport, &a.rport);

@@ -54,4 +54,35 @@ class CallsTest {
             assertTrue(counts.getLast() >= 5000, top.output());
         }
     }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void syscallsAreCountedByNameBesideTheMethods(Path jdk) throws Exception {
+        try (TargetJvm jvm = TargetJvm.start(jdk, "-XX:+DTraceMethodProbes");
+             ToolRun run = Runs.started("jvm calls", "-S", "-L", "-p", Long.toString(jvm.pid()))) {
+            // each command is read from the JVM's stdin and answered on its stdout: a read and a write at least;
+            // under -L a syscall counts when it returns, and the first read had begun before tracing did
+            for (int i = 0; i < 3; i++) jvm.ask("calls 100");
+            assertEquals(0, run.stop(Runs.READY), run.errors());
+            for (String name : List.of("read", "write")) {
+                long least = name.equals("read") ? 2 : 3;
+                String line = run.lines().stream().filter(l -> l.startsWith(name + " ")).findFirst().orElseThrow(
+                        () -> new AssertionError("no " + name + " syscall: " + run.output() + run.errors()));
+                List<String> c = Runs.columns(line, 3);
+                assertTrue(Long.parseLong(c.get(1)) >= least, line);
+                assertTrue(Double.parseDouble(c.get(2)) > 0, line);
+            }
+            String called = run.lines().stream().filter(l -> l.startsWith("Workload.jbccCalled ")).findFirst().orElseThrow(
+                    () -> new AssertionError("no Workload.jbccCalled: " + run.output()));
+            assertEquals("300", Runs.columns(called, 3).get(1), called);
+        }
+    }
+
+    @Test
+    void syscallsWithoutAPidIsOneLine() throws Exception {
+        try (ToolRun run = ToolRun.start("jvm calls", "-S")) {
+            assertEquals(2, run.await(Runs.READY), run.errors());
+            assertTrue(run.errors().contains("-S counts the syscalls of one JVM: give its PID (-p PID)"), run.errors());
+        }
+    }
 }

@@ -1,5 +1,7 @@
 package dev.jbcc.tools.jvm;
 
+import dev.jbcc.tools.Runs;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -25,6 +28,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * is another process.
  */
 final class TargetJvm implements AutoCloseable {
+    /** How long a command may take to be answered (a bound for a hung target, several times what QEMU's emulation takes). */
+    private static final Duration ANSWER = Duration.ofMinutes(5);
+
     private final Process process;
     private final BufferedReader out;
     private final OutputStream in;
@@ -72,7 +78,7 @@ final class TargetJvm implements AutoCloseable {
         Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         TargetJvm jvm = new TargetJvm(javaHome, source, p);
         try {
-            assertEquals("ready", jvm.readLine());
+            assertEquals("ready", jvm.readLine(Runs.READY)); // the source launcher compiles first: minutes under QEMU's emulation
         } catch (RuntimeException | Error e) {
             jvm.close();
             throw e;
@@ -99,10 +105,10 @@ final class TargetJvm implements AutoCloseable {
     String ask(String command) throws IOException {
         in.write((command + "\n").getBytes(StandardCharsets.UTF_8));
         in.flush();
-        return readLine();
+        return readLine(ANSWER);
     }
 
-    private String readLine() throws IOException {
+    private String readLine(Duration timeout) throws IOException {
         try {
             String line = CompletableFuture.supplyAsync(() -> {
                 try {
@@ -110,7 +116,7 @@ final class TargetJvm implements AutoCloseable {
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
-            }).get(60, TimeUnit.SECONDS);
+            }).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (line == null) throw new AssertionError("the workload JVM ended (status " + process.waitFor() + ")");
             return line;
         } catch (Exception e) {

@@ -5,8 +5,12 @@ import dev.jbcc.tools.Runs;
 import dev.jbcc.tools.ToolRun;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +18,7 @@ import java.util.List;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -66,6 +71,34 @@ class ThreadsTest {
             assertEquals(1, run.await(Runs.READY));
             assertTrue(run.errors().matches("jbcc: process 1 \\(.*\\) is not a HotSpot JVM: it maps no libjvm.so; give the PID of a java process \\(jbcc jvm lists them\\)"),
                     run.errors());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void jfrFileHoldsTheThreadsStartAndEnd(Path jdk, @TempDir Path dir) throws Exception {
+        String name = "jbcc-" + UUID.randomUUID();
+        Path file = dir.resolve("threads.jfr");
+        try (TargetJvm jvm = TargetJvm.start(jdk);
+             ToolRun run = Runs.started("jvm threads", "--jfr", file.toString(), "-p", Long.toString(jvm.pid()))) {
+            String javaId = jvm.ask("thread " + name).substring("thread ".length());
+            List<String> start = Runs.columns(run.awaitLine(l -> l.endsWith(" start  " + name), Runs.EVENT).orElseThrow(
+                    () -> new AssertionError("no start of " + name + ": " + run.output() + run.errors())), 6);
+            run.awaitLine(l -> l.endsWith(" stop   " + name), Runs.EVENT).orElseThrow();
+            assertEquals(0, run.stop(Runs.READY), run.errors());
+            List<RecordedEvent> mine = RecordingFile.readAllEvents(file).stream()
+                    .filter(e -> name.equals(e.getString("javaName"))).toList();
+            assertEquals(List.of("jbcc.ThreadStart", "jbcc.ThreadEnd"), mine.stream().map(e -> e.getEventType().getName()).toList(),
+                    mine.toString());
+            for (RecordedEvent e : mine) {
+                assertEquals(jvm.pid(), e.getInt("pid"));
+                assertEquals(Long.parseLong(javaId), e.getLong("javaThreadId"), "the Java id Thread.getId() gives");
+                assertEquals(Long.parseLong(start.get(3)), e.getLong("nativeThreadId"));
+                assertFalse(e.getBoolean("daemon"));
+            }
+            String printed = Runs.sh(Path.of(System.getProperty("java.home"), "bin", "jfr").toString(),
+                    "print", "--events", "jbcc.ThreadStart", file.toString());
+            assertTrue(printed.contains("javaName = \"" + name + "\"") && printed.contains("javaThreadId = " + javaId), printed);
         }
     }
 }

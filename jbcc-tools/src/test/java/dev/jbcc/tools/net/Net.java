@@ -1,14 +1,19 @@
 package dev.jbcc.tools.net;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * What the network tools' tests share: a listener of their own on 127.0.0.1 and connections to it,
@@ -60,6 +65,32 @@ final class Net {
         client.connect(server.getLocalAddress());
         long tid = tid();
         return new Connected(client, server.accept(), tid);
+    }
+
+    /** unacked.py (a session on 127.0.0.1 whose receiver drops every segment), running, and its ports. */
+    record Unacked(Process process, int clientPort, int serverPort) {
+    }
+
+    /**
+     * Starts unacked.py for {@code seconds}; with {@code recover} it waits for a line on its
+     * standard input before it sends, and lets the data through after {@code seconds}.
+     */
+    static Unacked unacked(double seconds, boolean recover) throws IOException {
+        Path script = Files.createTempFile("jbcc-unacked", ".py");
+        try (var in = Net.class.getResourceAsStream("unacked.py")) {
+            Files.write(script, in.readAllBytes());
+        }
+        script.toFile().deleteOnExit();
+        List<String> command = new ArrayList<>(List.of("python3", script.toString(), Double.toString(seconds)));
+        if (recover) command.add("recover");
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String first = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
+        if (first == null || !first.matches("\\d+ \\d+")) {
+            p.destroy();
+            throw new IOException("unacked.py: " + first);
+        }
+        String[] ports = first.split(" ");
+        return new Unacked(p, Integer.parseInt(ports[0]), Integer.parseInt(ports[1]));
     }
 
     /** The kernel's id of the calling thread. */

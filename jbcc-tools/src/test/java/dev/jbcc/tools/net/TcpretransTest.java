@@ -7,11 +7,6 @@ import dev.jbcc.tools.ToolRun;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -25,18 +20,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TcpretransTest {
     /** Runs unacked.py for {@code seconds}; its client and server ports. */
     private static Process unacked(int seconds, int[] ports) throws Exception {
-        Path script = Files.createTempFile("jbcc-unacked", ".py");
-        try (var in = TcpretransTest.class.getResourceAsStream("unacked.py")) {
-            Files.write(script, in.readAllBytes());
-        }
-        script.toFile().deleteOnExit();
-        Process p = new ProcessBuilder("python3", script.toString(), Integer.toString(seconds)).redirectErrorStream(true).start();
-        String first = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
-        assertTrue(first != null && first.matches("\\d+ \\d+"), "unacked.py: " + first);
-        String[] both = first.split(" ");
-        ports[0] = Integer.parseInt(both[0]);
-        ports[1] = Integer.parseInt(both[1]);
-        return p;
+        Net.Unacked u = Net.unacked(seconds, false);
+        ports[0] = u.clientPort();
+        ports[1] = u.serverPort();
+        return u.process();
     }
 
     @Test

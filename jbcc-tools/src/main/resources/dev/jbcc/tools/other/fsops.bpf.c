@@ -1,8 +1,10 @@
-// jbcc ext4slower and ext4dist: ext4's read, write, open and fsync, timed from the entry of its
-// file operation (ext4_file_read_iter, ext4_file_write_iter, ext4_file_open, ext4_sync_file) to
-// its return. ext4 has no tracepoints there: kprobes/kretprobes, or fentry/fexit.
-// Defines: FILTER_PID (-1: any), DIST (1: log2 histograms per operation, ext4dist; 0: an event per
-// operation of MIN_US microseconds or more, ext4slower), FACTOR (ns per histogram unit).
+// jbcc's file system tools (ext4slower/ext4dist, xfsslower/xfsdist, btrfsslower/btrfsdist): one file
+// system's read, write, open and fsync, timed from the entry of its file operation to its return.
+// File systems have no tracepoints there: kprobes/kretprobes, or fentry/fexit.
+// Defines: READ_FN, WRITE_FN, OPEN_FN, FSYNC_FN (the file system's read_iter, write_iter, open and
+// fsync functions), FILTER_PID (-1: any), DIST (1: log2 histograms per operation, the *dist tools;
+// 0: an event per operation of MIN_US microseconds or more, the *slower tools), FACTOR (ns per
+// histogram unit).
 #define TRACE_READ 0
 #define TRACE_WRITE 1
 #define TRACE_OPEN 2
@@ -83,83 +85,91 @@ static __always_inline int done(void *ctx, int type, s64 size)
     return 0;
 }
 
+// A probe's name from the function it is on (an extra level so that the function's define expands).
+#define FS_PASTE(prefix, fn) prefix##fn
+#define FS_NAME(prefix, fn) FS_PASTE(prefix, fn)
+
 #if defined(HOOK_KPROBE)
-int kprobe__ext4_file_read_iter(struct pt_regs *ctx, struct kiocb *iocb)
+int FS_NAME(kprobe__, READ_FN)(struct pt_regs *ctx, struct kiocb *iocb)
 {
     return entry(iocb->ki_filp, iocb->ki_pos);
 }
 
-int kretprobe__ext4_file_read_iter(struct pt_regs *ctx)
+int FS_NAME(kretprobe__, READ_FN)(struct pt_regs *ctx)
 {
     return done(ctx, TRACE_READ, PT_REGS_RC(ctx));
 }
 
-int kprobe__ext4_file_write_iter(struct pt_regs *ctx, struct kiocb *iocb)
+int FS_NAME(kprobe__, WRITE_FN)(struct pt_regs *ctx, struct kiocb *iocb)
 {
     return entry(iocb->ki_filp, iocb->ki_pos);
 }
 
-int kretprobe__ext4_file_write_iter(struct pt_regs *ctx)
+int FS_NAME(kretprobe__, WRITE_FN)(struct pt_regs *ctx)
 {
     return done(ctx, TRACE_WRITE, PT_REGS_RC(ctx));
 }
 
-int kprobe__ext4_file_open(struct pt_regs *ctx, struct inode *inode, struct file *file)
+int FS_NAME(kprobe__, OPEN_FN)(struct pt_regs *ctx, struct inode *inode, struct file *file)
 {
     return entry(file, 0);
 }
 
-int kretprobe__ext4_file_open(struct pt_regs *ctx)
+int FS_NAME(kretprobe__, OPEN_FN)(struct pt_regs *ctx)
 {
     return done(ctx, TRACE_OPEN, PT_REGS_RC(ctx));
 }
 
-int kprobe__ext4_sync_file(struct pt_regs *ctx, struct file *file)
+int FS_NAME(kprobe__, FSYNC_FN)(struct pt_regs *ctx, struct file *file)
 {
     return entry(file, 0);
 }
 
-int kretprobe__ext4_sync_file(struct pt_regs *ctx)
+int FS_NAME(kretprobe__, FSYNC_FN)(struct pt_regs *ctx)
 {
     return done(ctx, TRACE_FSYNC, PT_REGS_RC(ctx));
 }
 #else
-KFUNC_PROBE(ext4_file_read_iter, struct kiocb *iocb)
+// KFUNC_PROBE stringifies and pastes its first argument: these expand the define first.
+#define FS_FENTRY(fn, args...) KFUNC_PROBE(fn, ##args)
+#define FS_FEXIT(fn, args...) KRETFUNC_PROBE(fn, ##args)
+
+FS_FENTRY(READ_FN, struct kiocb *iocb)
 {
     return entry(iocb->ki_filp, iocb->ki_pos);
 }
 
-KRETFUNC_PROBE(ext4_file_read_iter, struct kiocb *iocb, struct iov_iter *to, ssize_t ret)
+FS_FEXIT(READ_FN, struct kiocb *iocb, struct iov_iter *to, ssize_t ret)
 {
     return done(ctx, TRACE_READ, ret);
 }
 
-KFUNC_PROBE(ext4_file_write_iter, struct kiocb *iocb)
+FS_FENTRY(WRITE_FN, struct kiocb *iocb)
 {
     return entry(iocb->ki_filp, iocb->ki_pos);
 }
 
-KRETFUNC_PROBE(ext4_file_write_iter, struct kiocb *iocb, struct iov_iter *from, ssize_t ret)
+FS_FEXIT(WRITE_FN, struct kiocb *iocb, struct iov_iter *from, ssize_t ret)
 {
     return done(ctx, TRACE_WRITE, ret);
 }
 
-KFUNC_PROBE(ext4_file_open, struct inode *inode, struct file *file)
+FS_FENTRY(OPEN_FN, struct inode *inode, struct file *file)
 {
     return entry(file, 0);
 }
 
-KRETFUNC_PROBE(ext4_file_open, struct inode *inode, struct file *file, int ret)
+FS_FEXIT(OPEN_FN, struct inode *inode, struct file *file, int ret)
 {
     return done(ctx, TRACE_OPEN, ret);
 }
 
-KFUNC_PROBE(ext4_sync_file, struct file *file)
+FS_FENTRY(FSYNC_FN, struct file *file)
 {
     return entry(file, 0);
 }
 
-KRETFUNC_PROBE(ext4_sync_file, struct file *file, loff_t start, loff_t end, int datasync, int ret)
+FS_FEXIT(FSYNC_FN, struct file *file, loff_t start, loff_t end, int datasync, int ret)
 {
     return done(ctx, TRACE_FSYNC, ret);
 }
