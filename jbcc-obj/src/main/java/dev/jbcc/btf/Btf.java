@@ -121,16 +121,7 @@ public final class Btf {
      * name order; empty where the kernel has no module BTF. Each is parsed once per process.
      */
     public static List<Btf> kernelModules() {
-        List<String> names = new ArrayList<>();
-        try (var dir = Files.newDirectoryStream(Path.of("/sys/kernel/btf"))) {
-            for (Path p : dir) {
-                String name = p.getFileName().toString();
-                if (!name.equals("vmlinux")) names.add(name);
-            }
-        } catch (IOException e) {
-            return List.of();
-        }
-        names.sort(null);
+        List<String> names = kernelModuleNames();
         List<Btf> modules = new ArrayList<>(names.size());
         for (String name : names) {
             try {
@@ -140,6 +131,21 @@ public final class Btf {
             }
         }
         return List.copyOf(modules);
+    }
+
+    /** The names of the loaded kernel modules that have BTF ({@code /sys/kernel/btf/*} but vmlinux), sorted. */
+    public static List<String> kernelModuleNames() {
+        List<String> names = new ArrayList<>();
+        try (var dir = Files.newDirectoryStream(KERNEL_BTF_DIR)) {
+            for (Path p : dir) {
+                String name = p.getFileName().toString();
+                if (!name.equals("vmlinux")) names.add(name);
+            }
+        } catch (IOException e) {
+            return List.of();
+        }
+        names.sort(null);
+        return List.copyOf(names);
     }
 
     /**

@@ -202,6 +202,57 @@ class BtfHeaderWriterTest {
     }
 
     /**
+     * A module's header: the chosen split-BTF types and the module types they need, after the
+     * base's header; base types are used, not redefined, and clashing names get suffixes.
+     */
+    @Test
+    void splitBtfOwnTypesCompileAfterTheBaseHeader() throws Exception {
+        BtfType.Int i32 = new BtfType.Int("int", 4, BtfType.IntEncoding.SIGNED, 0, 32);
+        Btf base = Btf.of(List.of(
+                i32,                                                                       // 1
+                new BtfType.Struct("dup", 4, List.of(new BtfType.Member("a", 1, 0, 0))),   // 2
+                new BtfType.Enum("kind", 4, false, List.of(new BtfType.EnumValue("ONE", 1))))); // 3
+        int f = base.typeCount();
+        Btf module = Btf.of(base, List.of(
+                new BtfType.Struct("dup", 4, List.of(new BtfType.Member("a", 1, 0, 0))),   // f: same as base
+                new BtfType.Struct("dup", 8, List.of(new BtfType.Member("b", 1, 32, 0))),  // f+1: differs
+                new BtfType.Enum("mkind", 4, false, List.of(new BtfType.EnumValue("ONE", 2))), // f+2: clash
+                new BtfType.Struct("mod_other", 4, List.of(new BtfType.Member("x", 1, 0, 0))), // f+3
+                new BtfType.Ptr(f + 3),                                                    // f+4
+                new BtfType.Struct("mod_thing", 40, List.of(                               // f+5
+                        new BtfType.Member("a", 1, 0, 0),
+                        new BtfType.Member("same", f, 32, 0),
+                        new BtfType.Member("other", f + 1, 64, 0),
+                        new BtfType.Member("k", f + 2, 128, 0),
+                        new BtfType.Member("base_kind", 3, 160, 0),
+                        new BtfType.Member("p", f + 4, 192, 0),
+                        new BtfType.Member("base_dup", 2, 256, 0))),
+                new BtfType.Typedef("mod_thing_t", f + 5),                                 // f+6
+                new BtfType.Struct("unused", 4, List.of(new BtfType.Member("u", 1, 0, 0))))); // f+7
+        BtfHeaderWriter writer = new BtfHeaderWriter(module);
+        String h = writer.writeOwn(List.of(f + 6), "__MOD_H__");
+        assertEquals("struct dup", writer.typeName(f));
+        assertEquals("struct dup___2", writer.typeName(f + 1));
+        assertFalse(h.contains("struct dup {"), h);
+        assertFalse(h.contains("unused"), h);
+        assertFalse(h.contains("enum kind {"), h);
+        assertTrue(h.contains("ONE___2 = 2"), h);
+        assertTrue(h.contains("struct mod_other {"), h);
+        Files.writeString(dir.resolve("split_base.h"), new BtfHeaderWriter(base).write());
+        Files.writeString(dir.resolve("split_mod.h"), h);
+        StringBuilder tu = new StringBuilder("#include \"split_base.h\"\n#include \"split_mod.h\"\n");
+        tu.append("_Static_assert(sizeof(mod_thing_t) == ").append(module.sizeOf(f + 6)).append(", \"size\");\n");
+        memberAsserts(module, module.type(f + 5, BtfType.Struct.class), "struct mod_thing", 0, tu);
+        tu.append("int use(struct mod_thing *t) { return t->p->x + t->other.b + t->base_dup.a; }\n");
+        Path c = dir.resolve("split.c");
+        Files.writeString(c, tu);
+        Clang.Result r = Clang.run(dir, List.of(Clang.CLANG, "-target", "bpf", "-fsyntax-only", "-I", dir.toString(),
+                c.toString()));
+        assertEquals(0, r.exitCode(), () -> Clang.tail(r.output()) + "\n" + h);
+        assertTrue(!r.output().contains("warning:"), () -> Clang.tail(r.output()));
+    }
+
+    /**
      * Compiles static assertions of sizeof and offsetof for every named type and member; fails
      * with clang's messages if any differs from BTF.
      */

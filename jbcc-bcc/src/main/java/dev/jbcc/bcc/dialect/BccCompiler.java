@@ -211,7 +211,8 @@ public final class BccCompiler {
         return ProgramCache.key(List.of(compilerIdentity.get(), source.name(), source.text(),
                 String.valueOf(source.includeDirectory()), Path.of("").toAbsolutePath().toString(),
                 String.join("\0", userFlags), usdt.isEmpty() ? "" : UsdtHeader.text(usdt),
-                UsdtHeader.argumentCounts(usdt).toString(), Long.toString(pageSize()), tracefsRoots.toString()));
+                UsdtHeader.argumentCounts(usdt).toString(), Long.toString(pageSize()), tracefsRoots.toString(),
+                ModuleTypes.header(source.text())));
     }
 
     /** How many compiles of this instance ran the passes (missed the whole-program cache); tests use it to see hits. */
@@ -246,6 +247,8 @@ public final class BccCompiler {
         var flags = new ArrayList<>(userFlags);
         flags.addAll(p.includeFlags());
         flags.addAll(List.of("-include", p.generatedHeader("compat", KernelCompat.header(programText)).toString()));
+        String modules = ModuleTypes.header(programText);
+        if (!modules.isEmpty()) flags.addAll(List.of("-include", p.generatedHeader("modules", modules).toString()));
         // Named by content: the flags, and so both cache keys, change exactly when the readers do.
         if (!usdt.isEmpty()) flags.addAll(List.of("-include", p.generatedHeader("usdt", UsdtHeader.text(usdt)).toString()));
         flags.addAll(DIALECT_FLAGS);
@@ -376,7 +379,7 @@ public final class BccCompiler {
     /** clang's failure on the rewritten {@code text}, told at the user's lines and in the user's names. */
     private CompileException userError(Source source, String text, String diagnostics, int exitCode) {
         String mapped = UserDiagnostics.map(diagnostics, source.name(), source.text(), text, cacheRoot.toString());
-        return new CompileException(summary(mapped, exitCode), mapped);
+        return new CompileException(summary(mapped, exitCode) + ModuleTypes.unresolvedHint(source.text(), mapped), mapped);
     }
 
     /** The first errors, file:line first, as clang printed them. */

@@ -141,4 +141,16 @@ class UserDiagnosticsTest {
         assertEquals("too few arguments to increment", UserDiagnostics.names("too few arguments to __JBCC_INCREMENT"));
         assertEquals("bpf_trace_printk", UserDiagnostics.names("__JBCC_TRACE_PRINTK"));
     }
+
+    /** A struct in neither vmlinux nor a loaded module: the error names it and says to load its module. */
+    @Test
+    void aStructNoBtfHasSaysToLoadItsModule() {
+        CompileException e = error("""
+                int kprobe__do_nothing(struct pt_regs *ctx, struct jbcc_absent_s *s) {
+                    return s->field;
+                }
+                """);
+        assertTrue(e.getMessage().contains("struct jbcc_absent_s is in neither vmlinux's BTF nor a loaded module's: "
+                + "load the module that defines it"), e.getMessage());
+    }
 }
