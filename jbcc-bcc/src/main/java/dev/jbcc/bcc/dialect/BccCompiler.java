@@ -212,7 +212,7 @@ public final class BccCompiler {
                 String.valueOf(source.includeDirectory()), Path.of("").toAbsolutePath().toString(),
                 String.join("\0", userFlags), usdt.isEmpty() ? "" : UsdtHeader.text(usdt),
                 UsdtHeader.argumentCounts(usdt).toString(), Long.toString(pageSize()), tracefsRoots.toString(),
-                ModuleTypes.header(source.text())));
+                ModuleTypes.identity()));
     }
 
     /** How many compiles of this instance ran the passes (missed the whole-program cache); tests use it to see hits. */

@@ -4,6 +4,9 @@ import dev.jbcc.btf.Btf;
 import dev.jbcc.btf.BtfHeaderWriter;
 import dev.jbcc.btf.BtfType;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,14 +32,36 @@ final class ModuleTypes {
 
     private ModuleTypes() {}
 
-    /** The header of the module types {@code programText} names; empty if it names none. */
+    /**
+     * The header of the module types {@code programText} names; empty if it names none. Without
+     * modules that have BTF nothing is looked up, not even vmlinux's BTF.
+     */
     static String header(String programText) {
-        TreeSet<String> missing = missingFromVmlinux(programText);
-        if (missing.isEmpty()) return "";
         List<String> modules = Btf.kernelModuleNames();
         if (modules.isEmpty()) return "";
+        TreeSet<String> missing = missingFromVmlinux(programText);
+        if (missing.isEmpty()) return "";
         return MADE.computeIfAbsent(String.join(",", missing) + "|" + String.join(",", modules),
                 k -> write(missing));
+    }
+
+    /**
+     * What {@link #header} depends on beyond the program and vmlinux: the loaded modules' names and
+     * BTF sizes, for the whole-program cache's key, which must not cost a parse of vmlinux's BTF
+     * (a hit parses none). A module loaded, unloaded or rebuilt changes it.
+     */
+    static String identity() {
+        StringBuilder sb = new StringBuilder();
+        for (String module : Btf.kernelModuleNames()) {
+            long size;
+            try {
+                size = Files.size(Path.of("/sys/kernel/btf", module));
+            } catch (IOException unloadedMeanwhile) {
+                continue;
+            }
+            sb.append(module).append(':').append(size).append(',');
+        }
+        return sb.toString();
     }
 
     /**
