@@ -3,7 +3,7 @@ package dev.jbcc.bcc;
 import dev.jbcc.btf.Btf;
 import dev.jbcc.btf.BtfType;
 import dev.jbcc.testing.FdLeakCheck;
-import org.junit.jupiter.api.Tag;
+import dev.jbcc.testing.RequiresModuleBtf;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * which vmlinux lacks) compiles against a header of the module's types, loads and runs, with the
  * module BTF's layout. The host has no kernel modules: the VM suite runs it (its guest loads veth).
  */
-@Tag("modules")
+@RequiresModuleBtf
 @ExtendWith(FdLeakCheck.class)
 class BpfModuleTypesTest {
 

@@ -31,7 +31,9 @@ public enum KernelFeature {
     /** fentry/fexit programs: the kernel loads a BPF_PROG_TYPE_TRACING program on a kernel function. */
     FENTRY("fentry", "fentry/fexit programs (BPF trampolines: a TRACING program loaded on a kernel function)"),
     /** BPF LSM programs: "bpf" is among the active LSMs and an LSM program on a hook loads. */
-    BPF_LSM("lsm", "BPF LSM programs (CONFIG_BPF_LSM with \"bpf\" in lsm=, an LSM program loaded on a hook)");
+    BPF_LSM("lsm", "BPF LSM programs (CONFIG_BPF_LSM with \"bpf\" in lsm=, an LSM program loaded on a hook)"),
+    /** Loaded kernel modules with BTF of their own: /sys/kernel/btf/MODULE beside vmlinux. */
+    MODULE_BTF("modules", "loaded kernel modules with BTF (CONFIG_DEBUG_INFO_BTF_MODULES, /sys/kernel/btf/MODULE)");
 
     /** The tag of tests the VM suite excludes: they check behaviour of kernels newer than its 6.1. */
     public static final String HOST_ONLY_TAG = "host-only";
@@ -64,6 +66,7 @@ public enum KernelFeature {
             case KPROBES -> Probes.KPROBES;
             case FENTRY -> Probes.FENTRY;
             case BPF_LSM -> Probes.BPF_LSM;
+            case MODULE_BTF -> Probes.MODULE_BTF;
         };
     }
 
@@ -72,6 +75,8 @@ public enum KernelFeature {
         static final String KPROBES = probeKprobes();
         static final String FENTRY = probeLoad(ProgramType.TRACING, AttachType.TRACE_FENTRY, "bpf_fentry_test1");
         static final String BPF_LSM = probeLsm();
+        static final String MODULE_BTF = Btf.kernelModuleNames().isEmpty()
+                ? "no module BTF under /sys/kernel/btf (no loadable modules, or none loaded)" : null;
 
         private static String probeKprobes() {
             return Files.exists(Path.of("/sys/bus/event_source/devices/kprobe/type")) ? null

@@ -48,6 +48,7 @@ public final class KernelFeatureCheck implements BeforeAllCallback, BeforeEachCa
         if (AnnotationSupport.isAnnotated(element, RequiresKprobes.class)) features.add(KernelFeature.KPROBES);
         if (AnnotationSupport.isAnnotated(element, RequiresFentry.class)) features.add(KernelFeature.FENTRY);
         if (AnnotationSupport.isAnnotated(element, RequiresBpfLsm.class)) features.add(KernelFeature.BPF_LSM);
+        if (AnnotationSupport.isAnnotated(element, RequiresModuleBtf.class)) features.add(KernelFeature.MODULE_BTF);
         return features;
     }
 

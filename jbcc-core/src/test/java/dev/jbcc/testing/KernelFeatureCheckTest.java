@@ -36,6 +36,7 @@ class KernelFeatureCheckTest {
             case KPROBES -> NeedsKprobes.class;
             case FENTRY -> NeedsFentry.class;
             case BPF_LSM -> NeedsBpfLsm.class;
+            case MODULE_BTF -> NeedsModuleBtf.class;
         };
         EngineExecutionResults results = run(sample);
         results.containerEvents().assertStatistics(s -> s.skipped(0).aborted(0));
@@ -109,6 +110,12 @@ class KernelFeatureCheckTest {
 
     @RequiresBpfLsm
     static class NeedsBpfLsm {
+        @Test
+        void runs() {}
+    }
+
+    @RequiresModuleBtf
+    static class NeedsModuleBtf {
         @Test
         void runs() {}
     }
