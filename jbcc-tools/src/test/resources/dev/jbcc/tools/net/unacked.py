@@ -30,6 +30,11 @@ if recover:
     received = 0
     while received < 100:
         received += len(accepted.recv(100))
-    client.send(b"y")  # acked at once: the sender's state is settled
+    # New data past the loss: its ack ends the sender's Loss state. The ack travels on the reply
+    # (a bare ack could be delayed up to 200 ms), and the sender's TCP has taken it in once the
+    # reply reaches the client.
+    client.send(b"y")
     accepted.recv(1)
-    time.sleep(0.2)
+    accepted.send(b"z")
+    client.settimeout(30)
+    client.recv(1)
