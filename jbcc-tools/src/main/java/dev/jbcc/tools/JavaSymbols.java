@@ -33,6 +33,8 @@ public final class JavaSymbols {
     }
 
     private final int pid;
+    /** How long jcmd may take (it starts a JVM: well under a second on hardware, a minute under emulation). */
+    private static final long JCMD_SECONDS = 120;
     private final Path jcmd;
     private final boolean ask;
     private final Consumer<String> verbose;
@@ -149,21 +151,33 @@ public final class JavaSymbols {
 
     /** Runs {@code jcmd PID Compiler.perfmap}; null if it succeeded, else what went wrong. */
     private String askForMap() {
+        if (pid == ProcessHandle.current().pid()) return "it is jbcc's own JVM, which does not attach to itself";
+        Path log = null;
         try {
+            // jcmd's output goes to a file, so that the bounded wait below bounds a jcmd that hangs too
+            log = Files.createTempFile("jbcc-jcmd-", ".txt");
             Process p = new ProcessBuilder(jcmd.toString(), Integer.toString(pid), "Compiler.perfmap")
-                    .redirectErrorStream(true).start();
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             p.getOutputStream().close();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            if (!p.waitFor(JCMD_SECONDS, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                return "no answer in 30 s";
+                return "no answer in " + JCMD_SECONDS + " s";
             }
+            String out = Files.readString(log, StandardCharsets.UTF_8).strip();
             return p.exitValue() == 0 && !out.contains("Exception") ? null : out.lines().reduce((a, b) -> b).orElse("status " + p.exitValue());
         } catch (IOException e) {
             return e.getMessage();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "interrupted";
+        } finally {
+            if (log != null) {
+                try {
+                    Files.deleteIfExists(log);
+                } catch (IOException ignored) {
+                    // a temporary file left in /tmp
+                }
+            }
         }
     }
 

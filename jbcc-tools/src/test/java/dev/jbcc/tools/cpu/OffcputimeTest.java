@@ -32,7 +32,9 @@ class OffcputimeTest {
             assertFalse(lines.isEmpty(), run.output());
             long us = 0;
             for (String l : lines) us += Long.parseLong(l.substring(l.lastIndexOf(' ') + 1));
-            assertTrue(us >= sleeps * 5000L && us <= elapsedUs, sleeps + " sleeps of 5 ms in " + elapsedUs + " us; off-CPU " + us + ":\n" + lines);
+            // each sleep's timer is armed before the thread leaves the CPU, so a stretch off it can
+            // be a little shorter than the 5 ms asked for: at least 90% of them in all
+            assertTrue(us >= sleeps * 5000L * 9 / 10 && us <= elapsedUs, sleeps + " sleeps of 5 ms in " + elapsedUs + " us; off-CPU " + us + ":\n" + lines);
             // the kernel stack it blocked in ends in the scheduler
             assertTrue(lines.stream().anyMatch(l -> l.contains(";schedule;") || l.contains(";__schedule")), String.join("\n", lines));
             // and the program that took it, with the tracepoint code that ran it, is left out
