@@ -16,13 +16,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The JVM tools on the VM's kernel too: the other JVM tools' tests start a target per test and per
  * JDK, which QEMU's emulation cannot afford (a child JVM costs minutes there), so this one starts a
- * single target and looks into it with one tool after another. On the host it repeats, in short,
+ * single target and looks into it with one tool after another, and with profile, which names its
+ * Java frames. On the host it repeats, in short,
  * what those tests check.
  */
 @Tag("vm")
 class JvmToolsOnEveryKernelTest {
     @Test
-    void threadsGcClassesAndCompilationsOfOneTarget() throws Exception {
+    void threadsGcClassesCompilationsAndJavaFramesOfOneTarget() throws Exception {
         Path jdk = TargetJvm.jdks().getFirst();
         try (TargetJvm jvm = TargetJvm.start(jdk, "-XX:+UseSerialGC", "-Xmx128m")) {
             String pid = Long.toString(jvm.pid());
@@ -64,6 +65,22 @@ class JvmToolsOnEveryKernelTest {
                 assertEquals(pid, c.get(1));
                 assertTrue(Set.of("C1", "C2").contains(c.get(2)), c.toString());
                 assertEquals(0, run.stop(Runs.READY), run.errors());
+            }
+
+            // profile names the JIT-compiled method the target spins in (its perf map), after a
+            // moment for the JIT to compile it
+            assertEquals("spin", jvm.ask("spin 60"));
+            Thread.sleep(3000);
+            String frame = "Workload.jbccSpin(long)";
+            try (ToolRun run = Runs.started("profile", "-f", "-U", "-F", "49", "-p", pid, "4")) {
+                assertEquals(0, run.await(Runs.READY), run.errors());
+                long total = 0, spinning = 0;
+                for (String line : run.lines()) {
+                    long n = Long.parseLong(line.substring(line.lastIndexOf(' ') + 1));
+                    total += n;
+                    if (List.of(line.substring(0, line.lastIndexOf(' ')).split(";")).contains(frame)) spinning += n;
+                }
+                assertTrue(total > 0 && spinning * 2 >= total, spinning + " of " + total + " samples in " + frame + ":\n" + run.output());
             }
         }
     }

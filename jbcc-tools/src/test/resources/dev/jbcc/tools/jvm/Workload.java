@@ -9,7 +9,8 @@ import java.io.InputStreamReader;
  * "ready", then does what each line of standard input asks and answers one line:
  * "thread NAME" starts and joins a thread of that name (answer: its Java id); "gc" runs
  * System.gc(); "keep MB" allocates that much and keeps it until "gc" drops it; "load NAME" defines class NAME in a fresh class loader; "alloc N" makes N JbccBlob objects; "calls N" calls jbccCalled N times; "hot" calls a method until
- * the JIT has compiled it; "quit" ends.
+ * the JIT has compiled it; "spin N" starts thread "jbcc-spin", which spins in jbccSpin for N seconds;
+ * "quit" ends.
  */
 public class Workload {
     static volatile long sink;
@@ -65,6 +66,14 @@ public class Workload {
                     System.out.println("calls");
                     break;
                 }
+                case "spin": {
+                    long end = System.nanoTime() + Long.parseLong(w[1]) * 1_000_000_000L;
+                    Thread t = new Thread(() -> jbccSpin(end), "jbcc-spin");
+                    t.setDaemon(true);
+                    t.start();
+                    System.out.println("spin");
+                    break;
+                }
                 case "quit":
                     return;
                 default:
@@ -84,6 +93,12 @@ public class Workload {
 
     static long jbccCalled(int i) {
         return i + 1;
+    }
+
+    static void jbccSpin(long end) {
+        long x = 0;
+        while (System.nanoTime() < end) x = x * 31 + 7;
+        sink = x;
     }
 
     static long jbccHotMethod(int i) {
